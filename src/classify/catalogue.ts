@@ -1,0 +1,251 @@
+import type { Category } from './schema.js';
+
+/**
+ * Every documented `/sys` endpoint outside the excluded prefixes, as data.
+ *
+ * `p` is the path below `sys/`: literal segments, `:x` for one segment, `*x` for one or more (mount paths may hold
+ * slashes). `r` lists the methods that only read, `w` the methods that write; a method not listed reads when it is
+ * GET, LIST or HEAD and writes otherwise (an undocumented write method on a known path is still a write). PUT is
+ * POST to Vault (http/logical.go), so `POST` covers both. `wc` is the category of the writes when it differs.
+ *
+ * Sources: ../shared/reference/vault-sys-api.md §3 (Vault API docs v2.x, cross-checked with the handlers).
+ * Paths that are not here are unknown, and an unknown `/sys` path needs a backup (fail closed).
+ */
+export interface CatalogueEntry {
+  readonly p: string;
+  readonly r?: string;
+  readonly w?: string;
+  readonly c: Category;
+  readonly wc?: Category;
+  /** Why this endpoint is special (POSTs that only read, GETs that write, legacy aliases). */
+  readonly note?: string;
+}
+
+const RW = { r: 'GET LIST', w: 'POST DELETE' } as const;
+
+export const catalogue: readonly CatalogueEntry[] = [
+  // seal, init, leadership, status (§3.1)
+  { p: 'init', r: 'GET', w: 'POST', c: 'init' },
+  { p: 'seal-status', r: 'GET', c: 'seal' },
+  { p: 'seal-backend-status', r: 'GET', c: 'seal' },
+  { p: 'seal', w: 'POST', c: 'seal' },
+  { p: 'unseal', w: 'POST', c: 'seal' },
+  { p: 'step-down', w: 'POST', c: 'leadership' },
+  { p: 'leader', r: 'GET', c: 'leadership' },
+  { p: 'ha-status', r: 'GET', c: 'leadership' },
+  { p: 'health', r: 'GET HEAD', c: 'status' },
+  { p: 'key-status', r: 'GET', c: 'key-rotation' },
+  { p: 'version-history', r: 'GET LIST', c: 'status' },
+  { p: 'host-info', r: 'GET', c: 'status' },
+  { p: 'in-flight-req', r: 'GET', c: 'status' },
+  { p: 'metrics', r: 'GET', c: 'status' },
+  { p: 'monitor', r: 'GET', c: 'status' },
+  { p: 'experiments', r: 'GET', c: 'status' },
+  // keys
+  { p: 'rotate', w: 'POST', c: 'key-rotation' },
+  { p: 'rotate/config', r: 'GET', w: 'POST', c: 'key-rotation' },
+  { p: 'sealwrap/rewrap', r: 'GET', w: 'POST', c: 'key-rotation' },
+  { p: 'rekey/init', r: 'GET', w: 'POST DELETE', c: 'rekey' },
+  { p: 'rekey/update', w: 'POST', c: 'rekey' },
+  { p: 'rekey/verify', r: 'GET', w: 'POST DELETE', c: 'rekey' },
+  { p: 'rekey/backup', r: 'GET', w: 'DELETE', c: 'rekey' },
+  { p: 'rekey/recovery-key-backup', r: 'GET', w: 'DELETE', c: 'rekey' },
+  { p: 'rekey-recovery-key/init', r: 'GET', w: 'POST DELETE', c: 'rekey' },
+  { p: 'rekey-recovery-key/update', w: 'POST', c: 'rekey' },
+  { p: 'rekey-recovery-key/verify', r: 'GET', w: 'POST DELETE', c: 'rekey' },
+  { p: 'generate-root', r: 'GET', w: 'POST DELETE', c: 'root-generation' },
+  { p: 'generate-root/attempt', r: 'GET', w: 'POST DELETE', c: 'root-generation' },
+  { p: 'generate-root/update', w: 'POST', c: 'root-generation' },
+  { p: 'generate-recovery-token/attempt', r: 'GET', w: 'POST DELETE', c: 'root-generation' },
+  { p: 'generate-recovery-token/update', w: 'POST', c: 'root-generation' },
+  { p: 'decode-token', r: 'GET POST', c: 'root-generation', note: 'POST that only decodes a token' },
+  // integrated storage (§3.2)
+  { p: 'storage/raft/join', w: 'POST', c: 'raft' },
+  { p: 'storage/raft/bootstrap', w: 'POST', c: 'raft' },
+  { p: 'storage/raft/bootstrap/challenge', w: 'POST', c: 'raft' },
+  { p: 'storage/raft/bootstrap/answer', w: 'POST', c: 'raft' },
+  { p: 'storage/raft/configuration', r: 'GET', c: 'raft' },
+  { p: 'storage/raft/remove-peer', w: 'POST', c: 'raft' },
+  { p: 'storage/raft/snapshot', r: 'GET', w: 'POST', c: 'snapshot', wc: 'snapshot-restore', note: 'GET takes the backup; POST restores one' },
+  { p: 'storage/raft/snapshot-force', w: 'POST', c: 'snapshot-restore' },
+  { p: 'storage/raft/autopilot/state', r: 'GET', c: 'raft' },
+  { p: 'storage/raft/autopilot/configuration', r: 'GET', w: 'POST', c: 'raft' },
+  { p: 'storage/raft/snapshot-auto/config', r: 'GET LIST', c: 'snapshot' },
+  { p: 'storage/raft/snapshot-auto/config/:name', ...RW, c: 'snapshot' },
+  { p: 'storage/raft/snapshot-auto/status/:name', r: 'GET', c: 'snapshot' },
+  { p: 'storage/raft/snapshot-auto/snapshot-load/:name', w: 'POST', c: 'snapshot' },
+  { p: 'storage/raft/snapshot-load', r: 'GET LIST', w: 'POST', c: 'snapshot' },
+  { p: 'storage/raft/snapshot-load/:id', r: 'GET', w: 'DELETE', c: 'snapshot' },
+  // mounts, auth, audit, plugins (§3.3)
+  { p: 'mounts', r: 'GET', c: 'mounts' },
+  { p: 'mounts/*path/tune', r: 'GET', w: 'POST', c: 'mounts' },
+  { p: 'mounts/*path', ...RW, c: 'mounts' },
+  { p: 'remount', w: 'POST', c: 'mounts' },
+  { p: 'remount/status/:id', r: 'GET', c: 'mounts' },
+  { p: 'auth', r: 'GET', c: 'auth' },
+  { p: 'auth/*path/tune', r: 'GET', w: 'POST', c: 'auth' },
+  { p: 'auth/*path', ...RW, c: 'auth' },
+  { p: 'audit', r: 'GET', c: 'audit' },
+  { p: 'audit/*path', ...RW, c: 'audit' },
+  { p: 'audit-hash/*path', r: 'POST', c: 'audit', note: 'POST that only hashes a value' },
+  { p: 'config/auditing/request-headers', r: 'GET LIST', c: 'audit' },
+  { p: 'config/auditing/request-headers/:name', ...RW, c: 'audit' },
+  { p: 'plugins/catalog', r: 'GET LIST', c: 'plugins' },
+  { p: 'plugins/catalog/:type', ...RW, c: 'plugins' },
+  { p: 'plugins/catalog/:type/:name', ...RW, c: 'plugins' },
+  { p: 'plugins/pins', r: 'GET LIST', c: 'plugins' },
+  { p: 'plugins/pins/:type/:name', ...RW, c: 'plugins' },
+  { p: 'plugins/reload/backend', w: 'POST', c: 'plugins' },
+  { p: 'plugins/reload/backend/status', r: 'GET', c: 'plugins' },
+  { p: 'plugins/reload/:type/:name', w: 'POST', c: 'plugins' },
+  { p: 'plugins/runtimes/catalog', r: 'GET LIST', c: 'plugins' },
+  { p: 'plugins/runtimes/catalog/:type', r: 'GET LIST', c: 'plugins' },
+  { p: 'plugins/runtimes/catalog/:type/:name', ...RW, c: 'plugins' },
+  { p: 'managed-keys/:type', r: 'GET LIST', c: 'managed-keys' },
+  { p: 'managed-keys/:type/:name', ...RW, c: 'managed-keys' },
+  { p: 'managed-keys/:type/:name/test/sign', r: 'POST', c: 'managed-keys', note: 'POST that only makes a test signature' },
+  // legacy aliases outside the excluded prefixes (§1.3): the rule names /sys/policies and /sys/leases, not these
+  { p: 'policy', r: 'GET LIST', c: 'policies-legacy' },
+  { p: 'policy/*name', ...RW, c: 'policies-legacy' },
+  { p: 'renew', w: 'POST', c: 'leases-legacy' },
+  { p: 'renew/*id', w: 'POST', c: 'leases-legacy' },
+  { p: 'revoke', w: 'POST', c: 'leases-legacy' },
+  { p: 'revoke/*id', w: 'POST', c: 'leases-legacy' },
+  { p: 'revoke-prefix/*prefix', w: 'POST', c: 'leases-legacy' },
+  { p: 'revoke-force/*prefix', w: 'POST', c: 'leases-legacy' },
+  // capabilities (POSTs that only read, §3.6)
+  { p: 'capabilities', r: 'POST', c: 'capabilities', note: 'POST that only reads' },
+  { p: 'capabilities-accessor', r: 'POST', c: 'capabilities', note: 'POST that only reads' },
+  { p: 'capabilities-self', r: 'POST', c: 'capabilities', note: 'POST that only reads' },
+  // config, quotas, loggers, UI (§3.8)
+  { p: 'config/cors', ...RW, c: 'config' },
+  { p: 'config/control-group', ...RW, c: 'control-group' },
+  { p: 'config/group-policy-application', r: 'GET', w: 'POST', c: 'config' },
+  { p: 'config/reload/:subsystem', w: 'POST', c: 'config' },
+  { p: 'config/state/sanitized', r: 'GET', c: 'config' },
+  { p: 'config/ui/headers', r: 'GET LIST', c: 'config' },
+  { p: 'config/ui/headers/:name', ...RW, c: 'config' },
+  { p: 'config/ui/custom-messages', r: 'GET LIST', w: 'POST', c: 'config' },
+  { p: 'config/ui/custom-messages/:id', ...RW, c: 'config' },
+  { p: 'config/ui/login/default-auth', r: 'GET LIST', c: 'config' },
+  { p: 'config/ui/login/default-auth/:name', ...RW, c: 'config' },
+  { p: 'config/oauth-resource-server', r: 'GET LIST', c: 'config' },
+  { p: 'config/oauth-resource-server/:name', ...RW, c: 'config' },
+  { p: 'config/oauth-resource-server/id/:id', r: 'GET', c: 'config' },
+  { p: 'quotas/config', r: 'GET', w: 'POST', c: 'quotas' },
+  { p: 'quotas/rate-limit', r: 'GET LIST', c: 'quotas' },
+  { p: 'quotas/rate-limit/:name', ...RW, c: 'quotas' },
+  { p: 'quotas/lease-count', r: 'GET LIST', c: 'quotas' },
+  { p: 'quotas/lease-count/:name', ...RW, c: 'quotas' },
+  { p: 'loggers', ...RW, c: 'loggers' },
+  { p: 'loggers/:name', ...RW, c: 'loggers' },
+  { p: 'activation-flags', r: 'GET', c: 'licensing' },
+  { p: 'activation-flags/:feature/activate', w: 'POST', c: 'licensing' },
+  { p: 'license/status', r: 'GET', c: 'licensing' },
+  { p: 'utilization-report', r: 'GET', c: 'licensing' },
+  { p: 'billing/overview', r: 'GET', c: 'licensing', note: 'GET with refresh_data=true recalculates and stores metrics' },
+  { p: 'billing/certificates', r: 'GET', c: 'licensing' },
+  { p: 'billing/config', r: 'GET', w: 'POST', c: 'licensing' },
+  { p: 'well-known', r: 'GET LIST', c: 'internal' },
+  { p: 'well-known/:label', r: 'GET', c: 'internal' },
+  // observability and internal (§3.9)
+  { p: 'events/subscribe/*type', r: 'GET', c: 'events' },
+  { p: 'internal/counters/activity', r: 'GET', c: 'internal' },
+  { p: 'internal/counters/activity/monthly', r: 'GET', c: 'internal' },
+  { p: 'internal/counters/activity/cumulative', r: 'GET', c: 'internal' },
+  { p: 'internal/counters/activity/export', r: 'GET', c: 'internal' },
+  { p: 'internal/counters/config', r: 'GET', w: 'POST', c: 'internal' },
+  { p: 'internal/counters/entities', r: 'GET', c: 'internal' },
+  { p: 'internal/counters/tokens', r: 'GET', c: 'internal' },
+  { p: 'internal/counters/requests', r: 'GET', c: 'internal' },
+  { p: 'internal/inspect/router/:tag', r: 'GET', c: 'internal' },
+  { p: 'internal/specs/openapi', r: 'GET POST', c: 'internal', note: 'POST that only reads' },
+  { p: 'internal/ui/feature-flags', r: 'GET', c: 'internal' },
+  { p: 'internal/ui/mounts', r: 'GET', c: 'internal' },
+  { p: 'internal/ui/mounts/*path', r: 'GET', c: 'internal' },
+  { p: 'internal/ui/namespaces', r: 'GET', c: 'internal' },
+  { p: 'internal/ui/resultant-acl', r: 'GET', c: 'internal' },
+  { p: 'internal/ui/authenticated-messages', r: 'GET', c: 'internal' },
+  { p: 'internal/ui/unauthenticated-messages', r: 'GET', c: 'internal' },
+  { p: 'internal/ui/default-auth-methods', r: 'GET', c: 'internal' },
+  { p: 'oauth-resource-server/authorization-details-types', r: 'GET LIST', c: 'internal' },
+  { p: 'oauth-resource-server/authorization-details-types/:type', r: 'GET', c: 'internal' },
+  { p: 'oauth-resource-server/authorization-details-types/:type/schema', r: 'GET', c: 'internal' },
+  { p: 'oauth-resource-server/protected-resource-metadata', r: 'GET', c: 'internal' },
+  // MFA, control groups, locked users, raw storage, rotation (§3.10)
+  { p: 'mfa/method', r: 'GET LIST', c: 'mfa' },
+  { p: 'mfa/method/:type/:name', ...RW, c: 'mfa' },
+  { p: 'mfa/method/totp/:name/generate', w: 'GET POST', c: 'mfa', note: 'GET that writes: it creates a TOTP secret in the caller’s entity' },
+  { p: 'mfa/method/totp/:name/admin-generate', w: 'POST', c: 'mfa' },
+  { p: 'mfa/method/totp/:name/admin-destroy', w: 'POST', c: 'mfa' },
+  { p: 'mfa/method/:name/admin-destroy', w: 'POST', c: 'mfa' },
+  { p: 'mfa/validate', w: 'POST', c: 'mfa' },
+  { p: 'control-group/authorize', w: 'POST', c: 'control-group' },
+  { p: 'control-group/request', r: 'POST', c: 'control-group', note: 'POST that only checks a request’s status' },
+  { p: 'locked-users', r: 'GET', c: 'locked-users' },
+  { p: 'locked-users/:accessor/unlock/:alias', w: 'POST', c: 'locked-users' },
+  { p: 'raw', r: 'GET LIST', c: 'raw-storage' },
+  { p: 'raw/*path', ...RW, c: 'raw-storage' },
+  { p: 'rotation/orphans', r: 'GET', c: 'rotation' },
+  // replication (§3.11)
+  { p: 'replication/status', r: 'GET', c: 'replication' },
+  { p: 'replication/dr/status', r: 'GET', c: 'replication' },
+  { p: 'replication/performance/status', r: 'GET', c: 'replication' },
+  { p: 'replication/recover', w: 'POST', c: 'replication' },
+  { p: 'replication/reindex', w: 'POST', c: 'replication' },
+  { p: 'replication/merkle-check', r: 'POST', c: 'replication', note: 'POST that only runs a diagnostic' },
+  { p: 'replication/dr/reindex', w: 'POST', c: 'replication' },
+  { p: 'replication/performance/reindex', w: 'POST', c: 'replication' },
+  { p: 'replication/dr/primary/:action', w: 'POST', c: 'replication' },
+  { p: 'replication/dr/secondary/:action', w: 'POST', c: 'replication' },
+  { p: 'replication/dr/secondary/merkle-check', r: 'POST', c: 'replication', note: 'POST that only runs a diagnostic' },
+  { p: 'replication/dr/secondary/generate-operation-token/attempt', r: 'GET', w: 'POST DELETE', c: 'root-generation' },
+  { p: 'replication/dr/secondary/generate-operation-token/update', w: 'POST', c: 'root-generation' },
+  { p: 'replication/dr/secondary/operation-token/delete', w: 'POST', c: 'replication' },
+  { p: 'replication/dr/secondary/config/reload/:subsystem', w: 'POST', c: 'replication' },
+  { p: 'replication/dr/secondary/license/status', r: 'GET', c: 'replication' },
+  { p: 'replication/dr/secondary/license/signed', w: 'POST', c: 'replication' },
+  { p: 'replication/dr/secondary/sys/config/reload/license', w: 'POST', c: 'replication' },
+  { p: 'replication/performance/primary/:action', w: 'POST', c: 'replication' },
+  { p: 'replication/performance/primary/paths-filter/:id', ...RW, c: 'replication' },
+  { p: 'replication/performance/primary/dynamic-filter/:id', r: 'GET', c: 'replication' },
+  { p: 'replication/performance/secondary/dynamic-filter/:id', r: 'GET', c: 'replication' },
+  { p: 'replication/performance/secondary/:action', w: 'POST', c: 'replication' },
+  { p: 'replication/primary/*action', w: 'POST', c: 'replication' },
+  { p: 'replication/secondary/*action', w: 'POST', c: 'replication' },
+  // secrets sync (§3.12)
+  { p: 'sync/config', r: 'GET', w: 'PATCH POST', c: 'secrets-sync' },
+  { p: 'sync/destinations', r: 'GET LIST', c: 'secrets-sync' },
+  { p: 'sync/destinations/:type', r: 'GET LIST', c: 'secrets-sync' },
+  { p: 'sync/destinations/:type/:name', r: 'GET', w: 'POST PATCH DELETE', c: 'secrets-sync' },
+  { p: 'sync/destinations/:type/:name/associations', r: 'GET', c: 'secrets-sync' },
+  { p: 'sync/destinations/:type/:name/associations/set', w: 'POST', c: 'secrets-sync' },
+  { p: 'sync/destinations/:type/:name/associations/remove', w: 'POST', c: 'secrets-sync' },
+  { p: 'sync/associations', r: 'GET LIST', c: 'secrets-sync' },
+  { p: 'sync/associations/destinations', r: 'GET', c: 'secrets-sync' },
+  { p: 'sync/associations/:mount/:name', r: 'GET', c: 'secrets-sync' },
+  { p: 'sync/github-apps/:name', ...RW, c: 'secrets-sync' },
+];
+
+/**
+ * The prefixes the backup rule excludes, and the category each one is reported as. Matching is by whole segment:
+ * `sys/policiesx` is not `sys/policies`.
+ */
+export const excludedFamilies = {
+  leases: 'leases',
+  namespaces: 'namespaces',
+  tools: 'tools',
+  wrapping: 'wrapping',
+  policies: 'policies',
+  pprof: 'pprof',
+} as const satisfies Record<string, Category>;
+
+/** POSTs under the excluded prefixes that only read: reported `read-only`, not `excluded`. */
+export const excludedReads: readonly string[] = [
+  'leases/lookup',
+  'tools/hash',
+  'tools/hash/*algorithm',
+  'tools/random',
+  'tools/random/*rest',
+  'wrapping/lookup',
+];
