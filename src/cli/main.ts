@@ -1,0 +1,53 @@
+import { UsageError } from './errors.js';
+import { processIo, type Io } from './output.js';
+
+export const helpText = `vault-change-gate: stops risky Vault changes until a fresh, verified backup exists.
+
+Usage:
+  vault-change-gate classify [--json] [--stdin] [--script FILE]... [OP]...
+  vault-change-gate help
+
+Operations (OP):
+  "POST sys/mounts/kv"              an HTTP request (METHOD PATH; /v1/ and a namespace prefix are understood)
+  "vault operator rekey -init"      a vault command line
+  "upgrade 1.16.2 -> 1.17.0"        a Vault upgrade (or "upgrade 1.17.0" to compare with the running version)
+
+Exit codes:
+  0  go / every operation understood
+  1  no-go
+  2  usage or configuration error, or an operation that is not understood
+  3  unexpected failure (a bug: please report it with the output)
+`;
+
+type Command = (args: string[], io: Io) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  classify: async () => (await import('./classify-command.js')).classifyCommand,
+};
+
+/** Runs the CLI and returns its exit code; it never calls process.exit. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? io.stderr : io.stdout)(helpText);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === 'version') {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    io.stdout(`${pkg.version}\n`);
+    return 0;
+  }
+  const load = commands[name];
+  try {
+    if (!load) throw new UsageError(`unknown command "${name}"; run "vault-change-gate help" for the list`);
+    return await (await load())(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof Error && error.name === 'ConfigError')) {
+      io.stderr(`vault-change-gate: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`vault-change-gate: unexpected failure; please report it with this output.\n${error instanceof Error ? error.stack : String(error)}\n`);
+    return 3;
+  }
+}
