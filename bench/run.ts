@@ -1,0 +1,11 @@
+import { benchClassify } from './classify.js';
+
+/** `npm run bench [name...]`: every benchmark, or the ones named. */
+const benches: Record<string, () => void | Promise<void>> = {
+  classify: benchClassify,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run();
+}
