@@ -1,1 +1,2 @@
 export * from './classify/index.js';
+export * from './snapshot/index.js';
