@@ -5,6 +5,7 @@ export const helpText = `vault-change-gate: stops risky Vault changes until a fr
 
 Usage:
   vault-change-gate classify [--json] [--stdin] [--script FILE]... [OP]...
+  vault-change-gate snapshot inspect [--json] [--depth N] FILE...
   vault-change-gate help
 
 Operations (OP):
@@ -23,6 +24,7 @@ type Command = (args: string[], io: Io) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   classify: async () => (await import('./classify-command.js')).classifyCommand,
+  snapshot: async () => (await import('./snapshot-command.js')).snapshotCommand,
 };
 
 /** Runs the CLI and returns its exit code; it never calls process.exit. */

@@ -5,6 +5,10 @@ export interface Io {
   /** Standard input, read whole (only when a command asks for it). */
   readonly readStdin: () => Promise<string>;
   readonly isTTY: boolean;
+  /** Whether stderr is a terminal (progress bars go there). */
+  readonly stderrIsTTY: boolean;
+  /** Terminal width for progress bars. */
+  readonly columns: number;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
 }
@@ -19,6 +23,8 @@ export function processIo(): Io {
       return Buffer.concat(chunks).toString('utf8');
     },
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns || 80,
     env: process.env,
     cwd: process.cwd(),
   };

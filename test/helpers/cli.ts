@@ -17,6 +17,8 @@ export async function runCli(argv: string[], options: { stdin?: string; env?: Re
     stderr: (t) => void (stderr += t),
     readStdin: async () => options.stdin ?? '',
     isTTY: options.isTTY ?? false,
+    stderrIsTTY: options.isTTY ?? false,
+    columns: 80,
     env: { NO_COLOR: '1', ...options.env },
     cwd: options.cwd ?? repoRoot,
   };

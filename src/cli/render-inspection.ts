@@ -1,0 +1,44 @@
+import type { SnapshotInspection } from '../snapshot/index.js';
+import { palette, type Io } from './output.js';
+
+const ago = (iso: string, now = Date.now()): string => {
+  const s = Math.round((now - Date.parse(iso)) / 1000);
+  if (s < 0) return `${-s}s in the future`;
+  if (s < 120) return `${s}s ago`;
+  if (s < 7200) return `${Math.round(s / 60)}m ago`;
+  if (s < 172800) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86400)}d ago`;
+};
+
+/** In the spirit of `vault operator raft snapshot inspect`: the verdict first, then the metadata and key counts. */
+export function renderInspection(r: SnapshotInspection, io: Io): string {
+  const c = palette(io);
+  const lines: string[] = [];
+  const kind = r.format ? `${r.format} snapshot` : 'not a readable snapshot';
+  lines.push(r.valid ? `${c.green('VALID')}    ${kind}  ${r.file}` : `${c.red('INVALID')}  ${kind}  ${r.file}: ${r.problems[0]?.message ?? ''}`);
+  const row = (k: string, v: string | number | null | undefined) => {
+    if (v !== null && v !== undefined && v !== '') lines.push(`  ${k.padEnd(13)}${v}`);
+  };
+  row('ID', r.id);
+  row('Size', r.size);
+  row('Index', r.index);
+  row('Term', r.term);
+  row('Version', r.version);
+  row('Taken at', r.takenAt ? `${r.takenAt} (${ago(r.takenAt)})` : null);
+  row('Servers', r.servers.map((s) => `${s.id} (${s.address}, ${s.suffrage})`).join(', '));
+  row('Vault', r.vaultVersions.join(', '));
+  row('Seal', r.sealType);
+  row('SHA-256', r.sha256);
+  const keys = Object.entries(r.keys);
+  if (keys.length) {
+    const head = r.format === 'consul' ? 'Type' : 'Key prefix';
+    const width = Math.max(head.length, ...keys.map(([k]) => k.length)) + 2;
+    lines.push('', `  ${head.padEnd(width)}Count`, ...keys.map(([k, n]) => `  ${k.padEnd(width)}${n}`));
+  }
+  if (r.problems.length) {
+    lines.push('', '  Problems:');
+    for (const p of r.problems) lines.push(`    ${c.red(p.code)}  ${p.message}`);
+  }
+  for (const n of r.notes) lines.push(`  ${c.dim(`Note: ${n}`)}`);
+  return `${lines.join('\n')}\n`;
+}

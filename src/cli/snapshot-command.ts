@@ -1,0 +1,45 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { inspectSnapshot, SnapshotReadError, type SnapshotInspection } from '../snapshot/index.js';
+import { parseUsage } from './args.js';
+import { UsageError } from './errors.js';
+import type { Io } from './output.js';
+import { progressBar } from './progress.js';
+import { renderInspection } from './render-inspection.js';
+
+export async function snapshotCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'inspect') return inspectCommand(rest, io);
+  throw new UsageError(sub === undefined ? 'snapshot: name a subcommand: inspect' : `snapshot: unknown subcommand "${sub}" (inspect)`);
+}
+
+async function inspectCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseUsage('snapshot inspect', () =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, depth: { type: 'string' } } }),
+  );
+  if (positionals.length === 0) throw new UsageError('snapshot inspect: name at least one snapshot FILE');
+  const depth = values.depth === undefined ? 1 : Number(values.depth);
+  if (!Number.isInteger(depth) || depth < 1 || depth > 10) throw new UsageError('snapshot inspect: --depth takes a whole number from 1 to 10');
+  const results: SnapshotInspection[] = [];
+  let unreadable = false;
+  for (const file of positionals) {
+    const full = path.resolve(io.cwd, file);
+    const size = await stat(full).then((s) => (s.isFile() ? s.size : 0), () => 0);
+    const bar = progressBar(io, size, path.basename(file), !values.json);
+    try {
+      results.push(await inspectSnapshot(full, { file, keyDepth: depth, onProgress: bar.update }));
+    } catch (error) {
+      if (!(error instanceof SnapshotReadError)) throw error;
+      io.stderr(`vault-change-gate: ${error.message.replace(full, file)}\n`);
+      unreadable = true;
+    } finally {
+      bar.done();
+    }
+  }
+  if (values.json) {
+    if (results.length) io.stdout(`${JSON.stringify(positionals.length === 1 ? results[0] : results, null, 2)}\n`);
+  } else io.stdout(results.map((r) => renderInspection(r, io)).join('\n'));
+  if (unreadable) return 2;
+  return results.every((r) => r.valid) ? 0 : 1;
+}
