@@ -1,8 +1,10 @@
 import { benchClassify } from './classify.js';
+import { benchSnapshot } from './snapshot.js';
 
 /** `npm run bench [name...]`: every benchmark, or the ones named. */
 const benches: Record<string, () => void | Promise<void>> = {
   classify: benchClassify,
+  snapshot: benchSnapshot,
 };
 
 const wanted = process.argv.slice(2);
