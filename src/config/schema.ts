@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { CategorySchema } from '../classify/schema.js';
+import { DURATION_PATTERN } from './duration.js';
+
+export const DurationSchema = z
+  .string()
+  .regex(DURATION_PATTERN, { message: 'expected a duration such as "90m", "24h", "2d" or "1h30m"' })
+  .describe('A duration: digits and a unit (ms, s, m, h, d, w), repeatable: "90m", "24h", "2d", "1h30m".');
+
+export const PolicyModeSchema = z
+  .enum(['require', 'warn', 'allow'])
+  .describe('require: no-go without a fresh snapshot; warn: go, with a warning; allow: needs nothing.');
+export type PolicyMode = z.infer<typeof PolicyModeSchema>;
+
+const byCategory = <T extends z.ZodType>(value: T) =>
+  z.strictObject(Object.fromEntries(CategorySchema.options.map((c) => [c, value.optional()])) as Record<z.infer<typeof CategorySchema>, z.ZodOptional<T>>);
+
+export const MaxAgeSchema = byCategory(DurationSchema)
+  .extend({ default: DurationSchema.optional().describe('For every backup-first category not named. Default 24h.') })
+  .describe('How old the newest valid snapshot may be, per category. Defaults: 1h for upgrade, downgrade, rekey, key-rotation, root-generation and snapshot-restore; 24h otherwise.');
+
+export const ConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    snapshots: z
+      .strictObject({
+        dir: z.string().optional().describe('Folder searched for snapshots (relative to this file; "~" is the home folder).'),
+        pattern: z.string().optional().describe('minimatch pattern of snapshot files inside dir. Default "**/*.snap".'),
+        maxAge: MaxAgeSchema.optional(),
+      })
+      .optional(),
+    policy: byCategory(PolicyModeSchema).optional().describe('Per category: require (default), warn or allow.'),
+    allowDowngrade: z.boolean().optional().describe('Let a downgrade go ahead with a fresh snapshot. Default false.'),
+    clockSkew: DurationSchema.optional().describe('How far in the future a snapshot may be dated before it is refused. Default 5m.'),
+    strict: z.boolean().optional().describe('Warnings (a snapshot readable by others, a warn-policy operation) make a no-go.'),
+    decisionLog: z.string().optional().describe('Append every decision to this file as one JSON line (created 0600).'),
+  })
+  .describe('vault-change-gate configuration (vault-change-gate.config.json).');
+export type Config = z.infer<typeof ConfigSchema>;
