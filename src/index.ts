@@ -1,2 +1,5 @@
 export * from './classify/index.js';
 export * from './snapshot/index.js';
+export * from './gate/index.js';
+export * from './config/index.js';
+export { findSnapshots } from './snapshot/find.js';

@@ -1,0 +1,50 @@
+import type { Category } from '../classify/schema.js';
+import { parseDuration } from '../config/duration.js';
+import type { Config, PolicyMode } from '../config/schema.js';
+
+/** The resolved policy `evaluate` works from: every default applied, durations in milliseconds. */
+export interface Policy {
+  readonly maxAgeMs: Readonly<Partial<Record<Category, number>>> & { readonly default: number };
+  readonly modes: Readonly<Partial<Record<Category, PolicyMode>>>;
+  readonly allowDowngrade: boolean;
+  readonly clockSkewMs: number;
+  readonly strict: boolean;
+}
+
+const HOUR = 3_600_000;
+
+/** Categories whose change cannot be walked back without the snapshot: the storage docs' upgrades and rekeys, and kin. */
+export const ONE_HOUR_CATEGORIES: readonly Category[] = ['upgrade', 'downgrade', 'rekey', 'key-rotation', 'root-generation', 'snapshot-restore'];
+
+export const defaultPolicy: Policy = {
+  maxAgeMs: { default: 24 * HOUR, ...Object.fromEntries(ONE_HOUR_CATEGORIES.map((c) => [c, HOUR])) },
+  modes: {},
+  allowDowngrade: false,
+  clockSkewMs: 5 * 60_000,
+  strict: false,
+};
+
+const ms = (d: string | undefined): number | undefined => (d === undefined ? undefined : (parseDuration(d) ?? undefined));
+
+/** Applies a (validated) config over the defaults. */
+export function policyFromConfig(config: Config, overrides: { strict?: boolean } = {}): Policy {
+  // A configured default applies to every category not named; it can tighten the 1-hour categories, never loosen them.
+  const configured = config.snapshots?.maxAge ?? {};
+  const fallback = ms(configured.default) ?? defaultPolicy.maxAgeMs.default;
+  const maxAge: Record<string, number> = { default: fallback };
+  for (const c of ONE_HOUR_CATEGORIES) maxAge[c] = Math.min(HOUR, fallback);
+  for (const [k, v] of Object.entries(configured)) {
+    const value = ms(v as string | undefined);
+    if (value !== undefined && k !== 'default') maxAge[k] = value;
+  }
+  return {
+    maxAgeMs: maxAge as Policy['maxAgeMs'],
+    modes: { ...(config.policy ?? {}) },
+    allowDowngrade: config.allowDowngrade ?? false,
+    clockSkewMs: ms(config.clockSkew) ?? defaultPolicy.clockSkewMs,
+    strict: overrides.strict ?? config.strict ?? false,
+  };
+}
+
+export const maxAgeFor = (policy: Policy, category: Category): number => policy.maxAgeMs[category] ?? policy.maxAgeMs.default;
+export const modeFor = (policy: Policy, category: Category): PolicyMode => policy.modes[category] ?? 'require';

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { ClassificationSchema } from '../classify/schema.js';
+import { PolicyModeSchema } from '../config/schema.js';
+import { SnapshotFormatSchema, SnapshotInspectionSchema } from '../snapshot/schema.js';
+
+/** What one operation needs, and whether the evidence gives it. */
+export const OperationStatusSchema = z.enum([
+  'not-needed', // excluded, read-only, not-sys
+  'satisfied', // a valid snapshot young enough
+  'allowed', // policy "allow": needs nothing
+  'warned', // policy "warn": goes ahead without a fresh snapshot, with a warning
+  'no-snapshot', // needs one and there is no valid snapshot
+  'stale', // needs one and the newest valid snapshot is too old
+  'refused', // never goes: invalid, or a downgrade
+]);
+export type OperationStatus = z.infer<typeof OperationStatusSchema>;
+
+export const DecidedOperationSchema = ClassificationSchema.extend({
+  needs: z.enum(['nothing', 'snapshot', 'refused']),
+  policy: PolicyModeSchema.nullable(),
+  /** The age limit for this operation's category, as written (`1h`); null when it needs nothing. */
+  maxAge: z.string().nullable(),
+  status: OperationStatusSchema,
+  /** File of the snapshot that satisfied it. */
+  satisfiedBy: z.string().nullable(),
+  /** Why it goes or not, in one sentence. */
+  why: z.string(),
+});
+export type DecidedOperation = z.infer<typeof DecidedOperationSchema>;
+
+export const EvidenceSnapshotSchema = z.strictObject({
+  file: z.string(),
+  takenAt: z.string(),
+  /** Age at the time of the decision, human (`12m`) and in milliseconds. */
+  age: z.string(),
+  ageMs: z.number(),
+  format: SnapshotFormatSchema.nullable(),
+  index: z.number().nullable(),
+  sha256: z.string().nullable(),
+});
+export type EvidenceSnapshot = z.infer<typeof EvidenceSnapshotSchema>;
+
+export const RejectedSchema = z.strictObject({ file: z.string(), code: z.string(), reason: z.string() });
+export type Rejected = z.infer<typeof RejectedSchema>;
+
+export const WarningSchema = z.strictObject({ code: z.string(), message: z.string() });
+export type Warning = z.infer<typeof WarningSchema>;
+
+export const OverrideSchema = z.strictObject({ reason: z.string(), by: z.string(), at: z.string() });
+export type Override = z.infer<typeof OverrideSchema>;
+
+/** The decision: the same shape from the library and from `check --json`. Field names are a public interface. */
+export const DecisionSchema = z.strictObject({
+  allowed: z.boolean(),
+  verdict: z.enum(['go', 'no-go']),
+  decidedAt: z.string(),
+  operations: z.array(DecidedOperationSchema),
+  snapshot: EvidenceSnapshotSchema.nullable(),
+  rejected: z.array(RejectedSchema),
+  warnings: z.array(WarningSchema),
+  /** Plain sentences: why it is a no-go (empty on a go). */
+  reasons: z.array(z.string()),
+  overridden: OverrideSchema.nullable(),
+  /** What to do next, exact commands included. */
+  next: z.array(z.string()),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+/** What `evaluate` is given besides the operations: verified snapshots and what the I/O layer noticed. */
+export const EvidenceSchema = z.strictObject({
+  /** The moment of the decision (ISO 8601); evaluate reads no clock. */
+  now: z.string(),
+  snapshots: z.array(SnapshotInspectionSchema),
+  /** Candidates refused before verification (unreadable, a symlink leaving the folder). */
+  rejected: z.array(RejectedSchema).default([]),
+  warnings: z.array(WarningSchema).default([]),
+  /** The folder a new snapshot should go to, for the "next" advice. */
+  snapshotDir: z.string().nullable().default(null),
+});
+export type Evidence = z.input<typeof EvidenceSchema>;
