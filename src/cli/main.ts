@@ -6,6 +6,11 @@ export const helpText = `vault-change-gate: stops risky Vault changes until a fr
 Usage:
   vault-change-gate classify [--json] [--stdin] [--script FILE]... [OP]...
   vault-change-gate snapshot inspect [--json] [--depth N] FILE...
+  vault-change-gate check [--json] [--op OP]... [--script FILE]... [--stdin]
+                          [--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB]
+                          [--config FILE] [--override REASON] [--strict]
+  vault-change-gate exec [check options] -- COMMAND ARGS...
+  vault-change-gate config schema | check [FILE]
   vault-change-gate help
 
 Operations (OP):
@@ -25,6 +30,9 @@ type Command = (args: string[], io: Io) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   classify: async () => (await import('./classify-command.js')).classifyCommand,
   snapshot: async () => (await import('./snapshot-command.js')).snapshotCommand,
+  check: async () => (await import('./check-command.js')).checkCommand,
+  exec: async () => (await import('./exec-command.js')).execCommand,
+  config: async () => (await import('./config-command.js')).configCommand,
 };
 
 /** Runs the CLI and returns its exit code; it never calls process.exit. */
@@ -45,7 +53,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (!load) throw new UsageError(`unknown command "${name}"; run "vault-change-gate help" for the list`);
     return await (await load())(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof Error && error.name === 'ConfigError')) {
+    if (error instanceof UsageError || (error instanceof Error && (error.name === 'ConfigError' || error.name === 'SnapshotReadError'))) {
       io.stderr(`vault-change-gate: ${error.message}\n`);
       return 2;
     }

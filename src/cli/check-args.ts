@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import type { CheckOptions } from '../gate/check.js';
+import { parseUsage } from './args.js';
+import { UsageError } from './errors.js';
+import type { Io } from './output.js';
+
+export const checkOptionSpec = {
+  json: { type: 'boolean' },
+  op: { type: 'string', multiple: true },
+  plan: { type: 'string', multiple: true },
+  script: { type: 'string', multiple: true },
+  snapshot: { type: 'string', multiple: true },
+  'snapshot-dir': { type: 'string' },
+  pattern: { type: 'string' },
+  config: { type: 'string' },
+  override: { type: 'string' },
+  strict: { type: 'boolean' },
+  stdin: { type: 'boolean' },
+} as const;
+
+export interface ParsedCheck {
+  readonly options: CheckOptions;
+  readonly json: boolean;
+}
+
+/** Turns `check` flags into CheckOptions. Shared by `check` and `exec`. */
+export async function parseCheckArgs(command: string, args: string[], io: Io): Promise<ParsedCheck> {
+  const { values, positionals } = parseUsage(command, () => parseArgs({ args, allowPositionals: true, strict: true, options: checkOptionSpec }));
+  if (positionals.length) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"; operations go in --op "…"`);
+  if (values.plan?.length) {
+    throw new UsageError(`${command}: --plan (Terraform plan JSON) is not available yet; classify the plan's operations with --op for now`);
+  }
+  const operations: string[] = [...(values.op ?? [])];
+  if (values.stdin) {
+    for (const line of (await io.readStdin()).split(/\r?\n/)) if (line.trim() && !line.trimStart().startsWith('#')) operations.push(line);
+  }
+  if (operations.length === 0 && !values.script?.length) {
+    throw new UsageError(`${command}: give the planned operations with --op "…", --script FILE or --stdin`);
+  }
+  const override = values.override ?? io.env.VAULT_CHANGE_GATE_OVERRIDE;
+  if (override !== undefined && override.trim() === '') throw new UsageError(`${command}: --override needs a reason, which is recorded`);
+  const options: CheckOptions = {
+    cwd: io.cwd,
+    env: io.env,
+    operations,
+    ...(values.script ? { scripts: values.script } : {}),
+    ...(values.snapshot ? { snapshots: values.snapshot } : {}),
+    ...(values['snapshot-dir'] !== undefined ? { snapshotDir: values['snapshot-dir'] } : {}),
+    ...(values.pattern !== undefined ? { pattern: values.pattern } : {}),
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    ...(override !== undefined ? { override } : {}),
+    ...(values.strict ? { strict: true } : {}),
+  };
+  return { options, json: Boolean(values.json) };
+}

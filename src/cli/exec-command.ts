@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { check } from '../gate/check.js';
+import { parseCheckArgs } from './check-args.js';
+import { snapshotProgress } from './check-command.js';
+import { UsageError } from './errors.js';
+import type { Io } from './output.js';
+import { renderDecision } from './render-decision.js';
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+
+/**
+ * `exec [check options] -- COMMAND ARGS...`: decides first; only on a go runs the command with inherited stdio,
+ * forwards signals to it and exits with its exit code (128 + N when a signal ended it). On a no-go the command
+ * never starts.
+ */
+export async function execCommand(args: string[], io: Io): Promise<number> {
+  const dash = args.indexOf('--');
+  if (dash === -1 || dash === args.length - 1) throw new UsageError('exec: put the command after "--": vault-change-gate exec [check options] -- COMMAND ARGS...');
+  const [command, ...commandArgs] = args.slice(dash + 1) as [string, ...string[]];
+  const { options, json } = await parseCheckArgs('exec', args.slice(0, dash), io);
+  const progress = snapshotProgress(io, json);
+  const decision = await check({ ...options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) }).finally(() => progress.done());
+  // The decision goes to stderr: stdout belongs to the command.
+  io.stderr(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
+  if (!decision.allowed) return 1;
+  return runInherited(command, commandArgs, io);
+}
+
+function runInherited(command: string, args: string[], io: Io): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'inherit', env: io.env as NodeJS.ProcessEnv, cwd: io.cwd });
+    const forward = (signal: NodeJS.Signals) => () => {
+      if (child.exitCode === null) child.kill(signal);
+    };
+    const handlers = FORWARDED.map((s) => [s, forward(s)] as const);
+    for (const [s, h] of handlers) process.on(s, h);
+    const cleanup = () => {
+      for (const [s, h] of handlers) process.off(s, h);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      io.stderr(`vault-change-gate: cannot run ${command}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
+      resolve(error.code === 'ENOENT' ? 127 : 126);
+    });
+    child.on('exit', (code, signal) => {
+      cleanup();
+      if (signal) resolve(128 + (constants.signals[signal] ?? 0));
+      else resolve(code ?? 1);
+    });
+  });
+}

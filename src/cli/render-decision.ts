@@ -1,0 +1,75 @@
+import type { Decision, DecidedOperation } from '../gate/schema.js';
+import { palette, type Io } from './output.js';
+
+const STATUS: Record<DecidedOperation['status'], string> = {
+  'not-needed': 'needs nothing',
+  satisfied: 'covered',
+  allowed: 'allowed by policy',
+  warned: 'WARNING',
+  'no-snapshot': 'NO SNAPSHOT',
+  stale: 'STALE SNAPSHOT',
+  refused: 'REFUSED',
+};
+
+/** The verdict on the first line, then operations, evidence, warnings, and what to do next. */
+export function renderDecision(d: Decision, io: Io): string {
+  const c = palette(io);
+  const lines: string[] = [];
+  const headline = summary(d);
+  if (d.overridden) lines.push(`${c.yellow('GO (OVERRIDDEN)')} by ${d.overridden.by}: "${d.overridden.reason}". Without it: ${headline}`);
+  else if (!d.allowed) lines.push(`${c.red('NO-GO')}: ${headline}`);
+  else {
+    const covered = d.operations.filter((o) => o.status === 'satisfied').length;
+    lines.push(
+      `${c.green('GO')}: ${covered ? `${covered} operation${covered > 1 ? 's' : ''} that need${covered > 1 ? '' : 's'} a backup ${covered > 1 ? 'are' : 'is'} covered by ${d.snapshot?.file} (taken ${d.snapshot?.age} ago).` : 'nothing here needs a backup.'}`,
+    );
+  }
+  lines.push('', 'Operations:');
+  for (const o of d.operations) {
+    const where = o.line ? ` ${o.file ? `${o.file}:` : 'line '}${o.line}` : '';
+    const bad = o.status === 'no-snapshot' || o.status === 'stale' || o.status === 'refused';
+    const label = STATUS[o.status].padEnd(15);
+    lines.push(`  ${bad ? c.red(label) : o.status === 'warned' ? c.yellow(label) : c.green(label)} ${o.category.padEnd(16)} ${o.input}${c.dim(where)}`);
+    if (o.status !== 'not-needed') lines.push(`      ${o.why}`);
+  }
+  lines.push('', 'Evidence:');
+  if (d.snapshot) {
+    lines.push(`  snapshot  ${d.snapshot.file}: taken ${d.snapshot.takenAt} (${d.snapshot.age} ago), ${d.snapshot.format ?? 'unknown format'}, index ${d.snapshot.index ?? '?'}`);
+  } else if (d.operations.some((o) => o.needs === 'snapshot')) lines.push('  no valid snapshot');
+  else lines.push('  none needed');
+  for (const r of d.rejected) lines.push(`  ${c.red('refused')}   ${r.file}: ${r.reason} [${r.code}]`);
+  if (d.warnings.length) {
+    lines.push('', 'Warnings:');
+    for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${w.message}`);
+  }
+  // Reasons that are not about one operation (strict mode) are not shown above.
+  const general = d.reasons.filter((r) => !d.operations.some((o) => o.why === r || r.startsWith(`${o.input} is not understood`)));
+  if (general.length) {
+    lines.push('', 'Also:');
+    for (const r of general) lines.push(`  - ${r}`);
+  }
+  if (d.next.length) {
+    lines.push('', 'Next:');
+    for (const n of d.next) lines.push(`  ${n}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** One sentence for the first line: the common case said plainly, otherwise the first reason. */
+function summary(d: Decision): string {
+  const blocked = d.operations.filter((o) => o.status === 'no-snapshot' || o.status === 'stale' || o.status === 'refused');
+  const other = d.reasons.length - blocked.length;
+  const tail = other > 0 ? ` (and ${plural(other, 'more reason', 'more reasons')})` : '';
+  if (blocked.length > 0 && blocked.every((o) => o.status === 'stale') && d.snapshot) {
+    const limits = [...new Set(blocked.map((o) => o.maxAge))].join(' or ');
+    return `${plural(blocked.length, 'operation needs', 'operations need')} a snapshot no older than ${limits}, and the newest valid one, ${d.snapshot.file}, is ${d.snapshot.age} old.${tail}`;
+  }
+  if (blocked.length > 0 && blocked.every((o) => o.status === 'no-snapshot')) {
+    const refused = d.rejected.length ? ` (${plural(d.rejected.length, 'candidate was', 'candidates were')} refused)` : '';
+    return `${plural(blocked.length, 'operation needs', 'operations need')} a fresh snapshot, and there is no valid one${refused}.${tail}`;
+  }
+  const more = d.reasons.length > 1 ? ` (and ${d.reasons.length - 1} more)` : '';
+  return `${d.reasons[0] ?? ''}${more}`;
+}
