@@ -27,3 +27,103 @@ export async function gitUser(cwd: string): Promise<string | null> {
     return null;
   }
 }
+
+export interface ChangedFile {
+  readonly status: string;
+  /** Path before (renames and copies), else the same as `path`. */
+  readonly from: string;
+  readonly path: string;
+  /** Blob ids; the all-zero id where the file does not exist on that side. */
+  readonly oldBlob: string;
+  readonly newBlob: string;
+}
+
+const isZero = (oid: string): boolean => /^0+$/.test(oid);
+
+/** Files changed between two revisions, with their blob ids (`git diff --raw -z -M`). */
+export async function changedFiles(cwd: string, base: string, head: string): Promise<ChangedFile[]> {
+  let raw: string;
+  try {
+    raw = await git(cwd).raw(['diff', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', base, head, '--']);
+  } catch (error) {
+    throw new GitError(`git cannot compare ${base} and ${head}: ${firstLine(error)}`, { cause: error });
+  }
+  const parts = raw.split('\0');
+  const out: ChangedFile[] = [];
+  for (let i = 0; i + 1 < parts.length; ) {
+    const meta = parts[i++] as string;
+    const m = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(meta);
+    if (!m) break;
+    const status = m[5] as string;
+    const first = parts[i++] as string;
+    const second = status === 'R' || status === 'C' ? (parts[i++] as string) : first;
+    out.push({ status, from: first, path: second, oldBlob: m[3] as string, newBlob: m[4] as string });
+  }
+  return out;
+}
+
+const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).trim().split('\n')[0] ?? '';
+
+/**
+ * Reads many blobs (by id or `rev:path`) with one `git cat-file --batch`: one process instead of one per file.
+ * simple-git cannot feed a command's standard input, so this one call spawns git itself, with the same environment.
+ */
+export async function readBlobs(cwd: string, specs: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  const wanted = specs.filter((s) => !isZero(s) && !out.has(s));
+  for (const s of specs) if (isZero(s)) out.set(s, null);
+  if (wanted.length === 0) return out;
+  const { spawn } = await import('node:child_process');
+  const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdin.end(wanted.map((s) => `${s}\n`).join(''));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new GitError(`git cat-file failed: ${stderr.trim().split('\n')[0] ?? code}`);
+  const buf = Buffer.concat(chunks);
+  let at = 0;
+  for (const spec of wanted) {
+    const nl = buf.indexOf(10, at);
+    const header = buf.toString('utf8', at, nl);
+    at = nl + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) {
+      out.set(spec, null); // "<spec> missing"
+      continue;
+    }
+    const size = Number(m[2]);
+    out.set(spec, m[1] === 'blob' ? buf.toString('utf8', at, at + size) : null);
+    at += size + 1;
+  }
+  return out;
+}
+
+/** Files (recursively) under `dir` at a revision. */
+export async function listFiles(cwd: string, rev: string, dir: string): Promise<string[]> {
+  try {
+    const raw = await git(cwd).raw(['ls-tree', '-r', '-z', '--name-only', rev, '--', dir === '.' ? '.' : `${dir}/`]);
+    return raw.split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** Resolves a revision to its full object id, or null. */
+export async function resolveRev(cwd: string, rev: string): Promise<string | null> {
+  try {
+    return (await git(cwd).raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The repository's top folder, or null outside one. */
+export async function repoRoot(cwd: string): Promise<string | null> {
+  try {
+    return (await git(cwd).revparse(['--show-toplevel'])).trim() || null;
+  } catch {
+    return null;
+  }
+}
