@@ -7,6 +7,15 @@ export const DurationSchema = z
   .regex(DURATION_PATTERN, { message: 'expected a duration such as "90m", "24h", "2d" or "1h30m"' })
   .describe('A duration: digits and a unit (ms, s, m, h, d, w), repeatable: "90m", "24h", "2d", "1h30m".');
 
+/** A pattern the upgrade watch can use: it compiles and has exactly one capturing group. */
+function oneCaptureGroup(pattern: string): boolean {
+  try {
+    return new RegExp(`${pattern}|`).exec('')?.length === 2;
+  } catch {
+    return false;
+  }
+}
+
 export const PolicyModeSchema = z
   .enum(['require', 'warn', 'allow'])
   .describe('require: no-go without a fresh snapshot; warn: go, with a warning; allow: needs nothing.');
@@ -34,6 +43,19 @@ export const ConfigSchema = z
     clockSkew: DurationSchema.optional().describe('How far in the future a snapshot may be dated before it is refused. Default 5m.'),
     strict: z.boolean().optional().describe('Warnings (a snapshot readable by others, a warn-policy operation) make a no-go.'),
     decisionLog: z.string().optional().describe('Append every decision to this file as one JSON line (created 0600).'),
+    upgradeWatch: z
+      .array(
+        z.strictObject({
+          files: z.string().min(1).describe('minimatch pattern of repository paths, e.g. "**/*.tfvars".'),
+          pattern: z
+            .string()
+            .min(1)
+            .refine(oneCaptureGroup, { message: 'must be a regular expression with exactly one capture group (the version)' })
+            .describe('Regular expression with one capture group for the version, e.g. "vault_version\\s*=\\s*\"([^\"]+)\"".'),
+        }),
+      )
+      .optional()
+      .describe('Files whose change of a captured version is a Vault upgrade (or downgrade): old and new captures give "upgrade OLD -> NEW".'),
   })
   .describe('vault-change-gate configuration (vault-change-gate.config.json).');
 export type Config = z.infer<typeof ConfigSchema>;

@@ -9,6 +9,9 @@ import { gitUser } from '../git/git.js';
 import { findSnapshots } from '../snapshot/find.js';
 import { inspectSnapshot, SnapshotReadError } from '../snapshot/inspect.js';
 import type { SnapshotInspection } from '../snapshot/schema.js';
+import { classifyGitRange, parseRange } from '../terraform/git-range.js';
+import { readPlanFile } from '../terraform/plan-file.js';
+import type { UpgradeWatch } from '../terraform/tf-diff.js';
 import { appendDecision } from './decision-log.js';
 import { evaluate } from './evaluate.js';
 import { policyFromConfig } from './policy.js';
@@ -21,6 +24,10 @@ export interface CheckOptions {
   readonly operations?: readonly (Operation | Classification)[];
   /** Runbook scripts whose vault and curl calls are the operations. */
   readonly scripts?: readonly string[];
+  /** Terraform plan JSON files (`terraform show -json PLANFILE`). */
+  readonly plans?: readonly string[];
+  /** `BASE..HEAD`: the net change of the repository's .tf files (and watched upgrade files). */
+  readonly gitRange?: string;
   /** Snapshot files to consider. */
   readonly snapshots?: readonly string[];
   /** Folder to search for snapshots (overrides snapshots.dir of the config). */
@@ -76,7 +83,7 @@ async function permissionWarnings(files: readonly string[], dir: string | null, 
 }
 
 /** Gathers the operations: given ones, then each script's vault and curl calls. */
-async function gatherOperations(options: CheckOptions, cwd: string): Promise<(Operation | Classification)[]> {
+async function gatherOperations(options: CheckOptions, cwd: string, upgradeWatch?: readonly UpgradeWatch[]): Promise<(Operation | Classification)[]> {
   const env = { VAULT_NAMESPACE: (options.env ?? process.env).VAULT_NAMESPACE };
   const ops: (Operation | Classification)[] = (options.operations ?? []).map((op) => (typeof op === 'string' ? classify(op, { env }) : op));
   for (const script of options.scripts ?? []) {
@@ -88,6 +95,11 @@ async function gatherOperations(options: CheckOptions, cwd: string): Promise<(Op
       throw new ConfigError(`cannot read the script ${script}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
     }
     ops.push(...classifyScript(text, { file: script, env }));
+  }
+  for (const plan of options.plans ?? []) ops.push(...(await readPlanFile(path.resolve(cwd, plan), plan)));
+  if (options.gitRange !== undefined) {
+    const { base, head } = parseRange(options.gitRange);
+    ops.push(...(await classifyGitRange(cwd, base, head, upgradeWatch ? { upgradeWatch } : {})));
   }
   return ops;
 }
@@ -102,7 +114,8 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
   const loaded = options.config ?? (await loadConfig({ cwd, ...(options.configFile !== undefined ? { file: options.configFile } : {}) }));
   const { config } = loaded;
   const policy = policyFromConfig(config, options.strict === undefined ? {} : { strict: options.strict });
-  const operations = await gatherOperations(options, cwd);
+  const upgradeWatch = config.upgradeWatch;
+  const operations = await gatherOperations(options, cwd, upgradeWatch);
   const classified = operations.map((op) => ('verdict' in (op as object) ? (op as Classification) : classify(op)));
   const now = (options.now ?? new Date()).toISOString();
 

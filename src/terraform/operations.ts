@@ -1,0 +1,68 @@
+import { combineRequests } from '../classify/classify.js';
+import { classifyRequest, invalidRequest } from '../classify/request.js';
+import type { Classification } from '../classify/schema.js';
+import { fillTemplate, resourceKind, UNKNOWN, type AttributeValue } from './resources.js';
+
+export type TfAction = 'create' | 'update' | 'delete';
+
+export interface ResourceChangeInput {
+  readonly address: string;
+  readonly type: string;
+  readonly action: TfAction;
+  /** Attribute values (after for create/update, before for delete); UNKNOWN for values known only after apply. */
+  readonly attrs: (name: string) => AttributeValue;
+  /** The namespace the provider is configured with (`""` for root, UNKNOWN when it is an expression). */
+  readonly providerNamespace: string | typeof UNKNOWN;
+  readonly file?: string;
+  readonly line?: number;
+  /** Extra words for the input text (`deferred`, `for_each`, `import`). */
+  readonly note?: string;
+}
+
+const joinNamespace = (provider: string, resource: string): string => [provider, resource].filter(Boolean).join('/');
+
+/**
+ * Classifies one resource change: the requests the provider makes for that action, with the namespace joined onto
+ * the provider's, each classified, the most demanding deciding.
+ */
+export function classifyResourceChange(change: ResourceChangeInput): Classification {
+  const input = `${change.address}: ${change.action}${change.note ? ` (${change.note})` : ''}`;
+  const where = { ...(change.file ? { file: change.file } : {}), ...(change.line ? { line: change.line } : {}), address: change.address };
+  const kind = resourceKind(change.type);
+  if (kind.kind === 'not-sys') {
+    return { input, verdict: 'not-sys', category: 'logical', method: null, path: null, namespace: '', reason: `${change.type} writes only outside /sys (roles, configs, secrets and identity live under their mounts), so the backup rule does not apply.`, ...where };
+  }
+  if (kind.kind === 'unknown') {
+    return {
+      input,
+      verdict: 'backup-first',
+      category: 'unknown-sys',
+      method: null,
+      path: null,
+      namespace: '',
+      reason: `${change.type} is a Vault provider resource type the gate does not know, so it is treated as a /sys write that needs a backup first (fail closed).`,
+      ...where,
+    };
+  }
+  const spec = kind.spec;
+  const templates = spec[change.action];
+  if (templates.length === 0) {
+    return { input, verdict: 'not-sys', category: 'logical', method: null, path: null, namespace: '', reason: `A ${change.action} of ${change.type} makes no Vault request under /sys.`, ...where };
+  }
+  const resourceNs = spec.rootOnly ? '' : change.attrs('namespace');
+  const nsUnknown = resourceNs === UNKNOWN || change.providerNamespace === UNKNOWN;
+  const namespace = nsUnknown ? '<unknown>' : joinNamespace(change.providerNamespace as string, typeof resourceNs === 'string' ? resourceNs.replace(/^\/+|\/+$/g, '') : '');
+  if (spec.generic && change.attrs('disable_delete') === true && change.action === 'delete') {
+    return { input, verdict: 'not-sys', category: 'no-change', method: null, path: null, namespace, reason: `${change.type} has disable_delete = true, so removing it makes no Vault request.`, ...where };
+  }
+  const requests = templates.map((t) => {
+    const filled = fillTemplate(t, change.attrs);
+    if (spec.generic && filled.unknown.includes('path')) {
+      return invalidRequest(filled.method, null, namespace, `the path of ${change.address} is known only after apply, and ${change.type} can write anywhere, /sys included`);
+    }
+    return classifyRequest(filled.method, filled.path, nsUnknown ? undefined : namespace || undefined);
+  });
+  const out = combineRequests(input, requests);
+  if (nsUnknown) out.namespace = '<unknown>';
+  return { ...out, ...where };
+}
