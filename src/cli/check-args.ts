@@ -8,6 +8,7 @@ export const checkOptionSpec = {
   json: { type: 'boolean' },
   op: { type: 'string', multiple: true },
   plan: { type: 'string', multiple: true },
+  'git-range': { type: 'string' },
   script: { type: 'string', multiple: true },
   snapshot: { type: 'string', multiple: true },
   'snapshot-dir': { type: 'string' },
@@ -27,15 +28,12 @@ export interface ParsedCheck {
 export async function parseCheckArgs(command: string, args: string[], io: Io): Promise<ParsedCheck> {
   const { values, positionals } = parseUsage(command, () => parseArgs({ args, allowPositionals: true, strict: true, options: checkOptionSpec }));
   if (positionals.length) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"; operations go in --op "…"`);
-  if (values.plan?.length) {
-    throw new UsageError(`${command}: --plan (Terraform plan JSON) is not available yet; classify the plan's operations with --op for now`);
-  }
   const operations: string[] = [...(values.op ?? [])];
   if (values.stdin) {
     for (const line of (await io.readStdin()).split(/\r?\n/)) if (line.trim() && !line.trimStart().startsWith('#')) operations.push(line);
   }
-  if (operations.length === 0 && !values.script?.length) {
-    throw new UsageError(`${command}: give the planned operations with --op "…", --script FILE or --stdin`);
+  if (operations.length === 0 && !values.script?.length && !values.plan?.length && values['git-range'] === undefined) {
+    throw new UsageError(`${command}: give the planned operations with --op "…", --script FILE, --plan FILE, --git-range BASE..HEAD or --stdin`);
   }
   const override = values.override ?? io.env.VAULT_CHANGE_GATE_OVERRIDE;
   if (override !== undefined && override.trim() === '') throw new UsageError(`${command}: --override needs a reason, which is recorded`);
@@ -44,6 +42,8 @@ export async function parseCheckArgs(command: string, args: string[], io: Io): P
     env: io.env,
     operations,
     ...(values.script ? { scripts: values.script } : {}),
+    ...(values.plan ? { plans: values.plan } : {}),
+    ...(values['git-range'] !== undefined ? { gitRange: values['git-range'] } : {}),
     ...(values.snapshot ? { snapshots: values.snapshot } : {}),
     ...(values['snapshot-dir'] !== undefined ? { snapshotDir: values['snapshot-dir'] } : {}),
     ...(values.pattern !== undefined ? { pattern: values.pattern } : {}),

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { classify, classifyScript, type Classification } from '../classify/index.js';
+import { loadConfig } from '../config/load.js';
+import { classifyGitRange, parseRange } from '../terraform/git-range.js';
+import { readPlanFile } from '../terraform/plan-file.js';
 import { parseArgs } from 'node:util';
 import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';
@@ -23,13 +26,26 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, stdin: { type: 'boolean' }, script: { type: 'string', multiple: true } },
+      options: {
+        json: { type: 'boolean' },
+        stdin: { type: 'boolean' },
+        script: { type: 'string', multiple: true },
+        plan: { type: 'string', multiple: true },
+        'git-range': { type: 'string' },
+        config: { type: 'string' },
+      },
     }),
   );
   const results: Classification[] = [];
   const env = { VAULT_NAMESPACE: io.env.VAULT_NAMESPACE };
   for (const file of values.script ?? []) {
     results.push(...classifyScript(await readText(file, 'script', io.cwd), { file, env }));
+  }
+  for (const plan of values.plan ?? []) results.push(...(await readPlanFile(path.resolve(io.cwd, plan), plan)));
+  if (values['git-range'] !== undefined) {
+    const { base, head } = parseRange(values['git-range']);
+    const { config } = await loadConfig({ cwd: io.cwd, ...(values.config !== undefined ? { file: values.config } : {}) });
+    results.push(...(await classifyGitRange(io.cwd, base, head, config.upgradeWatch ? { upgradeWatch: config.upgradeWatch } : {})));
   }
   for (const op of positionals) results.push(classify(op, { env }));
   if (values.stdin) {
@@ -38,8 +54,8 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
       results.push(classify(line, { env }));
     }
   }
-  if (results.length === 0 && !values.script?.length) {
-    throw new UsageError('classify: give at least one operation, --stdin or --script FILE');
+  if (results.length === 0 && !values.script?.length && !values.plan?.length && values['git-range'] === undefined && !values.stdin) {
+    throw new UsageError('classify: give at least one operation, --stdin, --script FILE, --plan FILE or --git-range BASE..HEAD');
   }
   io.stdout(values.json ? `${JSON.stringify(results, null, 2)}\n` : renderClassifications(results, io));
   return results.some((r) => r.verdict === 'invalid') ? 2 : 0;

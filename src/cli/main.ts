@@ -4,9 +4,11 @@ import { processIo, type Io } from './output.js';
 export const helpText = `vault-change-gate: stops risky Vault changes until a fresh, verified backup exists.
 
 Usage:
-  vault-change-gate classify [--json] [--stdin] [--script FILE]... [OP]...
+  vault-change-gate classify [--json] [--stdin] [--script FILE]... [--plan FILE]...
+                             [--git-range BASE..HEAD] [OP]...
   vault-change-gate snapshot inspect [--json] [--depth N] FILE...
-  vault-change-gate check [--json] [--op OP]... [--script FILE]... [--stdin]
+  vault-change-gate check [--json] [--op OP]... [--script FILE]... [--plan FILE]...
+                          [--git-range BASE..HEAD] [--stdin]
                           [--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB]
                           [--config FILE] [--override REASON] [--strict]
   vault-change-gate exec [check options] -- COMMAND ARGS...
@@ -24,6 +26,9 @@ Exit codes:
   2  usage or configuration error, or an operation that is not understood
   3  unexpected failure (a bug: please report it with the output)
 `;
+
+/** Errors that are the user's to fix (exit 2, one line): thrown by the library, named here by class name. */
+const KNOWN_ERRORS = new Set(['ConfigError', 'SnapshotReadError', 'PlanError', 'GitRangeError', 'GitError']);
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -53,7 +58,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (!load) throw new UsageError(`unknown command "${name}"; run "vault-change-gate help" for the list`);
     return await (await load())(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof Error && (error.name === 'ConfigError' || error.name === 'SnapshotReadError'))) {
+    if (error instanceof UsageError || (error instanceof Error && KNOWN_ERRORS.has(error.name))) {
       io.stderr(`vault-change-gate: ${error.message}\n`);
       return 2;
     }
