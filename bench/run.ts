@@ -1,10 +1,12 @@
 import { benchClassify } from './classify.js';
 import { benchSnapshot } from './snapshot.js';
+import { benchTerraform } from './terraform.js';
 
 /** `npm run bench [name...]`: every benchmark, or the ones named. */
 const benches: Record<string, () => void | Promise<void>> = {
   classify: benchClassify,
   snapshot: benchSnapshot,
+  terraform: benchTerraform,
 };
 
 const wanted = process.argv.slice(2);
