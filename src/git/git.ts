@@ -127,3 +127,38 @@ export async function repoRoot(cwd: string): Promise<string | null> {
     return null;
   }
 }
+
+/** Whether an object exists locally and is a commit (`git cat-file -e OID^{commit}`). */
+export async function hasCommit(cwd: string, oid: string): Promise<boolean> {
+  try {
+    await git(cwd).raw(['cat-file', '-e', `${oid}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Commits reachable from `oid` and from no ref of `remote` (all remotes when null), oldest first. */
+export async function newCommits(cwd: string, oid: string, remote: string | null): Promise<string[]> {
+  const raw = await git(cwd).raw(['rev-list', '--topo-order', '--reverse', oid, '--not', remote ? `--remotes=${remote}` : '--remotes']);
+  return raw.split('\n').filter(Boolean);
+}
+
+/** The parents of a commit (none for a root commit; a shallow clone's boundary also shows none). */
+export async function parentsOf(cwd: string, oid: string): Promise<string[]> {
+  const raw = await git(cwd).raw(['rev-list', '--parents', '-n', '1', oid]);
+  return raw.trim().split(/\s+/).slice(1);
+}
+
+/** The id of the empty tree in this repository's hash (SHA-1 or SHA-256). */
+export async function emptyTree(cwd: string): Promise<string> {
+  const format = (await git(cwd).raw(['rev-parse', '--show-object-format']).catch(() => 'sha1')).trim();
+  return format === 'sha256' ? '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321' : '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+}
+
+/** Where git looks for hooks (`git rev-parse --git-path hooks`): honours core.hooksPath. Absolute. */
+export async function hooksDir(cwd: string): Promise<string> {
+  const raw = (await git(cwd).raw(['rev-parse', '--git-path', 'hooks'])).trim();
+  const { isAbsolute, resolve } = await import('node:path');
+  return isAbsolute(raw) ? raw : resolve(cwd, raw);
+}

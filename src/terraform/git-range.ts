@@ -1,4 +1,4 @@
-import { changedFiles, GitError, listFiles, readBlobs, repoRoot, resolveRev } from '../git/git.js';
+import { changedFiles, emptyTree, GitError, listFiles, readBlobs, repoRoot, resolveRev } from '../git/git.js';
 import type { Classification } from '../classify/schema.js';
 import { matchesPattern } from '../snapshot/find.js';
 import { classifyTerraformChanges, type Side, type UpgradeWatch } from './tf-diff.js';
@@ -30,7 +30,7 @@ export async function classifyGitRange(cwd: string, base: string, head: string, 
 /** The same, between two commit ids (the hook's entry point). `base` null means "from nothing" (a root commit). */
 export async function classifyCommits(root: string, base: string | null, head: string, options: { upgradeWatch?: readonly UpgradeWatch[] } = {}): Promise<Classification[]> {
   // The empty tree stands for "nothing" so that a first commit is compared with no files.
-  const from = base ?? '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+  const from = base ?? (await emptyTree(root));
   let files;
   try {
     files = await changedFiles(root, from, head);
