@@ -1,0 +1,93 @@
+import type { Classification } from '../classify/schema.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { repoRoot } from '../git/git.js';
+import { check } from '../gate/check.js';
+import type { Decision } from '../gate/schema.js';
+import { classifyCommits } from '../terraform/git-range.js';
+import { parsePushLines, pushRanges, type PushRange } from './push-ranges.js';
+
+/** The hook was called wrongly (outside a repository, unreadable input): exit 2, one line. */
+export class HookError extends Error {
+  override readonly name = 'HookError';
+}
+
+export interface PrePushOptions {
+  readonly cwd: string;
+  /** `$1`: the remote's name (or its URL when pushing to a URL). */
+  readonly remote?: string;
+  /** The push's standard input. */
+  readonly input: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly now?: Date;
+}
+
+export interface PrePushResult {
+  readonly decision: Decision;
+  readonly ranges: readonly PushRange[];
+  /** Whether the repository has a vault-change-gate.config.json. */
+  readonly configured: boolean;
+}
+
+const ZERO = /^0+$/;
+
+/** pre-commit's framework passes the range in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF instead of standard input. */
+function preCommitLines(env: PrePushOptions['env']): string | null {
+  const to = env.PRE_COMMIT_TO_REF;
+  if (!to) return null;
+  const from = env.PRE_COMMIT_FROM_REF && !ZERO.test(env.PRE_COMMIT_FROM_REF) ? env.PRE_COMMIT_FROM_REF : '0'.repeat(to.length);
+  return `${env.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${to} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'refs/heads/unknown'} ${from}\n`;
+}
+
+const key = (c: Classification): string => `${c.file ?? ''}:${c.line ?? ''}:${c.input}:${c.verdict}`;
+
+/**
+ * The pre-push check: the net change of every pushed ref (plus watched upgrade files), decided by the gate with the
+ * repository's configuration. No configuration and a change that needs a backup is a no-go that says how to
+ * configure, never a silent pass.
+ */
+export async function runPrePush(options: PrePushOptions): Promise<PrePushResult> {
+  const root = await repoRoot(options.cwd);
+  if (!root) throw new HookError(`${options.cwd} is not inside a git repository`);
+  const text = preCommitLines(options.env) ?? options.input;
+  const lines = parsePushLines(text);
+  if ('problem' in lines) throw new HookError(lines.problem);
+  // A URL as the remote has no remote-tracking refs: then every remote's refs count as "already there".
+  const remote = options.remote && !/[:/]/.test(options.remote) ? options.remote : null;
+  const ranges = await pushRanges(root, lines, remote);
+  const loaded: LoadedConfig = await loadConfig({ cwd: root });
+  const configured = loaded.file !== null;
+  const seen = new Set<string>();
+  const operations: Classification[] = [];
+  for (const r of ranges) {
+    for (const c of await classifyCommits(root, r.base, r.head, loaded.config.upgradeWatch ? { upgradeWatch: loaded.config.upgradeWatch } : {})) {
+      if (seen.has(key(c))) continue;
+      seen.add(key(c));
+      operations.push(c);
+    }
+  }
+  const override = options.env.VAULT_CHANGE_GATE_OVERRIDE?.trim();
+  const decision = await check({
+    cwd: root,
+    operations,
+    config: loaded,
+    env: options.env,
+    ...(override ? { override } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if (configured || !operations.some((o) => o.verdict === 'backup-first')) return { decision, ranges, configured };
+  // Unconfigured: say how to configure, and keep it a no-go unless overridden.
+  const reason =
+    'This push changes Vault in a way that needs a backup first, but the repository has no vault-change-gate.config.json at its root to say where snapshots are.';
+  const setup = 'Add vault-change-gate.config.json at the repository root, for example: { "snapshots": { "dir": "/var/backups/vault" } }';
+  return {
+    configured,
+    ranges,
+    decision: {
+      ...decision,
+      allowed: decision.overridden !== null,
+      verdict: decision.overridden !== null ? 'go' : 'no-go',
+      reasons: [reason, ...decision.reasons.filter((r) => r !== reason)],
+      next: [setup, ...decision.next],
+    },
+  };
+}
