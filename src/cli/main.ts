@@ -13,6 +13,8 @@ Usage:
                           [--config FILE] [--override REASON] [--strict]
   vault-change-gate exec [check options] -- COMMAND ARGS...
   vault-change-gate config schema | check [FILE]
+  vault-change-gate install-hook [--repo DIR] [--force]     (and uninstall-hook [--repo DIR])
+  vault-change-gate hook pre-push REMOTE URL                 (what the git hook runs)
   vault-change-gate help
 
 Operations (OP):
@@ -28,7 +30,7 @@ Exit codes:
 `;
 
 /** Errors that are the user's to fix (exit 2, one line): thrown by the library, named here by class name. */
-const KNOWN_ERRORS = new Set(['ConfigError', 'SnapshotReadError', 'PlanError', 'GitRangeError', 'GitError']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'SnapshotReadError', 'PlanError', 'GitRangeError', 'GitError', 'HookError', 'HookInstallError']);
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -38,6 +40,9 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check-command.js')).checkCommand,
   exec: async () => (await import('./exec-command.js')).execCommand,
   config: async () => (await import('./config-command.js')).configCommand,
+  hook: async () => (await import('./hook-command.js')).hookCommand,
+  'install-hook': async () => (await import('./install-hook-command.js')).installHookCommand,
+  'uninstall-hook': async () => (await import('./install-hook-command.js')).uninstallHookCommand,
 };
 
 /** Runs the CLI and returns its exit code; it never calls process.exit. */
@@ -49,7 +54,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
   if (name === '--version' || name === 'version') {
     const { readFile } = await import('node:fs/promises');
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('./package-root.js');
+    const pkg = JSON.parse(await readFile(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
     io.stdout(`${pkg.version}\n`);
     return 0;
   }

@@ -1,0 +1,29 @@
+import { runPrePush } from '../hook/pre-push.js';
+import { UsageError } from './errors.js';
+import type { Io } from './output.js';
+import { renderDecision } from './render-decision.js';
+
+/**
+ * `hook pre-push [REMOTE [URL]]`: what the git hook runs, with the push's standard input. Everything goes to
+ * stderr (git shows it); exit 0 lets the push go, anything else stops it.
+ */
+export async function hookCommand(args: string[], io: Io): Promise<number> {
+  const [name, remote] = args;
+  if (name !== 'pre-push') throw new UsageError('hook: the only hook is "pre-push": vault-change-gate hook pre-push REMOTE URL');
+  const input = io.env.PRE_COMMIT_TO_REF ? '' : await io.readStdin();
+  const result = await runPrePush({ cwd: io.cwd, ...(remote ? { remote } : {}), input, env: io.env });
+  const d = result.decision;
+  const needed = d.operations.filter((o) => o.verdict !== 'not-sys' && o.verdict !== 'read-only' && o.verdict !== 'excluded');
+  if (d.allowed && !d.overridden) {
+    if (needed.length) io.stderr(`vault-change-gate: GO: ${needed.length} Vault change${needed.length > 1 ? 's' : ''} covered by ${d.snapshot?.file ?? 'policy'}${d.snapshot ? ` (taken ${d.snapshot.age} ago)` : ''}.\n`);
+    return 0;
+  }
+  // In a hook there are no flags: the override and git's own bypass are said the way they are used.
+  const next = d.next.map((n) =>
+    n.startsWith('Or go ahead anyway')
+      ? 'Or push with a reason, which is recorded in the decision log: VAULT_CHANGE_GATE_OVERRIDE="why" git push\n  Or skip this check entirely (not recorded): git push --no-verify'
+      : n,
+  );
+  io.stderr(`vault-change-gate pre-push: ${renderDecision({ ...d, next }, { ...io, isTTY: io.stderrIsTTY })}`);
+  return d.allowed ? 0 : 1;
+}
