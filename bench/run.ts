@@ -1,12 +1,14 @@
 import { benchClassify } from './classify.js';
 import { benchSnapshot } from './snapshot.js';
 import { benchTerraform } from './terraform.js';
+import { benchHook } from './hook.js';
 
 /** `npm run bench [name...]`: every benchmark, or the ones named. */
 const benches: Record<string, () => void | Promise<void>> = {
   classify: benchClassify,
   snapshot: benchSnapshot,
   terraform: benchTerraform,
+  hook: benchHook,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GitDir } from '../test/helpers/gitdir.js';
+import { buildSnapshot } from '../test/helpers/snapshot-writer.js';
+import { now, ok, table } from './util.js';
+
+const resource = (i: number, rev: number) => `resource "vault_mount" "m${i}" {\n  path = "team-${i}"\n  type = "kv"\n  description = "revision ${rev}"\n}\n\nresource "vault_kv_secret_v2" "s${i}" {\n  mount = vault_mount.m${i}.path\n  name  = "config"\n  data_json = jsonencode({ rev = ${rev} })\n}\n`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Pushes of `changed` modified .tf files (of 30) to a local bare remote, with and without the hook, in turns. */
+function measure(changed: number, rounds: number): { withHook: number; without: number } {
+  const base = mkdtempSync(path.join(tmpdir(), 'vcg-bench-hook-'));
+  const remote = new GitDir(path.join(base, 'remote.git'), { bare: true });
+  const work = new GitDir(path.join(base, 'work'));
+  work.git('remote', 'add', 'origin', remote.dir);
+  const backups = path.join(base, 'backups');
+  mkdirSync(backups, { mode: 0o700 });
+  writeFileSync(path.join(backups, 'vault.snap'), buildSnapshot({ takenAt: new Date() }), { mode: 0o600 });
+  const files: Record<string, string> = { 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups } }) };
+  for (let i = 0; i < 30; i++) files[`team-${i}.tf`] = resource(i, 0);
+  work.commit(files, 'base');
+  const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vault-change-gate.js');
+  spawnSync(process.execPath, [cli, 'install-hook', '--repo', work.dir]);
+  work.git('push', '-q', '--no-verify', 'origin', 'main');
+  const withHook: number[] = [];
+  const without: number[] = [];
+  let rev = 1;
+  const pushOnce = (verify: boolean) => {
+    const change: Record<string, string> = {};
+    for (let i = 0; i < changed; i++) change[`team-${i}.tf`] = resource(i, rev);
+    rev++;
+    work.commit(change);
+    const t = now();
+    const r = spawnSync('git', ['push', '-q', ...(verify ? [] : ['--no-verify']), 'origin', 'main'], { cwd: work.dir, env: work.env, encoding: 'utf8' });
+    const ms = now() - t;
+    if (r.status !== 0) throw new Error(`push failed: ${r.stderr}`);
+    (verify ? withHook : without).push(ms);
+  };
+  for (let i = 0; i < rounds; i++) {
+    pushOnce(true);
+    pushOnce(false);
+  }
+  return { withHook: median(withHook), without: median(without) };
+}
+
+export function benchHook(): void {
+  const one = measure(1, 11);
+  const ten = measure(10, 5);
+  const thirty = measure(30, 5);
+  const added = (m: { withHook: number; without: number }) => m.withHook - m.without;
+  const slope = (added(thirty) - added(one)) / 29;
+  table('pre-push hook: pushes to a local bare remote, with and without the hook, in turns (medians)', [
+    ['push without the hook (1 of 30 files changed)', `${one.without.toFixed(0)} ms`, '', ''],
+    ['push with the hook (1 of 30 files changed)', `${one.withHook.toFixed(0)} ms`, '', ''],
+    ['added by the hook, 1 changed file', `${added(one).toFixed(0)} ms`, '<= 300 ms (issue #7)', ok(added(one) <= 300)],
+    ['added by the hook, 10 changed files', `${added(ten).toFixed(0)} ms`, 'linear in files', ''],
+    ['added by the hook, 30 changed files', `${added(thirty).toFixed(0)} ms`, 'linear in files', ''],
+    ['cost per extra changed file', `${slope.toFixed(1)} ms`, 'small and constant', ok(slope < 10)],
+  ]);
+}
