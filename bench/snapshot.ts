@@ -7,38 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { tarHeader, uvarint } from '../test/helpers/snapshot-writer.js';
 import { ok, table } from './util.js';
 
 const SIZE = 512 * 1024 * 1024;
 const VALUE = 4096;
 
-const uvarint = (n: number): Buffer => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return Buffer.from(out);
-};
 
-function header(name: string, size: number, mtime: number): Buffer {
-  const h = Buffer.alloc(512);
-  const octal = (v: number, w: number) => `${v.toString(8).padStart(w - 1, '0')}\0`;
-  h.write(name, 0);
-  h.write(octal(0o600, 8), 100);
-  h.write(octal(0, 8), 108);
-  h.write(octal(0, 8), 116);
-  h.write(octal(size, 12), 124);
-  h.write(octal(mtime, 12), 136);
-  h.write('        ', 148);
-  h.write('0', 156);
-  h.write('ustar\u000000', 257, 'latin1');
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  return h;
-}
+const header = (name: string, size: number, mtime: number): Buffer => tarHeader({ name, data: Buffer.alloc(0), mtime }, size);
 
 /** A 512 MiB Vault-like snapshot: sorted keys, 4 KiB values of random bytes (as encrypted data is), gzip level 6. */
 async function makeSnapshot(file: string): Promise<void> {

@@ -98,20 +98,8 @@ export const OperationObjectSchema = z.union([UpgradeOperationSchema, CliOperati
 export const OperationSchema = z.union([z.string(), OperationObjectSchema]);
 export type Operation = z.infer<typeof OperationSchema>;
 
-/** One HTTP request an operation sends, classified on its own. */
-export const RequestClassificationSchema = z.strictObject({
-  verdict: VerdictSchema,
-  category: CategorySchema,
-  method: z.string().nullable(),
-  path: z.string().nullable(),
-  namespace: z.string(),
-  reason: z.string(),
-});
-export type RequestClassification = z.infer<typeof RequestClassificationSchema>;
-
-export const ClassificationSchema = z.strictObject({
-  /** The operation as given (a string, or the object rendered as a string). */
-  input: z.string(),
+/** The fields every classification has, of a whole operation or of one of its requests. */
+const verdictFields = {
   verdict: VerdictSchema,
   category: CategorySchema,
   /** HTTP method of the deciding request; `null` for upgrades and local-only commands. */
@@ -122,6 +110,16 @@ export const ClassificationSchema = z.strictObject({
   namespace: z.string(),
   /** One sentence that cites the rule. */
   reason: z.string(),
+};
+
+/** One HTTP request an operation sends, classified on its own. */
+export const RequestClassificationSchema = z.strictObject(verdictFields);
+export type RequestClassification = z.infer<typeof RequestClassificationSchema>;
+
+export const ClassificationSchema = z.strictObject({
+  /** The operation as given (a string, or the object rendered as a string). */
+  input: z.string(),
+  ...verdictFields,
   /** Line in the runbook script or `.tf` file the operation came from. */
   line: z.number().int().positive().optional(),
   /** File the operation came from (runbook, plan, `.tf`). */

@@ -216,26 +216,10 @@ export function createSnapshotVerifier(options: InspectOptions & VerifierInterna
   });
 
   const conclude = (): SnapshotInspection => {
-    const notes: string[] = [];
-    const out: SnapshotInspection = {
-      file: options.file ?? '-',
-      valid: false,
-      format: null,
-      id: null,
-      index: null,
-      term: null,
-      version: null,
-      size: null,
-      takenAt: null,
-      servers: [],
-      sha256: readError ? null : options.externalFileHash ? externalHex : fileHash.digest('hex'),
-      vaultVersions: [],
-      sealType: null,
-      keys: {},
-      bytes: gzip.bytesIn,
-      notes,
-      problems,
-    };
+    const out = emptyInspection(options.file ?? '-', problems);
+    const notes = out.notes;
+    out.sha256 = readError ? null : options.externalFileHash ? externalHex : fileHash.digest('hex');
+    out.bytes = gzip.bytesIn;
 
     // meta.json
     let meta: SnapshotMeta | null = null;
@@ -407,7 +391,8 @@ function pipeInto(source: Readable, writable: Writable): Promise<void> {
   });
 }
 
-function notAFile(file: string, message: string): SnapshotInspection {
+/** An inspection with nothing known yet: the start of every result. */
+function emptyInspection(file: string, problems: Problem[]): SnapshotInspection {
   return {
     file,
     valid: false,
@@ -425,6 +410,8 @@ function notAFile(file: string, message: string): SnapshotInspection {
     keys: {},
     bytes: 0,
     notes: [],
-    problems: [{ code: 'NOT_A_FILE', message }],
+    problems,
   };
 }
+
+const notAFile = (file: string, message: string): SnapshotInspection => emptyInspection(file, [{ code: 'NOT_A_FILE', message }]);

@@ -51,7 +51,8 @@ export function tar(files: TarFile[], options: { endMarker?: boolean; trailing?:
 /** Go's gzip.NewWriter output differs only in the informational header bytes (MTIME, XFL, OS). */
 export const gzip = (data: Buffer): Buffer => gzipSync(data);
 
-const uvarint = (n: number): Buffer => {
+/** Go's binary.PutUvarint. */
+export const uvarint = (n: number): Buffer => {
   const out: number[] = [];
   while (n >= 0x80) {
     out.push((n % 0x80) | 0x80);

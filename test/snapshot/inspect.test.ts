@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inspectSnapshot, SnapshotInspectionSchema, SnapshotReadError } from '../../src/index.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
-import { buildSnapshot, consulState, gzip, snapshotFiles, tar, tarHeader, vaultState } from '../helpers/snapshot-writer.js';
+import { buildSnapshot, consulState, gzip, snapshotFiles, tar, tarHeader, uvarint, vaultState } from '../helpers/snapshot-writer.js';
 
 const inspectBuffer = (buf: Buffer) => inspectSnapshot(Readable.from([buf]), { file: 'test.snap' });
 const codes = async (buf: Buffer) => (await inspectBuffer(buf)).problems.map((p) => p.code);
@@ -159,8 +159,8 @@ describe('archives from the test writer', () => {
     // One storage entry with a 1 GiB value of zeros: a valid walk, but 1000:1 compression.
     const value = 1024 ** 3;
     const key = Buffer.from('core/x');
-    const prefix = Buffer.concat([Buffer.from([0x0a, key.length]), key, Buffer.from([0x12]), uvarintOf(value)]);
-    const entry = Buffer.concat([uvarintOf(prefix.length + value), prefix]);
+    const prefix = Buffer.concat([Buffer.from([0x0a, key.length]), key, Buffer.from([0x12]), uvarint(value)]);
+    const entry = Buffer.concat([uvarint(prefix.length + value), prefix]);
     const chunks = function* () {
       yield tarHeader({ name: 'state.bin', data: Buffer.alloc(0) }, entry.length + value);
       yield entry;
@@ -173,15 +173,6 @@ describe('archives from the test writer', () => {
   }, 60_000);
 });
 
-const uvarintOf = (n: number): Buffer => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return Buffer.from(out);
-};
 const defaultCut = (): Buffer => {
   const full = vaultState([['core/a', Buffer.alloc(40, 1)]]);
   return full.subarray(0, full.length - 5);
