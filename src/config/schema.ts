@@ -43,6 +43,24 @@ export const ConfigSchema = z
     clockSkew: DurationSchema.optional().describe('How far in the future a snapshot may be dated before it is refused. Default 5m.'),
     strict: z.boolean().optional().describe('Warnings (a snapshot readable by others, a warn-policy operation) make a no-go.'),
     decisionLog: z.string().optional().describe('Append every decision to this file as one JSON line (created 0600).'),
+    vault: z
+      .strictObject({
+        live: z.boolean().optional().describe('Ask the live cluster (VAULT_ADDR and friends) in every check, as --vault does; the hook does when VAULT_ADDR is set.'),
+        autoSnapshot: z.string().optional().describe('Enterprise: the automated snapshot configuration whose last run counts as evidence.'),
+      })
+      .optional(),
+    clusters: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1).describe('A name for messages.'),
+          address: z.string().url().describe('The VAULT_ADDR of the cluster (its active node, or a load balancer in front of it).'),
+          namespace: z.string().optional(),
+          caCert: z.string().optional().describe('VAULT_CACERT for this cluster (relative to this file).'),
+          snapshots: z.strictObject({ dir: z.string().optional(), pattern: z.string().optional() }).optional(),
+        }),
+      )
+      .optional()
+      .describe('Several clusters (performance replication: each cluster\'s active node needs its own backup). With live checks, the decision covers each.'),
     upgradeWatch: z
       .array(
         z.strictObject({

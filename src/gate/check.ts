@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { classify } from '../classify/classify.js';
@@ -13,9 +13,13 @@ import { classifyGitRange, parseRange } from '../terraform/git-range.js';
 import { readPlanFile } from '../terraform/plan-file.js';
 import type { UpgradeWatch } from '../terraform/tf-diff.js';
 import { appendDecision } from './decision-log.js';
-import { evaluate } from './evaluate.js';
-import { policyFromConfig } from './policy.js';
-import type { Decision, Rejected, Warning } from './schema.js';
+import { evaluate, snapshotFileName, type EvaluateContext } from './evaluate.js';
+import { createVaultClient, type VaultClient } from '../vault/client.js';
+import { gatherClusterFacts } from '../vault/facts.js';
+import { readVaultSettings } from '../vault/settings.js';
+import { saveSnapshot, SnapshotSaveError } from '../vault/snapshot-save.js';
+import { policyFromConfig, type Policy } from './policy.js';
+import type { ClusterFacts, Decision, Rejected, Warning } from './schema.js';
 
 export interface CheckOptions {
   /** Folder the check runs from (config search, relative paths). Default: process.cwd(). */
@@ -48,6 +52,12 @@ export interface CheckOptions {
   readonly now?: Date;
   /** Progress of snapshot reads, per file. */
   readonly onProgress?: (file: string, bytes: number) => void;
+  /** Ask the live cluster (VAULT_ADDR, VAULT_TOKEN, … from `env`): state, version, raft servers, index. */
+  readonly vault?: boolean;
+  /** With `vault`: when no fresh valid snapshot is at hand, take one now into this folder, then decide. */
+  readonly takeSnapshot?: string;
+  /** With `vault` (Enterprise): the automated snapshot configuration whose last run counts as evidence. */
+  readonly autoSnapshot?: string;
 }
 
 /** Who asks for an override: git's user, else the OS user. */
@@ -114,65 +124,139 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
   const loaded = options.config ?? (await loadConfig({ cwd, ...(options.configFile !== undefined ? { file: options.configFile } : {}) }));
   const { config } = loaded;
   const policy = policyFromConfig(config, options.strict === undefined ? {} : { strict: options.strict });
-  const upgradeWatch = config.upgradeWatch;
-  const operations = await gatherOperations(options, cwd, upgradeWatch);
+  const operations = await gatherOperations(options, cwd, config.upgradeWatch);
   const classified = operations.map((op) => ('verdict' in (op as object) ? (op as Classification) : classify(op)));
   const now = (options.now ?? new Date()).toISOString();
 
   const dirFromCli = options.snapshotDir !== undefined ? path.resolve(cwd, options.snapshotDir) : null;
-  const dirFromConfig = config.snapshots?.dir !== undefined ? resolveConfigPath(config.snapshots.dir, loaded.baseDir) : null;
-  const dir = dirFromCli ?? dirFromConfig;
-  const pattern = options.pattern ?? config.snapshots?.pattern ?? '**/*.snap';
-
   // A folder named on the command line must exist (a typo is a usage error), whether or not it is needed.
   if (dirFromCli && !(await stat(dirFromCli).catch(() => null))?.isDirectory()) {
     throw new ConfigError(`the snapshot folder ${options.snapshotDir} does not exist or is not a folder`);
   }
-  const snapshots: SnapshotInspection[] = [];
-  const rejected: Rejected[] = [];
-  const warnings: Warning[] = [];
-  // Reading snapshots costs a pass over each file: only when something needs one.
-  const needsEvidence = classified.some((c) => c.verdict === 'backup-first');
-  if (needsEvidence) {
-    const files = (options.snapshots ?? []).map((f) => path.resolve(cwd, f));
-    if (dir) {
-      const info = await stat(dir).catch(() => null);
-      if (!info?.isDirectory()) {
-        warnings.push({ code: 'SNAPSHOT_DIR_MISSING', message: `The snapshot folder ${dir} (snapshots.dir) does not exist.` });
-      } else {
-        const found = await findSnapshots(dir, pattern);
-        files.push(...found.files);
-        rejected.push(...found.skipped.map(({ file, code, reason }) => ({ file, code, reason })));
-      }
-    }
-    for (const file of [...new Set(files)]) {
-      try {
-        const inspected = await inspectSnapshot(file, {
-          file: show(file, cwd),
-          ...(options.onProgress ? { onProgress: (b: number) => options.onProgress?.(file, b) } : {}),
-        });
-        snapshots.push(inspected);
-      } catch (error) {
-        if (!(error instanceof SnapshotReadError)) throw error;
-        // A file named on the command line must exist; one that vanished from a folder is just not evidence.
-        if ((options.snapshots ?? []).some((f) => path.resolve(cwd, f) === file)) throw error;
-        rejected.push({ file: show(file, cwd), code: 'UNREADABLE', reason: error.message });
-      }
-    }
-    warnings.push(...(await permissionWarnings(snapshots.filter((s) => s.valid).map((s) => s.file), dir, cwd)));
-  }
-
+  const dirFromConfig = config.snapshots?.dir !== undefined ? resolveConfigPath(config.snapshots.dir, loaded.baseDir) : null;
+  const pattern = options.pattern ?? config.snapshots?.pattern ?? '**/*.snap';
+  // The live cluster, when asked: by the flag, or by the config (the hook asks only when VAULT_ADDR is set).
+  const env = options.env ?? process.env;
+  const live = options.vault ?? (config.vault?.live === true && Boolean(env.VAULT_ADDR));
   const overrideReason = options.override?.trim();
-  const decision = evaluate(
-    classified,
-    { now, snapshots, rejected, warnings, snapshotDir: dir ? show(dir, cwd) : null },
-    policy,
-    overrideReason ? { override: { reason: overrideReason, by: await whoAmI(cwd) } } : {},
-  );
+  const context = overrideReason ? { override: { reason: overrideReason, by: await whoAmI(cwd) } } : {};
+
+  const targets: Target[] =
+    live && config.clusters?.length
+      ? config.clusters.map((c) => ({
+          name: c.name,
+          dir: c.snapshots?.dir !== undefined ? resolveConfigPath(c.snapshots.dir, loaded.baseDir) : (dirFromCli ?? dirFromConfig),
+          pattern: c.snapshots?.pattern ?? pattern,
+          env: { ...env, VAULT_ADDR: c.address, ...(c.namespace !== undefined ? { VAULT_NAMESPACE: c.namespace } : {}), ...(c.caCert !== undefined ? { VAULT_CACERT: resolveConfigPath(c.caCert, loaded.baseDir) } : {}) },
+        }))
+      : [{ name: null, dir: dirFromCli ?? dirFromConfig, pattern, env: live ? env : null }];
+  const decisions: Decision[] = [];
+  for (const target of targets) {
+    decisions.push(await decideFor(target, { options, config, cwd, classified, now, policy, context }));
+  }
+  const decision = decisions.length === 1 ? (decisions[0] as Decision) : combine(decisions);
   if (config.decisionLog) {
     await appendDecision(resolveConfigPath(config.decisionLog, loaded.baseDir), decision, { cwd, by: decision.overridden?.by ?? (await whoAmI(cwd)) });
   }
   return decision;
+}
+
+interface Target {
+  /** The cluster's name in `clusters`, or null for the one cluster (or none). */
+  readonly name: string | null;
+  readonly dir: string | null;
+  readonly pattern: string;
+  /** The environment to reach Vault with; null when the live cluster is not asked. */
+  readonly env: Readonly<Record<string, string | undefined>> | null;
+}
+
+interface Shared {
+  readonly options: CheckOptions;
+  readonly config: LoadedConfig['config'];
+  readonly cwd: string;
+  readonly classified: Classification[];
+  readonly now: string;
+  readonly policy: Policy;
+  readonly context: EvaluateContext;
+}
+
+/** Candidates found and verified for one cluster (or for the check without one). */
+async function collectEvidence(target: Target, shared: Shared): Promise<{ snapshots: SnapshotInspection[]; rejected: Rejected[]; warnings: Warning[] }> {
+  const { options, cwd } = shared;
+  const snapshots: SnapshotInspection[] = [];
+  const rejected: Rejected[] = [];
+  const warnings: Warning[] = [];
+  const files = (options.snapshots ?? []).map((f) => path.resolve(cwd, f));
+  if (target.dir) {
+    const info = await stat(target.dir).catch(() => null);
+    if (!info?.isDirectory()) {
+      warnings.push({ code: 'SNAPSHOT_DIR_MISSING', message: `The snapshot folder ${target.dir} (snapshots.dir) does not exist.` });
+    } else {
+      const found = await findSnapshots(target.dir, target.pattern);
+      files.push(...found.files);
+      rejected.push(...found.skipped.map(({ file, code, reason }) => ({ file, code, reason })));
+    }
+  }
+  for (const file of [...new Set(files)]) {
+    try {
+      snapshots.push(await inspectSnapshot(file, { file: show(file, cwd), ...(options.onProgress ? { onProgress: (b: number) => options.onProgress?.(file, b) } : {}) }));
+    } catch (error) {
+      if (!(error instanceof SnapshotReadError)) throw error;
+      // A file named on the command line must exist; one that vanished from a folder is just not evidence.
+      if ((options.snapshots ?? []).some((f) => path.resolve(cwd, f) === file)) throw error;
+      rejected.push({ file: show(file, cwd), code: 'UNREADABLE', reason: error.message });
+    }
+  }
+  warnings.push(...(await permissionWarnings(snapshots.filter((s) => s.valid).map((s) => s.file), target.dir, cwd)));
+  return { snapshots, rejected, warnings };
+}
+
+async function decideFor(target: Target, shared: Shared): Promise<Decision> {
+  const { options, config, cwd, classified, now, policy, context } = shared;
+  // Reading snapshots costs a pass over each file: only when something needs one.
+  const needsEvidence = classified.some((c) => c.verdict === 'backup-first');
+  const { snapshots, rejected, warnings } = needsEvidence ? await collectEvidence(target, shared) : { snapshots: [], rejected: [], warnings: [] };
+  let cluster: ClusterFacts | null = null;
+  let client: VaultClient | null = null;
+  if (target.env) {
+    client = createVaultClient(readVaultSettings(target.env));
+    const autoSnapshot = options.autoSnapshot ?? config.vault?.autoSnapshot;
+    cluster = await gatherClusterFacts(client, { ...(autoSnapshot ? { autoSnapshot } : {}), ...(target.name ? { name: target.name } : {}) });
+  }
+  const decide = () => evaluate(classified, { now, snapshots, rejected, warnings, snapshotDir: target.dir ? show(target.dir, cwd) : null, cluster }, policy, context);
+  const decision = decide();
+  const lacking = decision.operations.some((o) => o.status === 'no-snapshot' || o.status === 'stale');
+  if (options.takeSnapshot === undefined || !lacking || !client || !cluster?.reachable || cluster.sealed) return decision;
+  const folder = path.resolve(cwd, options.takeSnapshot, ...(target.name ? [target.name] : []));
+  const file = path.join(folder, snapshotFileName(now));
+  try {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    snapshots.push(await saveSnapshot(client, file, options.onProgress ? { onProgress: (b) => options.onProgress?.(file, b) } : {}));
+    warnings.push({ code: 'SNAPSHOT_TAKEN', message: `Took a snapshot for this change: ${show(file, cwd)}.` });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (!(error instanceof SnapshotSaveError) && !e.code) throw error;
+    warnings.push({ code: 'SNAPSHOT_FAILED', message: `Could not take a snapshot: ${e.message}.` });
+  }
+  return decide();
+}
+
+/** Several clusters (each active node needs its own backup): the change goes only if it goes for each. */
+function combine(decisions: readonly Decision[]): Decision {
+  const label = (d: Decision) => `[${d.cluster?.name ?? d.cluster?.address ?? 'cluster'}] `;
+  const first = decisions[0] as Decision;
+  const blocking = decisions.find((d) => !d.allowed) ?? first;
+  const allowed = decisions.every((d) => d.allowed);
+  return {
+    ...blocking,
+    allowed,
+    verdict: allowed ? 'go' : 'no-go',
+    reasons: decisions.flatMap((d) => d.reasons.map((r) => label(d) + r)),
+    warnings: decisions.flatMap((d) => d.warnings.map((w) => ({ ...w, message: label(d) + w.message }))),
+    rejected: decisions.flatMap((d) => d.rejected.map((r) => ({ ...r, reason: label(d) + r.reason }))),
+    next: [...new Set(decisions.flatMap((d) => d.next))],
+    clusters: decisions.map((d) => ({ name: d.cluster?.name ?? null, address: d.cluster?.address ?? '', allowed: d.allowed, snapshot: d.snapshot, reasons: d.reasons, facts: d.cluster })),
+  };
 }
 
 /** Paths under the working folder are shown relative to it; others as they are. */

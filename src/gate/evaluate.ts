@@ -2,8 +2,9 @@ import { classify } from '../classify/classify.js';
 import type { Classification, Operation } from '../classify/schema.js';
 import { formatDuration } from '../config/duration.js';
 import type { SnapshotInspection } from '../snapshot/schema.js';
+import { classifyUpgrade } from '../classify/upgrade.js';
 import { defaultPolicy, maxAgeFor, modeFor, type Policy } from './policy.js';
-import { EvidenceSchema, type DecidedOperation, type Decision, type Evidence, type EvidenceSnapshot, type Rejected, type Warning } from './schema.js';
+import { EvidenceSchema, type ClusterFacts, type DecidedOperation, type Decision, type Evidence, type EvidenceSnapshot, type Rejected, type Warning } from './schema.js';
 
 export interface EvaluateContext {
   /** Lets a no-go go ahead, recorded with who asked and why. */
@@ -17,10 +18,38 @@ const isClassification = (op: unknown): op is Classification =>
 export const snapshotFileName = (nowIso: string, format: 'vault' | 'consul' = 'vault'): string =>
   `${format}-${nowIso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.snap`;
 
-function pickEvidence(snapshots: readonly SnapshotInspection[], now: number, skewMs: number): { chosen: SnapshotInspection | null; rejected: Rejected[] } {
+const sameServers = (snapshot: SnapshotInspection, cluster: ClusterFacts | null): boolean => {
+  if (!cluster?.raftServers?.length || snapshot.servers.length === 0) return true;
+  const ids = (list: readonly { id: string }[]) => [...new Set(list.map((x) => x.id))].sort().join(',');
+  return ids(snapshot.servers) === ids(cluster.raftServers);
+};
+
+/** An automated snapshot's last run, as evidence (it cannot be read here, so it is taken at its word). */
+function autoSnapshotCandidate(cluster: ClusterFacts | null): { candidate: SnapshotInspection | null; rejected: Rejected | null } {
+  const a = cluster?.autoSnapshot;
+  if (!a) return { candidate: null, rejected: null };
+  const file = `auto-snapshot:${a.name}`;
+  if (a.lastError) return { candidate: null, rejected: { file, code: 'AUTO_SNAPSHOT_FAILED', reason: `The last automated snapshot failed: ${a.lastError}.` } };
+  if (!a.lastEnd || Number.isNaN(Date.parse(a.lastEnd))) return { candidate: null, rejected: { file, code: 'AUTO_SNAPSHOT_NONE', reason: 'The automated snapshot configuration has not finished a snapshot yet.' } };
+  return {
+    rejected: null,
+    candidate: { file, valid: true, format: 'vault', id: null, index: null, term: null, version: null, size: null, takenAt: new Date(Date.parse(a.lastEnd)).toISOString(), servers: [], sha256: null, vaultVersions: [], sealType: null, keys: {}, bytes: 0, notes: [a.url ? `stored at ${a.url}` : ''], problems: [] },
+  };
+}
+
+function pickEvidence(snapshots: readonly SnapshotInspection[], now: number, skewMs: number, cluster: ClusterFacts | null): { chosen: SnapshotInspection | null; rejected: Rejected[] } {
   const rejected: Rejected[] = [];
   let chosen: SnapshotInspection | null = null;
   for (const s of snapshots) {
+    if (s.valid && !sameServers(s, cluster)) {
+      const list = (xs: readonly { id: string }[]) => xs.map((x) => x.id).join(', ');
+      rejected.push({
+        file: s.file,
+        code: 'FOREIGN_CLUSTER',
+        reason: `Its raft servers (${list(s.servers)}) are not the live cluster's (${list(cluster?.raftServers ?? [])}): a snapshot of another cluster is not a backup of this one.`,
+      });
+      continue;
+    }
     if (!s.valid) {
       const p = s.problems[0];
       rejected.push({ file: s.file, code: p?.code ?? 'INVALID', reason: p?.message ?? 'The snapshot is not valid.' });
@@ -58,16 +87,30 @@ export function evaluate(
 ): Decision {
   const evidence = EvidenceSchema.parse(evidenceInput);
   const now = Date.parse(evidence.now);
-  const { chosen, rejected } = pickEvidence(evidence.snapshots, now, policy.clockSkewMs);
+  const cluster = evidence.cluster;
+  const auto = autoSnapshotCandidate(cluster);
+  const candidates = auto.candidate ? [...evidence.snapshots, auto.candidate] : evidence.snapshots;
+  const { chosen, rejected } = pickEvidence(candidates, now, policy.clockSkewMs, cluster);
+  if (auto.rejected) rejected.push(auto.rejected);
   const ageMs = chosen ? Math.max(0, now - Date.parse(chosen.takenAt as string)) : null;
+  const indexLag = chosen?.index != null && cluster?.appliedIndex != null ? cluster.appliedIndex - chosen.index : null;
   const snapshot: EvidenceSnapshot | null = chosen
-    ? { file: chosen.file, takenAt: chosen.takenAt as string, age: formatDuration(ageMs as number), ageMs: ageMs as number, format: chosen.format, index: chosen.index, sha256: chosen.sha256 }
+    ? { file: chosen.file, takenAt: chosen.takenAt as string, age: formatDuration(ageMs as number), ageMs: ageMs as number, format: chosen.format, index: chosen.index, sha256: chosen.sha256, indexLag }
     : null;
+  const unavailable = clusterUnavailable(cluster);
+  const noAtomicSnapshots =
+    cluster?.reachable && cluster.storageType && cluster.storageType !== 'raft' && cluster.storageType !== 'consul'
+      ? `Vault at ${cluster.address} stores its data in "${cluster.storageType}", which has no atomic snapshots: the storage docs recommend backing it up offline (Vault stopped), so this is a no-go unless overridden with a reason once that backup is done.`
+      : null;
 
   const warnings: Warning[] = [...evidence.warnings];
   const reasons: string[] = [];
   const decided: DecidedOperation[] = operations.map((op) => {
-    const c = isClassification(op) ? op : classify(op);
+    let c = isClassification(op) ? op : classify(op);
+    // "upgrade TO": the running version is the FROM, so a lower TO is a downgrade.
+    if (c.category === 'upgrade' && c.from === null && c.to && cluster?.version) {
+      c = { ...c, ...classifyUpgrade(c.input, cluster.version, c.to), ...(c.file ? { file: c.file } : {}), ...(c.line ? { line: c.line } : {}) };
+    }
     const base = { ...c, satisfiedBy: null };
     if (c.verdict === 'invalid') {
       reasons.push(`${c.input} is not understood: ${c.reason.replace(/^Not understood: /, '')}`);
@@ -79,6 +122,15 @@ export function evaluate(
     const mode = modeFor(policy, c.category);
     const limit = maxAgeFor(policy, c.category);
     const maxAge = formatDuration(limit);
+    if (unavailable) {
+      const why = `${describe(c)} cannot be checked against the cluster: ${unavailable}`;
+      reasons.push(why);
+      return { ...base, needs: 'snapshot' as const, policy: mode, maxAge, status: 'vault-unavailable' as const, why };
+    }
+    if (noAtomicSnapshots) {
+      reasons.push(noAtomicSnapshots);
+      return { ...base, needs: 'refused' as const, policy: mode, maxAge, status: 'refused' as const, why: noAtomicSnapshots };
+    }
     if (c.category === 'downgrade' && !policy.allowDowngrade) {
       const why = `${c.input} is a downgrade: Vault does not support storage downgrades, so it is refused even with a snapshot; the way back is restoring the pre-upgrade snapshot on the old version (allowDowngrade permits it).`;
       reasons.push(why);
@@ -120,6 +172,7 @@ export function evaluate(
 
   const next: string[] = [];
   if (reasons.length > 0) {
+    if (decided.some((d) => d.status === 'vault-unavailable')) next.push(`Make Vault reachable and unsealed (${cluster?.address}), then run the check again.`);
     if (decided.some((d) => d.status === 'no-snapshot' || d.status === 'stale')) {
       const dir = evidence.snapshotDir ?? '.';
       const consul = chosen?.format === 'consul';
@@ -143,8 +196,18 @@ export function evaluate(
     snapshot,
     rejected: [...evidence.rejected, ...rejected],
     warnings,
-    reasons,
+    reasons: [...new Set(reasons)],
     overridden,
     next,
+    cluster,
   };
+}
+
+/** Why the live cluster cannot vouch for a change, or null when it can (or was not asked). */
+function clusterUnavailable(cluster: ClusterFacts | null): string | null {
+  if (!cluster) return null;
+  if (!cluster.reachable) return `${cluster.error ?? `Vault at ${cluster.address} cannot be reached`}.`.replace(/\.\.$/, '.');
+  if (cluster.initialized === false || cluster.state === 'uninitialized') return `Vault at ${cluster.address} is not initialised.`;
+  if (cluster.sealed === true || cluster.state === 'sealed') return `Vault at ${cluster.address} is sealed; unseal it first.`;
+  return null;
 }

@@ -12,6 +12,7 @@ export const OperationStatusSchema = z.enum([
   'no-snapshot', // needs one and there is no valid snapshot
   'stale', // needs one and the newest valid snapshot is too old
   'refused', // never goes: invalid, or a downgrade
+  'vault-unavailable', // the live cluster is unreachable, sealed or not initialised
 ]);
 export type OperationStatus = z.infer<typeof OperationStatusSchema>;
 
@@ -29,6 +30,7 @@ export const DecidedOperationSchema = ClassificationSchema.extend({
 export type DecidedOperation = z.infer<typeof DecidedOperationSchema>;
 
 export const EvidenceSnapshotSchema = z.strictObject({
+  /** The file, or `auto-snapshot:NAME` for an automated snapshot's status. */
   file: z.string(),
   takenAt: z.string(),
   /** Age at the time of the decision, human (`12m`) and in milliseconds. */
@@ -37,6 +39,8 @@ export const EvidenceSnapshotSchema = z.strictObject({
   format: SnapshotFormatSchema.nullable(),
   index: z.number().nullable(),
   sha256: z.string().nullable(),
+  /** Live applied index minus the snapshot's index: writes the snapshot does not hold (check --vault). */
+  indexLag: z.number().nullable(),
 });
 export type EvidenceSnapshot = z.infer<typeof EvidenceSnapshotSchema>;
 
@@ -48,6 +52,34 @@ export type Warning = z.infer<typeof WarningSchema>;
 
 export const OverrideSchema = z.strictObject({ reason: z.string(), by: z.string(), at: z.string() });
 export type Override = z.infer<typeof OverrideSchema>;
+
+/** What the live cluster said (check --vault). */
+export const ClusterFactsSchema = z.strictObject({
+  /** The cluster's name in the config (`clusters`), or null for the one VAULT_ADDR names. */
+  name: z.string().nullable(),
+  address: z.string(),
+  reachable: z.boolean(),
+  /** Why it could not be reached, in one sentence. */
+  error: z.string().nullable(),
+  /** From sys/health's status code. */
+  state: z.enum(['active', 'standby', 'dr-secondary', 'performance-standby', 'standby-unhealthy', 'uninitialized', 'sealed', 'removed', 'unknown']),
+  healthStatus: z.number().nullable(),
+  initialized: z.boolean().nullable(),
+  sealed: z.boolean().nullable(),
+  version: z.string().nullable(),
+  storageType: z.string().nullable(),
+  sealType: z.string().nullable(),
+  clusterName: z.string().nullable(),
+  clusterId: z.string().nullable(),
+  haEnabled: z.boolean().nullable(),
+  appliedIndex: z.number().nullable(),
+  raftServers: z.array(z.strictObject({ id: z.string(), address: z.string(), voter: z.boolean(), leader: z.boolean() })).nullable(),
+  versionHistory: z.array(z.string()),
+  autoSnapshot: z.strictObject({ name: z.string(), lastStart: z.string().nullable(), lastEnd: z.string().nullable(), lastError: z.string().nullable(), url: z.string().nullable() }).nullable(),
+  /** Optional endpoints that were refused (403) or failed: reported, not fatal. */
+  notes: z.array(z.string()),
+});
+export type ClusterFacts = z.infer<typeof ClusterFactsSchema>;
 
 /** The decision: the same shape from the library and from `check --json`. Field names are a public interface. */
 export const DecisionSchema = z.strictObject({
@@ -63,6 +95,12 @@ export const DecisionSchema = z.strictObject({
   overridden: OverrideSchema.nullable(),
   /** What to do next, exact commands included. */
   next: z.array(z.string()),
+  /** The live cluster, when the check asked it (check --vault); null otherwise. */
+  cluster: ClusterFactsSchema.nullable(),
+  /** With several clusters (config `clusters`), the decision for each; absent otherwise. */
+  clusters: z
+    .array(z.strictObject({ name: z.string().nullable(), address: z.string(), allowed: z.boolean(), snapshot: EvidenceSnapshotSchema.nullable(), reasons: z.array(z.string()), facts: ClusterFactsSchema.nullable() }))
+    .optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
@@ -76,5 +114,7 @@ export const EvidenceSchema = z.strictObject({
   warnings: z.array(WarningSchema).default([]),
   /** The folder a new snapshot should go to, for the "next" advice. */
   snapshotDir: z.string().nullable().default(null),
+  /** What the live cluster said, when it was asked. */
+  cluster: ClusterFactsSchema.nullable().default(null),
 });
 export type Evidence = z.input<typeof EvidenceSchema>;
