@@ -17,6 +17,9 @@ export const checkOptionSpec = {
   override: { type: 'string' },
   strict: { type: 'boolean' },
   stdin: { type: 'boolean' },
+  vault: { type: 'boolean' },
+  'take-snapshot': { type: 'string' },
+  'auto-snapshot': { type: 'string' },
 } as const;
 
 export interface ParsedCheck {
@@ -50,6 +53,12 @@ export async function parseCheckArgs(command: string, args: string[], io: Io): P
     ...(values.config !== undefined ? { configFile: values.config } : {}),
     ...(override !== undefined ? { override } : {}),
     ...(values.strict ? { strict: true } : {}),
+    ...(values.vault ? { vault: true } : {}),
+    ...(values['take-snapshot'] !== undefined ? { takeSnapshot: values['take-snapshot'] } : {}),
+    ...(values['auto-snapshot'] !== undefined ? { autoSnapshot: values['auto-snapshot'] } : {}),
   };
+  if ((values['take-snapshot'] !== undefined || values['auto-snapshot'] !== undefined) && !values.vault) {
+    throw new UsageError(`${command}: --take-snapshot and --auto-snapshot ask the live cluster: add --vault`);
+  }
   return { options, json: Boolean(values.json) };
 }

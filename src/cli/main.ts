@@ -7,10 +7,12 @@ Usage:
   vault-change-gate classify [--json] [--stdin] [--script FILE]... [--plan FILE]...
                              [--git-range BASE..HEAD] [OP]...
   vault-change-gate snapshot inspect [--json] [--depth N] FILE...
+  vault-change-gate snapshot save [--json] FILE              (from VAULT_ADDR, streamed and verified)
   vault-change-gate check [--json] [--op OP]... [--script FILE]... [--plan FILE]...
                           [--git-range BASE..HEAD] [--stdin]
                           [--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB]
                           [--config FILE] [--override REASON] [--strict]
+                          [--vault [--take-snapshot DIR] [--auto-snapshot NAME]]
   vault-change-gate exec [check options] -- COMMAND ARGS...
   vault-change-gate config schema | check [FILE]
   vault-change-gate install-hook [--repo DIR] [--force]     (and uninstall-hook [--repo DIR])
@@ -30,7 +32,7 @@ Exit codes:
 `;
 
 /** Errors that are the user's to fix (exit 2, one line): thrown by the library, named here by class name. */
-const KNOWN_ERRORS = new Set(['ConfigError', 'SnapshotReadError', 'PlanError', 'GitRangeError', 'GitError', 'HookError', 'HookInstallError']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'SnapshotReadError', 'PlanError', 'GitRangeError', 'GitError', 'HookError', 'HookInstallError', 'VaultConfigError']);
 
 type Command = (args: string[], io: Io) => Promise<number>;
 

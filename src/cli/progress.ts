@@ -34,3 +34,24 @@ export function progressBar(io: Io, total: number, label: string, enabled: boole
     },
   };
 }
+
+/** Progress of a stream of unknown length (a download): bytes and rate, on a terminal only. */
+export function streamProgress(io: Io, label: string, enabled: boolean): { update: (bytes: number) => void; done: () => void } {
+  if (!enabled || !io.stderrIsTTY) return { update: () => {}, done: () => {} };
+  const start = Date.now();
+  let last = 0;
+  let drawn = false;
+  return {
+    update(bytes) {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      const rate = bytes / Math.max((now - start) / 1000, 0.001);
+      io.stderr(`\r${label}: ${(bytes / MiB).toFixed(1)} MiB, ${(rate / MiB).toFixed(0)} MiB/s`.slice(0, io.columns - 1));
+      drawn = true;
+    },
+    done() {
+      if (drawn) io.stderr(`\r${' '.repeat(Math.max(0, io.columns - 1))}\r`);
+    },
+  };
+}

@@ -9,6 +9,7 @@ const STATUS: Record<DecidedOperation['status'], string> = {
   'no-snapshot': 'NO SNAPSHOT',
   stale: 'STALE SNAPSHOT',
   refused: 'REFUSED',
+  'vault-unavailable': 'VAULT UNAVAILABLE',
 };
 
 /** The verdict on the first line, then operations, evidence, warnings, and what to do next. */
@@ -27,7 +28,7 @@ export function renderDecision(d: Decision, io: Io): string {
   lines.push('', 'Operations:');
   for (const o of d.operations) {
     const where = o.line ? ` ${o.file ? `${o.file}:` : 'line '}${o.line}` : '';
-    const bad = o.status === 'no-snapshot' || o.status === 'stale' || o.status === 'refused';
+    const bad = o.status === 'no-snapshot' || o.status === 'stale' || o.status === 'refused' || o.status === 'vault-unavailable';
     const label = STATUS[o.status].padEnd(15);
     lines.push(`  ${bad ? c.red(label) : o.status === 'warned' ? c.yellow(label) : c.green(label)} ${o.category.padEnd(16)} ${o.input}${c.dim(where)}`);
     if (o.status !== 'not-needed') lines.push(`      ${o.why}`);
@@ -37,7 +38,17 @@ export function renderDecision(d: Decision, io: Io): string {
     lines.push(`  snapshot  ${d.snapshot.file}: taken ${d.snapshot.takenAt} (${d.snapshot.age} ago), ${d.snapshot.format ?? 'unknown format'}, index ${d.snapshot.index ?? '?'}`);
   } else if (d.operations.some((o) => o.needs === 'snapshot')) lines.push('  no valid snapshot');
   else lines.push('  none needed');
+  if (d.snapshot?.indexLag != null) lines.push(`  lag       ${d.snapshot.indexLag} raft entries written since the snapshot`);
   for (const r of d.rejected) lines.push(`  ${c.red('refused')}   ${r.file}: ${r.reason} [${r.code}]`);
+  if (d.cluster) {
+    const k = d.cluster;
+    lines.push(
+      k.reachable
+        ? `  cluster   ${k.address}: ${k.state}${k.version ? `, Vault ${k.version}` : ''}${k.storageType ? `, ${k.storageType} storage` : ''}${k.clusterName ? `, ${k.clusterName}` : ''}${k.raftServers ? `, raft ${k.raftServers.map((x) => x.id).join(' ')}` : ''}`
+        : `  cluster   ${k.address}: ${c.red('unreachable')}: ${k.error ?? ''}`,
+    );
+    for (const n of k.notes) lines.push(`            ${c.dim(n)}`);
+  }
   if (d.warnings.length) {
     lines.push('', 'Warnings:');
     for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${w.message}`);
@@ -59,7 +70,7 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
 
 /** One sentence for the first line: the common case said plainly, otherwise the first reason. */
 function summary(d: Decision): string {
-  const blocked = d.operations.filter((o) => o.status === 'no-snapshot' || o.status === 'stale' || o.status === 'refused');
+  const blocked = d.operations.filter((o) => o.status === 'no-snapshot' || o.status === 'stale' || o.status === 'refused' || o.status === 'vault-unavailable');
   const other = d.reasons.length - blocked.length;
   const tail = other > 0 ? ` (and ${plural(other, 'more reason', 'more reasons')})` : '';
   if (blocked.length > 0 && blocked.every((o) => o.status === 'stale') && d.snapshot) {

@@ -5,13 +5,14 @@ import { inspectSnapshot, SnapshotReadError, type SnapshotInspection } from '../
 import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';
 import type { Io } from './output.js';
-import { progressBar } from './progress.js';
+import { progressBar, streamProgress } from './progress.js';
 import { renderInspection } from './render-inspection.js';
 
 export async function snapshotCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'inspect') return inspectCommand(rest, io);
-  throw new UsageError(sub === undefined ? 'snapshot: name a subcommand: inspect' : `snapshot: unknown subcommand "${sub}" (inspect)`);
+  if (sub === 'save') return saveCommand(rest, io);
+  throw new UsageError(sub === undefined ? 'snapshot: name a subcommand: inspect or save' : `snapshot: unknown subcommand "${sub}" (inspect or save)`);
 }
 
 async function inspectCommand(args: string[], io: Io): Promise<number> {
@@ -42,4 +43,32 @@ async function inspectCommand(args: string[], io: Io): Promise<number> {
   } else io.stdout(results.map((r) => renderInspection(r, io)).join('\n'));
   if (unreadable) return 2;
   return results.every((r) => r.valid) ? 0 : 1;
+}
+
+async function saveCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseUsage('snapshot save', () => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } }));
+  if (positionals.length !== 1) throw new UsageError('snapshot save: name one FILE to write');
+  const file = positionals[0] as string;
+  const { createVaultClient, readVaultSettings, saveSnapshot, SnapshotSaveError } = await import('../vault/index.js');
+  const client = createVaultClient(readVaultSettings(io.env));
+  // Interrupted (Ctrl-C, TERM): the partial file is removed before exiting.
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const bar = streamProgress(io, path.basename(file), !values.json);
+  try {
+    const result = await saveSnapshot(client, path.resolve(io.cwd, file), { onProgress: bar.update, signal: abort.signal });
+    bar.done();
+    io.stdout(values.json ? `${JSON.stringify({ ...result, file }, null, 2)}\n` : `Saved and verified ${file}: ${result.format} snapshot, index ${result.index}, taken ${result.takenAt}, ${result.bytes} bytes, sha256 ${result.sha256}.\n`);
+    return 0;
+  } catch (error) {
+    bar.done();
+    if (!(error instanceof SnapshotSaveError)) throw error;
+    io.stderr(`vault-change-gate: no snapshot saved: ${error.message}.\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
