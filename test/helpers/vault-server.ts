@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildSnapshot } from './snapshot-writer.js';
+
+/**
+ * Responses in the shapes Vault's API documentation gives. Each names the page it follows; values are the docs'
+ * sample values where they have one.
+ */
+export const fixtures = {
+  health: {
+    source: 'developer.hashicorp.com/vault/api-docs/system/health (sample response; status codes 200/429/472/473/501/503)',
+    body: (over: Record<string, unknown> = {}) => ({ initialized: true, sealed: false, standby: false, performance_standby: false, replication_performance_mode: 'disabled', replication_dr_mode: 'disabled', server_time_utc: 1516639589, version: '1.17.2', cluster_name: 'vault-cluster-3de6c2b5', cluster_id: '3e8b3fec-3749-e056-ba41-b62a63b997e8', ...over }),
+  },
+  sealStatus: {
+    source: 'developer.hashicorp.com/vault/api-docs/system/seal-status (sample response, unsealed)',
+    body: (over: Record<string, unknown> = {}) => ({ type: 'shamir', initialized: true, sealed: false, t: 3, n: 5, progress: 0, nonce: '', version: '1.17.2', build_date: '2024-07-05T15:19:12Z', migration: false, cluster_name: 'vault-cluster-3de6c2b5', cluster_id: '3e8b3fec-3749-e056-ba41-b62a63b997e8', recovery_seal: false, storage_type: 'raft', ...over }),
+  },
+  leader: {
+    source: 'developer.hashicorp.com/vault/api-docs/system/leader (sample response, raft fields)',
+    body: (over: Record<string, unknown> = {}) => ({ ha_enabled: true, is_self: true, active_time: '0001-01-01T00:00:00Z', leader_address: 'https://127.0.0.1:8200/', leader_cluster_address: 'https://127.0.0.1:8201/', performance_standby: false, performance_standby_last_remote_wal: 0, raft_committed_index: 164, raft_applied_index: 164, ...over }),
+  },
+  raftConfiguration: {
+    source: 'developer.hashicorp.com/vault/api-docs/system/storage/raft (read raft configuration, sample response)',
+    body: (servers: string[]) => ({ data: { config: { index: 0, servers: servers.map((id, i) => ({ address: `${id}:8201`, leader: i === 0, node_id: id, protocol_version: '3', voter: true })) } } }),
+  },
+  versionHistory: {
+    source: 'developer.hashicorp.com/vault/api-docs/system/version-history (keys under data via the logical API)',
+    body: () => ({ data: { keys: ['1.16.2', '1.17.2'], key_info: { '1.17.2': { build_date: '2024-07-05T15:19:12Z', previous_version: '1.16.2', timestamp_installed: '2024-07-10T12:00:00Z' } } } }),
+  },
+  autoSnapshotStatus: {
+    source: 'developer.hashicorp.com/vault/api-docs/system/storage/raftautosnapshots (read snapshot status, sample response)',
+    body: (over: Record<string, unknown> = {}) => ({ data: { consecutive_errors: 0, last_snapshot_end: new Date(Date.now() - 10 * 60_000).toISOString(), last_snapshot_error: '', last_snapshot_start: new Date(Date.now() - 11 * 60_000).toISOString(), last_snapshot_url: 'file:///opt/vault/snapshots/vault-snapshot-1603898241699731000.snap', snapshot_start: '', snapshot_url: '', ...over } }),
+  },
+  errors: {
+    source: 'developer.hashicorp.com/vault/api-docs (error responses: {"errors": [...]})',
+    body: (message: string) => ({ errors: [message] }),
+  },
+} as const;
+
+export type SnapshotMode = 'ok' | 'redirect' | 'forbidden' | 'sealed' | 'cut' | 'stall' | 'garbage';
+
+export interface FakeVaultOptions {
+  state?: 'active' | 'standby' | 'sealed' | 'uninitialized';
+  storageType?: string;
+  version?: string;
+  servers?: string[];
+  appliedIndex?: number;
+  token?: string;
+  snapshot?: SnapshotMode;
+  raftConfigForbidden?: boolean;
+  tls?: { key: Buffer; cert: Buffer };
+  autoSnapshot?: Record<string, unknown>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface FakeVault {
+  address: string;
+  requests: RecordedRequest[];
+  close: () => Promise<void>;
+  /** A second server that answers the snapshot with a 307 to this one (a standby). */
+  standby?: FakeVault;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+};
+
+/** A small server on 127.0.0.1 that answers the /sys endpoints the gate reads, in Vault's documented shapes. */
+export async function startFakeVault(options: FakeVaultOptions = {}): Promise<FakeVault> {
+  const state = options.state ?? 'active';
+  const servers = options.servers ?? ['vault-0', 'vault-1', 'vault-2'];
+  const token = options.token ?? 'hvs.test-token-not-secret';
+  const requests: RecordedRequest[] = [];
+  const snapshotBytes = buildSnapshot({ takenAt: new Date(Date.now() - 1000), index: options.appliedIndex ?? 164, servers: servers.map((id) => ({ id, address: `${id}:8201` })) });
+  const sockets = new Set<import('node:net').Socket>();
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    const url = new URL(req.url ?? '/', 'http://x');
+    const p = url.pathname;
+    const authed = req.headers['x-vault-token'] === token;
+    const statusOf = { active: 200, standby: 429, sealed: 503, uninitialized: 501 }[state];
+    if (p === '/v1/sys/health') return json(res, statusOf, fixtures.health.body({ version: options.version ?? '1.17.2', sealed: state === 'sealed', initialized: state !== 'uninitialized', standby: state === 'standby' }));
+    if (p === '/v1/sys/seal-status') return json(res, 200, fixtures.sealStatus.body({ version: options.version ?? '1.17.2', sealed: state === 'sealed', initialized: state !== 'uninitialized', storage_type: options.storageType ?? 'raft' }));
+    if (!authed) return json(res, 403, fixtures.errors.body('permission denied'));
+    if (p === '/v1/sys/leader') return json(res, 200, fixtures.leader.body({ raft_applied_index: options.appliedIndex ?? 164 }));
+    if (p === '/v1/sys/storage/raft/configuration') return options.raftConfigForbidden ? json(res, 403, fixtures.errors.body('permission denied')) : json(res, 200, fixtures.raftConfiguration.body(servers));
+    if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true')) return json(res, 200, fixtures.versionHistory.body());
+    if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/')) return options.autoSnapshot ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot)) : json(res, 404, fixtures.errors.body('not found'));
+    if (p === '/v1/sys/storage/raft/snapshot' && req.method === 'GET') {
+      const mode = options.snapshot ?? 'ok';
+      if (mode === 'forbidden') return json(res, 403, fixtures.errors.body('permission denied'));
+      if (mode === 'sealed') return json(res, 503, fixtures.errors.body('Vault is sealed'));
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': 'attachment; filename="raft.snap"' });
+      if (mode === 'garbage') return res.end(Buffer.from('this is not a snapshot'));
+      if (mode === 'cut') {
+        res.write(snapshotBytes.subarray(0, snapshotBytes.length >> 1));
+        return setImmediate(() => res.destroy());
+      }
+      if (mode === 'stall') return res.write(snapshotBytes.subarray(0, 100)); // and nothing more
+      return res.end(snapshotBytes);
+    }
+    return json(res, 404, fixtures.errors.body(`no handler for ${req.method} ${p}`));
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const address = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  const vault: FakeVault = { address, requests, close };
+  if (options.snapshot === 'redirect') {
+    const active = await startFakeVault({ ...options, snapshot: 'ok' });
+    const standby = http.createServer((req, res) => {
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+      if (req.url?.startsWith('/v1/sys/storage/raft/snapshot')) {
+        res.writeHead(307, { Location: `${active.address}${req.url}` });
+        return res.end();
+      }
+      handler(req, res);
+    });
+    await new Promise<void>((resolve) => standby.listen(0, '127.0.0.1', resolve));
+    const sport = (standby.address() as AddressInfo).port;
+    return {
+      address: `http://127.0.0.1:${sport}`,
+      requests,
+      standby: active,
+      close: async () => {
+        await active.close();
+        await new Promise<void>((resolve) => standby.close(() => resolve()));
+      },
+    };
+  }
+  return vault;
+}
+
+/** A CA and a server certificate for 127.0.0.1 made with openssl for one test run. */
+export function makeTlsMaterial(): { dir: string; caFile: string; key: Buffer; cert: Buffer; otherCaFile: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vcg-tls-'));
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=vault-change-gate test CA', '-days', '2');
+  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.crt', '-subj', '/CN=some other CA', '-days', '2');
+  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf');
+  return { dir, caFile: path.join(dir, 'ca.crt'), otherCaFile: path.join(dir, 'other.crt'), key: readFileSync(path.join(dir, 'server.key')), cert: readFileSync(path.join(dir, 'server.crt')) };
+}
