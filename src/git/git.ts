@@ -128,11 +128,13 @@ export async function repoRoot(cwd: string): Promise<string | null> {
   }
 }
 
-/** Whether an object exists locally and is a commit (`git cat-file -e OID^{commit}`). */
+/**
+ * Whether an object exists locally and is a commit. `cat-file -t` rather than `-e`: simple-git waits 50 ms after
+ * a command that prints nothing, which the pre-push hook cannot afford.
+ */
 export async function hasCommit(cwd: string, oid: string): Promise<boolean> {
   try {
-    await git(cwd).raw(['cat-file', '-e', `${oid}^{commit}`]);
-    return true;
+    return (await git(cwd).raw(['cat-file', '-t', `${oid}^{commit}`])).trim() === 'commit';
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import nodeVault from 'node-vault';
+import { createRequire } from 'node:module';
+import type NodeVault from 'node-vault';
 import type { VaultSettings } from './settings.js';
 import { createTransport, STATUS, VaultUnreachableError, type TransportOptions } from './transport.js';
 
@@ -31,7 +32,12 @@ interface NodeVaultError extends Error {
 
 const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : { text: v });
 
+/** node-vault (and axios under it) load only when Vault is asked: a pre-push hook that does not ask pays nothing. */
+let factory: typeof NodeVault | null = null;
+const loadNodeVault = (): typeof NodeVault => (factory ??= createRequire(import.meta.url)('node-vault') as typeof NodeVault);
+
 export function createVaultClient(settings: VaultSettings): VaultClient {
+  const nodeVault = loadNodeVault();
   const transport = createTransport(settings);
   const requestPromise = { defaults: () => transport };
   const make = (namespace: string) => {
