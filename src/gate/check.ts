@@ -7,13 +7,14 @@ import type { Classification, Operation } from '../classify/schema.js';
 import { ConfigError, loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
 import { gitUser } from '../git/git.js';
 import { findSnapshots } from '../snapshot/find.js';
+import { peekTakenAt } from '../snapshot/peek.js';
 import { inspectSnapshot, SnapshotReadError } from '../snapshot/inspect.js';
 import type { SnapshotInspection } from '../snapshot/schema.js';
 import { classifyGitRange, parseRange } from '../terraform/git-range.js';
 import { readPlanFile } from '../terraform/plan-file.js';
 import type { UpgradeWatch } from '../terraform/tf-diff.js';
 import { appendDecision } from './decision-log.js';
-import { evaluate, snapshotFileName, type EvaluateContext } from './evaluate.js';
+import { evaluate, snapshotFileName, whyRefused, type EvaluateContext } from './evaluate.js';
 import { createVaultClient, type VaultClient } from '../vault/client.js';
 import { gatherClusterFacts } from '../vault/facts.js';
 import { readVaultSettings } from '../vault/settings.js';
@@ -180,32 +181,46 @@ interface Shared {
   readonly context: EvaluateContext;
 }
 
-/** Candidates found and verified for one cluster (or for the check without one). */
-async function collectEvidence(target: Target, shared: Shared): Promise<{ snapshots: SnapshotInspection[]; rejected: Rejected[]; warnings: Warning[] }> {
-  const { options, cwd } = shared;
+/**
+ * Candidates found and verified for one cluster (or for the check without one). Verifying costs a read of each
+ * file, so they are verified newest first (by the time each says in its first bytes) and the search stops at the
+ * first one that can be the evidence: older ones could not be fresher. Files named with --snapshot are always read.
+ */
+async function collectEvidence(target: Target, shared: Shared, cluster: ClusterFacts | null): Promise<{ snapshots: SnapshotInspection[]; rejected: Rejected[]; warnings: Warning[] }> {
+  const { options, cwd, now, policy } = shared;
   const snapshots: SnapshotInspection[] = [];
   const rejected: Rejected[] = [];
   const warnings: Warning[] = [];
-  const files = (options.snapshots ?? []).map((f) => path.resolve(cwd, f));
+  const named = new Set((options.snapshots ?? []).map((f) => path.resolve(cwd, f)));
+  const found: string[] = [];
   if (target.dir) {
     const info = await stat(target.dir).catch(() => null);
     if (!info?.isDirectory()) {
       warnings.push({ code: 'SNAPSHOT_DIR_MISSING', message: `The snapshot folder ${target.dir} (snapshots.dir) does not exist.` });
     } else {
-      const found = await findSnapshots(target.dir, target.pattern);
-      files.push(...found.files);
-      rejected.push(...found.skipped.map(({ file, code, reason }) => ({ file, code, reason })));
+      const result = await findSnapshots(target.dir, target.pattern);
+      found.push(...result.files.filter((f) => !named.has(f)));
+      rejected.push(...result.skipped.map(({ file, code, reason }) => ({ file, code, reason })));
     }
   }
-  for (const file of [...new Set(files)]) {
+  const hints = new Map(await Promise.all(found.map(async (f) => [f, await peekTakenAt(f)] as const)));
+  const ordered = [...named, ...found.sort((a, b) => (hints.get(b) ?? -Infinity) - (hints.get(a) ?? -Infinity))];
+  const nowMs = Date.parse(now);
+  let accepted = false;
+  for (const file of ordered) {
+    if (accepted && !named.has(file)) continue;
+    let inspected: SnapshotInspection;
     try {
-      snapshots.push(await inspectSnapshot(file, { file: show(file, cwd), ...(options.onProgress ? { onProgress: (b: number) => options.onProgress?.(file, b) } : {}) }));
+      inspected = await inspectSnapshot(file, { file: show(file, cwd), ...(options.onProgress ? { onProgress: (b: number) => options.onProgress?.(file, b) } : {}) });
     } catch (error) {
       if (!(error instanceof SnapshotReadError)) throw error;
       // A file named on the command line must exist; one that vanished from a folder is just not evidence.
-      if ((options.snapshots ?? []).some((f) => path.resolve(cwd, f) === file)) throw error;
+      if (named.has(file)) throw error;
       rejected.push({ file: show(file, cwd), code: 'UNREADABLE', reason: error.message });
+      continue;
     }
+    snapshots.push(inspected);
+    if (!named.has(file) && whyRefused(inspected, nowMs, policy.clockSkewMs, cluster) === null) accepted = true;
   }
   warnings.push(...(await permissionWarnings(snapshots.filter((s) => s.valid).map((s) => s.file), target.dir, cwd)));
   return { snapshots, rejected, warnings };
@@ -213,9 +228,6 @@ async function collectEvidence(target: Target, shared: Shared): Promise<{ snapsh
 
 async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   const { options, config, cwd, classified, now, policy, context } = shared;
-  // Reading snapshots costs a pass over each file: only when something needs one.
-  const needsEvidence = classified.some((c) => c.verdict === 'backup-first');
-  const { snapshots, rejected, warnings } = needsEvidence ? await collectEvidence(target, shared) : { snapshots: [], rejected: [], warnings: [] };
   let cluster: ClusterFacts | null = null;
   let client: VaultClient | null = null;
   if (target.env) {
@@ -223,6 +235,9 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
     const autoSnapshot = options.autoSnapshot ?? config.vault?.autoSnapshot;
     cluster = await gatherClusterFacts(client, { ...(autoSnapshot ? { autoSnapshot } : {}), ...(target.name ? { name: target.name } : {}) });
   }
+  // Reading snapshots costs a pass over each file: only when something needs one.
+  const needsEvidence = classified.some((c) => c.verdict === 'backup-first');
+  const { snapshots, rejected, warnings } = needsEvidence ? await collectEvidence(target, shared, cluster) : { snapshots: [], rejected: [], warnings: [] };
   const decide = () => evaluate(classified, { now, snapshots, rejected, warnings, snapshotDir: target.dir ? show(target.dir, cwd) : null, cluster }, policy, context);
   const decision = decide();
   const lacking = decision.operations.some((o) => o.status === 'no-snapshot' || o.status === 'stale');

@@ -37,38 +37,39 @@ function autoSnapshotCandidate(cluster: ClusterFacts | null): { candidate: Snaps
   };
 }
 
+/**
+ * Why a verified snapshot cannot be the evidence, or null when it can: invalid, no time, dated beyond the clock
+ * skew in the future, or (with a live cluster) the raft servers of another cluster. Pure; check() uses it too, to
+ * stop verifying once the newest acceptable snapshot is found.
+ */
+export function whyRefused(s: SnapshotInspection, now: number, skewMs: number, cluster: ClusterFacts | null): Rejected | null {
+  if (!s.valid) {
+    const p = s.problems[0];
+    return { file: s.file, code: p?.code ?? 'INVALID', reason: p?.message ?? 'The snapshot is not valid.' };
+  }
+  if (!sameServers(s, cluster)) {
+    const list = (xs: readonly { id: string }[]) => xs.map((x) => x.id).join(', ');
+    return { file: s.file, code: 'FOREIGN_CLUSTER', reason: `Its raft servers (${list(s.servers)}) are not the live cluster's (${list(cluster?.raftServers ?? [])}): a snapshot of another cluster is not a backup of this one.` };
+  }
+  const taken = s.takenAt === null ? NaN : Date.parse(s.takenAt);
+  if (Number.isNaN(taken)) return { file: s.file, code: 'NO_TIME', reason: 'The snapshot carries no time, so its freshness cannot be known.' };
+  if (taken - now > skewMs) {
+    return {
+      file: s.file,
+      code: 'FUTURE_DATED',
+      reason: `The snapshot is dated ${s.takenAt}, ${formatDuration(taken - now)} in the future (more than the ${formatDuration(skewMs)} clock skew allowed): refused, not trusted.`,
+    };
+  }
+  return null;
+}
+
 function pickEvidence(snapshots: readonly SnapshotInspection[], now: number, skewMs: number, cluster: ClusterFacts | null): { chosen: SnapshotInspection | null; rejected: Rejected[] } {
   const rejected: Rejected[] = [];
   let chosen: SnapshotInspection | null = null;
   for (const s of snapshots) {
-    if (s.valid && !sameServers(s, cluster)) {
-      const list = (xs: readonly { id: string }[]) => xs.map((x) => x.id).join(', ');
-      rejected.push({
-        file: s.file,
-        code: 'FOREIGN_CLUSTER',
-        reason: `Its raft servers (${list(s.servers)}) are not the live cluster's (${list(cluster?.raftServers ?? [])}): a snapshot of another cluster is not a backup of this one.`,
-      });
-      continue;
-    }
-    if (!s.valid) {
-      const p = s.problems[0];
-      rejected.push({ file: s.file, code: p?.code ?? 'INVALID', reason: p?.message ?? 'The snapshot is not valid.' });
-      continue;
-    }
-    const taken = s.takenAt === null ? NaN : Date.parse(s.takenAt);
-    if (Number.isNaN(taken)) {
-      rejected.push({ file: s.file, code: 'NO_TIME', reason: 'The snapshot carries no time, so its freshness cannot be known.' });
-      continue;
-    }
-    if (taken - now > skewMs) {
-      rejected.push({
-        file: s.file,
-        code: 'FUTURE_DATED',
-        reason: `The snapshot is dated ${s.takenAt}, ${formatDuration(taken - now)} in the future (more than the ${formatDuration(skewMs)} clock skew allowed): refused, not trusted.`,
-      });
-      continue;
-    }
-    if (chosen === null || taken > Date.parse(chosen.takenAt as string)) chosen = s;
+    const refused = whyRefused(s, now, skewMs, cluster);
+    if (refused) rejected.push(refused);
+    else if (chosen === null || Date.parse(s.takenAt as string) > Date.parse(chosen.takenAt as string)) chosen = s;
   }
   return { chosen, rejected };
 }

@@ -179,3 +179,25 @@ describe('library: check and guard', () => {
     expect(d.rejected).toEqual([]);
   });
 });
+
+describe('verifying a folder of snapshots, newest first', () => {
+  it('reads candidates newest first and stops at the first that can be the evidence', async () => {
+    const bad = Buffer.from(buildSnapshot({ takenAt: ago(1) }));
+    bad[bad.length - 30]! ^= 0xff;
+    const dir = workspace({ 's/a-oldest.snap': buildSnapshot({ takenAt: ago(30) }), 's/b-newer.snap': buildSnapshot({ takenAt: ago(10) }), 's/c-middle.snap': buildSnapshot({ takenAt: ago(20) }), 's/d-newest-but-damaged.snap': bad });
+    const read = new Set<string>();
+    const d = await check({ cwd: dir, operations: ['POST sys/mounts/kv'], snapshotDir: 's', onProgress: (f) => read.add(path.basename(f)) });
+    expect(d.snapshot?.file).toBe('s/b-newer.snap');
+    expect([...read]).toEqual(['d-newest-but-damaged.snap', 'b-newer.snap']);
+    expect(d.rejected.map((r) => r.file)).toEqual(['s/d-newest-but-damaged.snap']);
+  });
+
+  it('peeks the time a snapshot says it was taken from its first bytes', async () => {
+    const { peekTakenAt } = await import('../../src/snapshot/peek.js');
+    const dir = workspace({ 'v.snap': buildSnapshot({ takenAt: new Date('2026-11-01T10:00:00Z') }), 'c.snap': buildSnapshot({ format: 'consul', takenAt: new Date('2026-11-01T10:00:00.250Z') }), 'x.snap': 'not gzip' });
+    expect(await peekTakenAt(path.join(dir, 'v.snap'))).toBe(Date.parse('2026-11-01T10:00:00Z'));
+    expect(await peekTakenAt(path.join(dir, 'c.snap'))).toBe(Date.parse('2026-11-01T10:00:00.250Z'));
+    expect(await peekTakenAt(path.join(dir, 'x.snap'))).toBeNull();
+    expect(await peekTakenAt(path.join(dir, 'missing.snap'))).toBeNull();
+  });
+});
