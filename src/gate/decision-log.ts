@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { ConfigError } from '../config/load.js';
 import type { Decision } from './schema.js';
 
 /**
@@ -9,7 +10,14 @@ import type { Decision } from './schema.js';
  */
 export async function appendDecision(file: string, decision: Decision, context: { cwd: string; by: string }): Promise<void> {
   const record = { type: 'vault-change-gate/decision', version: 1, by: context.by, host: hostname(), cwd: context.cwd, ...decision };
-  const handle = await open(file, 'a', 0o600);
+  let handle;
+  try {
+    handle = await open(file, 'a', 0o600);
+  } catch (error) {
+    // Fail closed: a decision that cannot be recorded does not go ahead silently.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot write the decision log ${file} (${code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : (code ?? 'error')}); fix decisionLog or the folder, then run again`);
+  }
   try {
     await handle.write(`${JSON.stringify(record)}\n`);
     await handle.sync();

@@ -201,3 +201,12 @@ describe('verifying a folder of snapshots, newest first', () => {
     expect(await peekTakenAt(path.join(dir, 'missing.snap'))).toBeNull();
   });
 });
+
+describe('the decision log cannot be written', () => {
+  it('is a configuration error (exit 2, one line), never a silent go', async () => {
+    const dir = workspace({ 'vault-change-gate.config.json': JSON.stringify({ decisionLog: 'no-such-folder/decisions.jsonl' }) });
+    const r = await runCli(['check', '--op', 'GET sys/health'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^vault-change-gate: cannot write the decision log .*no-such-folder\/decisions\.jsonl \(its folder does not exist\)/);
+  });
+});
