@@ -385,3 +385,6 @@ export function planVaultCommand(words: readonly string[], envNamespace: string 
   const namespace = parsed.flags.get('namespace') ?? parsed.flags.get('ns') ?? envNamespace;
   return { kind: 'requests', requests: planned, namespace };
 }
+
+/** Whether `word` is a top-level vault command (operator, secrets, write, …): a `vault` word before it runs vault. */
+export const isVaultSubcommand = (word: string | undefined): boolean => word !== undefined && commandTree().children.has(word);

@@ -76,3 +76,28 @@ describe('runbook scripts', () => {
     expect(out.every((c) => c.file === 'examples/upgrade-runbook.sh')).toBe(true);
   });
 });
+
+describe('runbooks that run vault through something else', () => {
+  it('finds vault inside kubectl/docker exec, ssh, sh -c, and behind a variable that names it', () => {
+    const script = [
+      'kubectl exec -n vault vault-0 -- vault operator raft snapshot save /tmp/x.snap',
+      'kubectl exec -n vault vault-0 -- vault operator step-down',
+      'docker exec -it vault vault operator rekey -init',
+      "ssh admin@vault-1 'vault operator seal'",
+      "bash -c 'vault secrets enable kv && echo done'",
+      '"${VAULT_BIN:-vault}" auth enable approle',
+      'sudo -u vault vault operator rotate',
+      'echo vault secrets disable kv',
+      'python3 tool.py vault',
+    ].join('\n');
+    expect(summary(script)).toEqual([
+      '1 read-only GET sys/storage/raft/snapshot',
+      '2 backup-first PUT sys/step-down',
+      '3 backup-first PUT sys/rekey/init',
+      '4 backup-first PUT sys/seal',
+      '5 backup-first POST sys/mounts/kv',
+      '6 backup-first POST sys/auth/approle',
+      '7 backup-first PUT sys/rotate',
+    ]);
+  });
+});
