@@ -264,3 +264,23 @@ describe('the bundled CLI, as users run it', () => {
     noToken(out);
   });
 });
+
+describe('the hook asks the live cluster when the config says so', () => {
+  it('a sealed Vault stops a push that needs a backup, even with a fresh snapshot', async () => {
+    const { GitDir } = await import('../helpers/gitdir.js');
+    const v = await fake({ state: 'sealed' });
+    const repo = new GitDir();
+    const backups = mkdtempSync(path.join(tmpdir(), 'vcg-hook-live-'));
+    writeFileSync(path.join(backups, 'a.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000), servers: ['vault-0', 'vault-1', 'vault-2'].map((id) => ({ id, address: `${id}:8201` })) }), { mode: 0o600 });
+    repo.write({ 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups }, vault: { live: true } }) });
+    const base = repo.commit({ 'a.tf': '' });
+    const head = repo.commit({ 'b.tf': 'resource "vault_mount" "b" {\n  path = "b"\n  type = "kv"\n}\n' });
+    const input = `refs/heads/main ${head} refs/heads/main ${base}\n`;
+    const sealed = await runCli(['hook', 'pre-push', 'origin'], { cwd: repo.dir, stdin: input, env: envFor(v) });
+    expect(sealed.code).toBe(1);
+    expect(sealed.stderr).toMatch(/is sealed/);
+    noToken(sealed.stderr);
+    // Without VAULT_ADDR the hook does not ask, and the fresh snapshot is enough.
+    expect((await runCli(['hook', 'pre-push', 'origin'], { cwd: repo.dir, stdin: input, env: {} })).code).toBe(0);
+  });
+});
