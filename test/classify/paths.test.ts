@@ -124,3 +124,25 @@ describe('the normaliser under random and hostile input', () => {
     );
   });
 });
+
+describe('classify and classifyScript under random input', () => {
+  const words = fc.constantFrom('vault', 'operator', 'rekey', '-init', 'secrets', 'enable', '-path=x', 'write', 'sys/mounts/x', 'curl', '-X', 'POST', 'http://v/v1/sys/rotate', '$X', '"', "'", '\\', ';', '|', '&&', '$(', ')', '`', '<<EOF', 'EOF', '\n', '#', 'upgrade', '1.2.3', '->', 'GET', 'LIST', '?list=true', '%2e');
+  it('classify never throws and always answers in the documented shape', async () => {
+    const { ClassificationSchema, classify } = await import('../../src/index.js');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.array(words, { maxLength: 8 }).map((w) => w.join(' '))), (text) => {
+        expect(ClassificationSchema.safeParse(classify(text)).success).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('classifyScript never throws, whatever the script', async () => {
+    const { classifyScript } = await import('../../src/index.js');
+    fc.assert(
+      fc.property(fc.array(fc.array(words, { maxLength: 8 }).map((w) => w.join(' ')), { maxLength: 6 }).map((l) => l.join('\n')), (text) => {
+        expect(Array.isArray(classifyScript(text))).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
