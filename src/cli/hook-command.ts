@@ -21,8 +21,10 @@ export async function hookCommand(args: string[], io: Io): Promise<number> {
   // In a hook there are no flags: the override and git's own bypass are said the way they are used.
   const next = d.next.map((n) =>
     n.startsWith('Or go ahead anyway')
-      ? 'Or push with a reason, which is recorded in the decision log: VAULT_CHANGE_GATE_OVERRIDE="why" git push\n  Or skip this check entirely (not recorded): git push --no-verify'
-      : n,
+      ? 'Or push with a reason, which the decision records (and the decision log, when configured): VAULT_CHANGE_GATE_OVERRIDE="why" git push\n  Or skip this check entirely (not recorded): git push --no-verify'
+      : n === 'Then run the same check again.'
+        ? 'Then push again.'
+        : n,
   );
   io.stderr(`vault-change-gate pre-push: ${renderDecision({ ...d, next }, { ...io, isTTY: io.stderrIsTTY })}`);
   return d.allowed ? 0 : 1;
