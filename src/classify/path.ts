@@ -35,7 +35,6 @@ const fail = (problem: string): NormalisedPath => ({ ok: false, problem });
  * Characters that may not appear raw in a path: control bytes, DEL, whitespace, backslash (a slash to some proxies),
  * `#` (a fragment is never sent), and quotes (left over from a shell line that was not read as one).
  */
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN_RAW = /[\u0000-\u0020\u007f-\u009f\u2028\u2029\\#"']/;
 
 /**
@@ -60,8 +59,7 @@ function percentDecode(raw: string): string | null {
 function looksLikeSys(seg: string): boolean {
   if (seg.length > 12) return false;
   if (seg.length === 3 && seg.toLowerCase() === 'sys') return true;
-  // eslint-disable-next-line no-control-regex
-  return /[^\u0000-\u007f]/.test(seg) && seg.normalize('NFKC').replace(/[\u200b-\u200f\u202a-\u202e\u2060\ufeff]/g, '').toLowerCase() === 'sys';
+    return /[^\u0000-\u007f]/.test(seg) && seg.normalize('NFKC').replace(/[\u200b-\u200f\u202a-\u202e\u2060\ufeff]/g, '').toLowerCase() === 'sys';
 }
 
 function splitQuery(raw: string): { path: string; query: Map<string, string> } | null {
@@ -151,8 +149,7 @@ export function normalisePath(raw: string, namespaceOption?: string): Normalised
     if (decoded === null) {
       return fail(`the path ${JSON.stringify(raw)} percent-encodes a ".", "/", "\\", "%" or control byte, or is malformed`);
     }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(decoded)) {
+        if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(decoded)) {
       return fail(`the path ${JSON.stringify(raw)} percent-encodes a control character`);
     }
     path = decoded;
