@@ -1,4 +1,5 @@
 import { classifyCurl } from './curl.js';
+import { redactVaultWords } from './redact.js';
 import { classifyRequest, classifyRequestAs, invalidRequest } from './request.js';
 import {
   HttpMethodSchema,
@@ -48,7 +49,8 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 const isVaultBinary = (word: string): boolean => word === 'vault' || word.endsWith('/vault');
 
 /** Classifies `vault …` argv (with any leading `NAME=value` assignments). */
-export function classifyVaultWords(input: string, words: readonly string[], env: ClassifyOptions['env'] = {}): Classification {
+export function classifyVaultWords(given: string, words: readonly string[], env: ClassifyOptions['env'] = {}): Classification {
+  const input = redactVaultWords(words) ?? given;
   let i = 0;
   let namespace = env.VAULT_NAMESPACE;
   for (; i < words.length; i++) {

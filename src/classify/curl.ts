@@ -1,3 +1,4 @@
+import { redactCurlArgs } from './redact.js';
 import { classifyRequest } from './request.js';
 import type { Classification } from './schema.js';
 
@@ -17,7 +18,8 @@ const DATA_OPTIONS = new Set(['-d', '--data', '--data-raw', '--data-binary', '--
  * send: POST with data, HEAD with `-I`, PUT with `-T`), the namespace from an `X-Vault-Namespace` header.
  * Returns null when no argument addresses `/v1/`.
  */
-export function classifyCurl(input: string, args: readonly string[]): Classification | null {
+export function classifyCurl(given: string, args: readonly string[]): Classification | null {
+  const input = redactCurlArgs(args) ?? given;
   let method: string | null = null;
   let implied = 'GET';
   let url: string | null = null;

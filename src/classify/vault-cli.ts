@@ -388,3 +388,15 @@ export function planVaultCommand(words: readonly string[], envNamespace: string 
 
 /** Whether `word` is a top-level vault command (operator, secrets, write, …): a `vault` word before it runs vault. */
 export const isVaultSubcommand = (word: string | undefined): boolean => word !== undefined && commandTree().children.has(word);
+
+/** How many leading words of `words` (argv after `vault`) name the command: `operator rekey` is 2. */
+export function commandDepth(words: readonly string[]): number {
+  let node = commandTree();
+  let depth = 0;
+  for (; depth < words.length; depth++) {
+    const next = node.children.get(words[depth] as string);
+    if (!next) break;
+    node = next;
+  }
+  return depth;
+}
