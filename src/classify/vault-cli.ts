@@ -358,7 +358,8 @@ function commandTree(): CommandNode {
   return (tree = root);
 }
 
-export function planVaultCommand(words: readonly string[], envNamespace: string | undefined): CliPlan {
+/** Follows the command words of `words` (argv after `vault`) down the tree: the node reached and how many words. */
+function walkCommand(words: readonly string[]): { node: CommandNode; depth: number } {
   let node = commandTree();
   let depth = 0;
   for (; depth < words.length; depth++) {
@@ -366,6 +367,11 @@ export function planVaultCommand(words: readonly string[], envNamespace: string 
     if (!next) break;
     node = next;
   }
+  return { node, depth };
+}
+
+export function planVaultCommand(words: readonly string[], envNamespace: string | undefined): CliPlan {
+  const { node, depth } = walkCommand(words);
   const i = depth;
   const name = words.slice(0, depth).join(' ');
   const spec = node.spec;
@@ -390,13 +396,4 @@ export function planVaultCommand(words: readonly string[], envNamespace: string 
 export const isVaultSubcommand = (word: string | undefined): boolean => word !== undefined && commandTree().children.has(word);
 
 /** How many leading words of `words` (argv after `vault`) name the command: `operator rekey` is 2. */
-export function commandDepth(words: readonly string[]): number {
-  let node = commandTree();
-  let depth = 0;
-  for (; depth < words.length; depth++) {
-    const next = node.children.get(words[depth] as string);
-    if (!next) break;
-    node = next;
-  }
-  return depth;
-}
+export const commandDepth = (words: readonly string[]): number => walkCommand(words).depth;
