@@ -12,6 +12,8 @@ export interface GzipLimits {
 }
 
 const TAIL_WINDOW = 1 << 20;
+/** Output chunk of the inflater: 1 MiB measured fastest (fewer round trips to the pool; see bench/snapshot.ts). */
+const INFLATE_CHUNK = 1 << 20;
 
 /**
  * Reads exactly one gzip member (RFC 1952) as it streams in, and says whether anything is wrong with it: the
@@ -33,6 +35,8 @@ export class GzipMemberReader {
   /** The last chunks of input, with their offsets, to read the trailer from once the deflate stream's end is known. */
   private tail: { offset: number; chunk: Buffer }[] = [];
   private tailBytes = 0;
+  /** Inflated chunks not yet checked (see startInflater). */
+  private pending: Buffer[] = [];
 
   private readonly onData: (chunk: Buffer) => void;
   private readonly report: Report;
@@ -105,6 +109,7 @@ export class GzipMemberReader {
       inflater.end();
       inflater.resume();
     });
+    this.drain();
     if (this.stopped && this.inflateError === null) return; // stopped on purpose (bomb), already reported
     if (this.inflateError) {
       const message = this.inflateError.message;
@@ -143,23 +148,39 @@ export class GzipMemberReader {
   }
 
   private startInflater(): InflateRaw {
-    const inflater = createInflateRaw({ chunkSize: 256 * 1024 });
+    const inflater = createInflateRaw({ chunkSize: INFLATE_CHUNK });
+    // node:zlib emits a chunk before it hands the thread pool the next piece of work, so checking the chunk right
+    // here would leave the pool idle meanwhile. Deferred to a microtask (run as soon as zlib's callback returns,
+    // before any other event), the checks of one chunk overlap the inflation of the next, in the same order.
     inflater.on('data', (chunk: Buffer) => {
-      if (this.stopped) return;
-      this.output += chunk.length;
-      const budget = Math.min(this.limits.maxOutput, this.limits.expansionGrace + this.limits.maxExpansion * this.input);
-      if (this.output > budget) {
-        this.report('GZIP_BOMB', `The data expands past ${budget} bytes from ${this.input} compressed bytes; reading stopped (a gzip bomb or not a snapshot).`);
-        this.stop();
-        return;
-      }
-      this.crc = crc32(chunk, this.crc);
-      this.onData(chunk);
+      this.pending.push(chunk);
+      if (this.pending.length === 1) queueMicrotask(this.drain);
     });
     inflater.on('error', (error: Error) => {
       this.inflateError ??= error;
     });
     return inflater;
+  }
+
+  /** Checks the chunks inflated so far, in order; more than one waits only if a microtask was overtaken. */
+  private readonly drain = (): void => {
+    const chunks = this.pending;
+    if (chunks.length === 0) return;
+    this.pending = [];
+    for (const chunk of chunks) this.check(chunk);
+  };
+
+  private check(chunk: Buffer): void {
+    if (this.stopped) return;
+    this.output += chunk.length;
+    const budget = Math.min(this.limits.maxOutput, this.limits.expansionGrace + this.limits.maxExpansion * this.input);
+    if (this.output > budget) {
+      this.report('GZIP_BOMB', `The data expands past ${budget} bytes from ${this.input} compressed bytes; reading stopped (a gzip bomb or not a snapshot).`);
+      this.stop();
+      return;
+    }
+    this.crc = crc32(chunk, this.crc);
+    this.onData(chunk);
   }
 
   private looksLikeGzipStart(): boolean {
