@@ -8,6 +8,9 @@
 const MAX_MESSAGE = 0x7fffffff; // the reader's limit on restore (math.MaxInt32)
 const MAX_KEY = 64 * 1024;
 const MAX_CAPTURE = 64 * 1024;
+const SLASH = 0x2f;
+const SEAL_CONFIG = Buffer.from('core/seal-config');
+const VERSIONS = Buffer.from('core/versions/');
 
 const S = { Length: 0, Tag: 1, FieldLength: 2, Bytes: 3, Varint: 4, Skip: 5 } as const;
 type S = (typeof S)[keyof typeof S];
@@ -28,16 +31,19 @@ export class VaultStateWalker {
   private field = 0;
   private bytesRemaining = 0;
   private collect: 'key' | 'value' | null = null;
-  private keyParts: Buffer[] = [];
-  private keyLength = 0;
+  /** The key being read, allocated at its full length once its length is known, and how much of it has come. */
+  private keyBuffer: Buffer | null = null;
+  private keyFill = 0;
   private capture: Buffer[] = [];
   private captureLength = 0;
-  private key: string | null = null;
   private keyBytes: Buffer | null = null;
   private previousKey: Buffer | null = null;
+  /** The previous key's count prefix: keys come sorted, so runs share it and need no string of their own. */
+  private prefixLength = -1;
+  private prefixCount: { n: number } | null = null;
   private sealConfig: string | null = null;
   private entries = 0;
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Map<string, { n: number }>();
   private readonly versions: string[] = [];
   private problem: string | null = null;
   private consumed = 0;
@@ -99,7 +105,7 @@ export class VaultStateWalker {
 
   summary(): VaultStateSummary {
     const keys: Record<string, number> = {};
-    for (const [k, v] of [...this.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) keys[k] = v;
+    for (const [k, v] of [...this.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) keys[k] = v.n;
     return { entries: this.entries, keys, versions: [...this.versions], sealConfig: this.sealConfig };
   }
 
@@ -109,7 +115,6 @@ export class VaultStateWalker {
         if (value === 0) return this.fail('a storage entry is empty');
         if (value > MAX_MESSAGE) return this.fail('a storage entry is larger than Vault can restore');
         this.msgRemaining = value;
-        this.key = null;
         this.keyBytes = null;
         this.state = S.Tag;
         return;
@@ -132,9 +137,9 @@ export class VaultStateWalker {
         if (this.field === 1) {
           if (value > MAX_KEY) return this.fail('a storage key is implausibly long');
           this.collect = 'key';
-          this.keyParts = [];
-          this.keyLength = 0;
-        } else if (this.field === 2 && this.key === 'core/seal-config' && value <= MAX_CAPTURE) {
+          this.keyBuffer = Buffer.allocUnsafe(value);
+          this.keyFill = 0;
+        } else if (this.field === 2 && this.keyBytes?.equals(SEAL_CONFIG) && value <= MAX_CAPTURE) {
           this.collect = 'value';
           this.capture = [];
           this.captureLength = 0;
@@ -155,8 +160,7 @@ export class VaultStateWalker {
 
   private take(part: Buffer): void {
     if (this.collect === 'key') {
-      this.keyParts.push(Buffer.from(part));
-      this.keyLength += part.length;
+      this.keyFill += part.copy(this.keyBuffer as Buffer, this.keyFill);
     } else if (this.collect === 'value') {
       this.capture.push(Buffer.from(part));
       this.captureLength += part.length;
@@ -164,10 +168,7 @@ export class VaultStateWalker {
   }
 
   private endField(): void {
-    if (this.collect === 'key') {
-      this.keyBytes = Buffer.concat(this.keyParts, this.keyLength);
-      this.key = this.keyBytes.toString('utf8');
-    }
+    if (this.collect === 'key') this.keyBytes = this.keyBuffer;
     else if (this.collect === 'value') this.sealConfig = Buffer.concat(this.capture, this.captureLength).toString('utf8');
     this.collect = null;
     this.afterField();
@@ -186,17 +187,41 @@ export class VaultStateWalker {
   }
 
   private finishEntry(): void {
-    const key = this.key;
-    if (key === null || this.keyBytes === null) return this.fail('a storage entry has no key');
+    const key = this.keyBytes;
+    if (key === null) return this.fail('a storage entry has no key');
+    const previous = this.previousKey;
     // Vault writes keys from a bolt cursor: strictly increasing byte order. Anything else was not written by Vault.
-    if (this.previousKey !== null && Buffer.compare(this.previousKey, this.keyBytes) >= 0) {
-      return this.fail(`storage keys are out of order or repeated at ${JSON.stringify(key.slice(0, 80))}`);
+    if (previous !== null && Buffer.compare(previous, key) >= 0) {
+      return this.fail(`storage keys are out of order or repeated at ${JSON.stringify(key.toString('utf8').slice(0, 80))}`);
     }
-    this.previousKey = this.keyBytes;
+    this.previousKey = key;
     this.entries++;
-    const prefix = key.split('/', this.depth + 1).slice(0, this.depth).join('/');
-    this.counts.set(prefix, (this.counts.get(prefix) ?? 0) + 1);
-    if (key.startsWith('core/versions/')) this.versions.push(key.slice('core/versions/'.length));
+    this.count(key, previous);
+    if (key.length >= VERSIONS.length && key.compare(VERSIONS, 0, VERSIONS.length, 0, VERSIONS.length) === 0) {
+      this.versions.push(key.toString('utf8').slice(VERSIONS.length));
+    }
+  }
+
+  /**
+   * Counts the key under its first `depth` path segments. The prefix ends at an ASCII '/', so the bytes before it
+   * decode to the same text whatever follows: a key whose prefix bytes equal the previous key's shares its count.
+   */
+  private count(key: Buffer, previous: Buffer | null): void {
+    let end = key.length;
+    for (let i = 0, slashes = 0; i < key.length; i++) {
+      if (key[i] === SLASH && ++slashes === this.depth) {
+        end = i;
+        break;
+      }
+    }
+    if (!(previous !== null && end === this.prefixLength && key.compare(previous, 0, end, 0, end) === 0)) {
+      const prefix = key.toString('utf8', 0, end);
+      let counter = this.counts.get(prefix);
+      if (counter === undefined) this.counts.set(prefix, (counter = { n: 0 }));
+      this.prefixCount = counter;
+      this.prefixLength = end;
+    }
+    (this.prefixCount as { n: number }).n++;
   }
 
   private fail(why: string): void {
