@@ -1,21 +1,26 @@
+/**
+ * A Vault or Consul snapshot file, as hashicorp/raft-snapshot writes it (see ../../README.md, "What valid means"):
+ *
+ *   gzip, exactly one member (Go's writer: deflate, no header flags), CRC-32 and length in its trailer
+ *   └─ USTAR tar of regular files, every header stamped with one time, then two zero blocks and nothing else
+ *      ├─ meta.json          raft's SnapshotMeta: ID, Index, Term, Version, Configuration, Size of state.bin
+ *      ├─ state.bin          Vault: uvarint-delimited StorageEntry protobufs in key order; Consul: msgpack records
+ *      ├─ SHA256SUMS         "<sha256>  <name>" lines for meta.json and state.bin
+ *      └─ SHA256SUMS.sealed  Vault only: SHA256SUMS sealed with the cluster's key (Vault checks it on restore)
+ *
+ * This module streams the file through that stack once (gzip.ts, tar.ts, entries.ts) and routes each entry by name;
+ * checks.ts then judges what was read, one check per entry.
+ */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Writable, type Readable } from 'node:stream';
-import { compareVersions, parseVersion } from '../classify/version.js';
-import { hashFileInWorker } from './file-hash.js';
-import { GzipMemberReader } from './gzip.js';
-import {
-  SnapshotMetaSchema,
-  type Problem,
-  type ProblemCode,
-  type RaftServer,
-  type SnapshotInspection,
-  type SnapshotMeta,
-} from './schema.js';
-import { parseSums } from './sums.js';
+import { checkArchive, META, SEALED, STATE, SUMS, TOO_LARGE } from './checks.js';
 import { SmallEntry, StateEntry } from './entries.js';
-import { TarReader, type TarEntry } from './tar.js';
+import { hashFileInWorker } from './file-hash.js';
+import { GzipMemberReader, type Report } from './gzip.js';
+import type { Problem, ProblemCode, SnapshotInspection } from './schema.js';
+import { TarReader, type EntrySink, type TarEntry } from './tar.js';
 
 export interface InspectOptions {
   /** Name to report as `file` (defaults to the path, or `-` for a stream). */
@@ -45,15 +50,14 @@ export class SnapshotReadError extends Error {
   }
 }
 
-const META = 'meta.json';
-const STATE = 'state.bin';
-const SUMS = 'SHA256SUMS';
-const SEALED = 'SHA256SUMS.sealed';
 const KNOWN = new Set([META, STATE, SUMS, SEALED]);
-const SUFFRAGE: Record<number, RaftServer['suffrage']> = { 0: 'voter', 1: 'nonvoter', 2: 'staging' };
-const CONSUL_ID = /^(\d+)-(\d+)-(\d+)$/;
 
-const TOO_LARGE = Symbol('too large');
+/** Where the entries' data went as the archive was read. */
+interface ArchiveSinks {
+  entries: Map<string, TarEntry>;
+  small: Map<string, SmallEntry | typeof TOO_LARGE>;
+  state: StateEntry | null;
+}
 
 /**
  * Verifies a snapshot archive as it streams in, with no second read and nothing written to disk. Write the file's
@@ -64,39 +68,16 @@ export function createSnapshotVerifier(options: InspectOptions & VerifierInterna
   const report = (code: ProblemCode, message: string): void => {
     if (!problems.some((p) => p.code === code && p.message === message)) problems.push({ code, message });
   };
-  const cap = options.maxSmallEntry ?? 64 * 1024;
   const fileHash = createHash('sha256');
-  const entries = new Map<string, TarEntry>();
-  const small = new Map<string, SmallEntry | typeof TOO_LARGE>();
-  let state: StateEntry | null = null;
-
-  const tar = new TarReader((entry) => {
-    if (!KNOWN.has(entry.name)) {
-      report('UNEXPECTED_ENTRY', `The archive holds ${JSON.stringify(entry.name)}, which no snapshot has (only meta.json, state.bin, SHA256SUMS and SHA256SUMS.sealed).`);
-      return null;
-    }
-    if (entries.has(entry.name)) {
-      report('DUPLICATE_ENTRY', `The archive holds ${entry.name} twice.`);
-      return null;
-    }
-    entries.set(entry.name, entry);
-    if (entry.name === STATE) return (state = new StateEntry(options.keyDepth ?? 1));
-    if (entry.size > cap) {
-      report('ENTRY_TOO_LARGE', `${entry.name} is ${entry.size} bytes, more than the ${cap} a snapshot's ${entry.name} can be.`);
-      small.set(entry.name, TOO_LARGE);
-      return null;
-    }
-    const sink = new SmallEntry();
-    small.set(entry.name, sink);
-    return sink;
-  }, report);
+  const archive: ArchiveSinks = { entries: new Map(), small: new Map(), state: null };
+  const tar = new TarReader((entry) => routeEntry(entry, archive, options, report), report);
 
   // Stop inflating as soon as the archive is known to be broken: nothing further can make it valid, and a
   // hostile file (a bomb of zeros, say) is then not read out.
   let stoppedEarly = false;
   const gzip: GzipMemberReader = new GzipMemberReader((chunk) => {
     tar.write(chunk);
-    const walker = (state as StateEntry | null)?.walker();
+    const walker = archive.state?.walker();
     if (tar.failed || (walker && walker.error !== null)) {
       stoppedEarly = true;
       gzip.stop();
@@ -149,130 +130,43 @@ export function createSnapshotVerifier(options: InspectOptions & VerifierInterna
 
   const conclude = (): SnapshotInspection => {
     const out = emptyInspection(options.file ?? '-', problems);
-    const notes = out.notes;
     out.sha256 = readError ? null : options.externalFileHash ? externalHex : fileHash.digest('hex');
     out.bytes = gzip.bytesIn;
-
-    // meta.json
-    let meta: SnapshotMeta | null = null;
-    const metaEntry = small.get(META);
-    if (metaEntry instanceof SmallEntry && metaEntry.done) {
-      try {
-        const parsed = SnapshotMetaSchema.safeParse(JSON.parse(metaEntry.bytes().toString('utf8')));
-        if (parsed.success) meta = parsed.data;
-        else {
-          const issue = parsed.error.issues[0];
-          report('META_INVALID', `meta.json does not have the fields of raft's SnapshotMeta (${issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'wrong shape'}).`);
-        }
-      } catch {
-        report('META_INVALID', 'meta.json is not valid JSON.');
-      }
-    }
-    if (meta) {
-      out.id = meta.ID;
-      out.index = meta.Index;
-      out.term = meta.Term;
-      out.version = meta.Version;
-      out.size = meta.Size;
-      out.servers = (meta.Configuration?.Servers ?? []).map((s) => ({ id: s.ID, address: s.Address, suffrage: SUFFRAGE[s.Suffrage] ?? 'unknown' }));
-    }
-
-    // state.bin: format, walk, Size
-    const st = state as StateEntry | null;
-    if (st && (st.done || st.walker()?.error)) {
-      out.format = st.format;
-      const walkError = st.walkError();
-      if (walkError && (st.done || st.walker()?.error)) report('STATE_CORRUPT', `state.bin does not walk cleanly: ${walkError}.`);
-      if (meta && st.done && meta.Size !== st.length) {
-        report('SIZE_MISMATCH', `meta.json says state.bin is ${meta.Size} bytes but it is ${st.length}.`);
-      }
-      if (st.vault) {
-        const s = st.vault.summary();
-        out.keys = s.keys;
-        out.vaultVersions = s.versions
-          .filter((v) => parseVersion(v) !== null)
-          .sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!));
-        if (s.sealConfig) {
-          try {
-            const type = (JSON.parse(s.sealConfig) as { type?: unknown }).type;
-            if (typeof type === 'string') out.sealType = type;
-          } catch {
-            notes.push('core/seal-config is not readable JSON, so the seal type is unknown.');
-          }
-        }
-      } else if (st.consul) out.keys = st.consul.summary().types;
-    }
-
-    // entries present (only worth saying when the archive could be read to its end)
     const readToEnd = !stoppedEarly && !problems.some((p) => /^(GZIP|TAR|NOT_GZIP|EMPTY_FILE|READ_ERROR)/.test(p.code));
-    const sealedPresent = entries.has(SEALED);
-    if (readToEnd) {
-      for (const name of [META, STATE, SUMS]) {
-        if (!entries.has(name)) report('MISSING_ENTRY', `The archive has no ${name}.`);
-      }
-    }
-    const format = out.format ?? (sealedPresent || meta?.ID === 'bolt-snapshot' ? 'vault' : meta && CONSUL_ID.test(meta.ID) ? 'consul' : null);
-    out.format = format;
-    if (readToEnd && format === 'vault' && !sealedPresent && entries.has(STATE)) {
-      report('MISSING_ENTRY', "The archive has no SHA256SUMS.sealed, which every Vault snapshot has last: the download was probably cut short (Vault's own client calls this an incomplete snapshot).");
-    }
-    const sealed = small.get(SEALED);
-    if (sealed instanceof SmallEntry && sealed.done && sealed.bytes().length === 0) {
-      report('SEALED_SUMS_EMPTY', 'SHA256SUMS.sealed is empty: the snapshot is incomplete.');
-    }
-    if (format === 'consul' && sealedPresent) report('FORMAT_MISMATCH', 'state.bin is a Consul snapshot but the archive holds SHA256SUMS.sealed, which only Vault writes.');
-    if (format === 'vault' && meta && CONSUL_ID.test(meta.ID) && st?.format === 'vault') {
-      notes.push(`The snapshot ID ${meta.ID} has Consul's form, not Vault's "bolt-snapshot".`);
-    }
-
-    // SHA256SUMS
-    const sumsEntry = small.get(SUMS);
-    if (sumsEntry instanceof SmallEntry && sumsEntry.done) {
-      const parsed = parseSums(sumsEntry.bytes().toString('utf8'));
-      if (!parsed.ok) report('SUMS_MALFORMED', `SHA256SUMS is malformed: ${parsed.problem}.`);
-      else {
-        for (const name of parsed.sums.keys()) {
-          if (name !== META && name !== STATE) report('SUMS_UNEXPECTED_FILE', `SHA256SUMS lists ${JSON.stringify(name)}, which a snapshot does not have.`);
-        }
-        for (const name of [META, STATE]) {
-          const want = parsed.sums.get(name);
-          if (want === undefined) {
-            report('SUMS_MISSING_FILE', `SHA256SUMS does not list ${name}.`);
-            continue;
-          }
-          const sink = name === META ? metaEntry : st;
-          if (!(sink instanceof SmallEntry || sink instanceof StateEntry) || !sink.done) continue;
-          const got = sink.hash.digest('hex');
-          if (got !== want) report('HASH_MISMATCH', `The SHA-256 of ${name} does not match SHA256SUMS: the file is corrupt or altered.`);
-        }
-      }
-    }
-
-    // when it was taken: the archive's own times, never the file's
-    const times = [...entries.values()].map((e) => e.mtime);
-    const first = times[0];
-    if (first !== undefined) {
-      if (times.some((t) => t !== first)) {
-        report('MTIME_MISMATCH', 'The archive entries carry different times; raft-snapshot stamps them all with one.');
-      }
-      const consulId = meta ? CONSUL_ID.exec(meta.ID) : null;
-      if (format === 'consul' && consulId) {
-        const ms = Number(consulId[3]);
-        out.takenAt = new Date(ms).toISOString();
-        if (Math.abs(ms - first * 1000) > 1000) {
-          report('TIME_MISMATCH', `The snapshot ID says ${out.takenAt} but the archive says ${new Date(first * 1000).toISOString()}.`);
-        }
-      } else out.takenAt = new Date(first * 1000).toISOString();
-    }
-
-    if (format === 'vault') {
-      notes.push("SHA256SUMS.sealed cannot be checked offline: it is sealed with the cluster's unseal or KMS key, and Vault checks it on restore.");
-    }
+    checkArchive({ ...archive, readToEnd }, out, report);
     out.valid = problems.length === 0;
     return out;
   };
 
   return { writable, result };
+}
+
+/**
+ * Where a tar entry's data goes, by its name: state.bin to the hashing walker, the small entries to a capped
+ * buffer; any other name, a second entry of one name, or a small entry over the cap is reported and skipped.
+ */
+function routeEntry(entry: TarEntry, archive: ArchiveSinks, options: InspectOptions, report: Report): EntrySink | null {
+  if (!KNOWN.has(entry.name)) {
+    const only = 'only meta.json, state.bin, SHA256SUMS and SHA256SUMS.sealed';
+    report('UNEXPECTED_ENTRY', `The archive holds ${JSON.stringify(entry.name)}, which no snapshot has (${only}).`);
+    return null;
+  }
+  if (archive.entries.has(entry.name)) {
+    report('DUPLICATE_ENTRY', `The archive holds ${entry.name} twice.`);
+    return null;
+  }
+  archive.entries.set(entry.name, entry);
+  if (entry.name === STATE) return (archive.state = new StateEntry(options.keyDepth ?? 1));
+  const cap = options.maxSmallEntry ?? 64 * 1024;
+  if (entry.size > cap) {
+    const { name, size } = entry;
+    report('ENTRY_TOO_LARGE', `${name} is ${size} bytes, more than the ${cap} a snapshot's ${name} can be.`);
+    archive.small.set(entry.name, TOO_LARGE);
+    return null;
+  }
+  const sink = new SmallEntry();
+  archive.small.set(entry.name, sink);
+  return sink;
 }
 
 /**
