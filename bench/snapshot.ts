@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,6 @@ import { ok, table } from './util.js';
 
 const SIZE = 512 * 1024 * 1024;
 const VALUE = 4096;
-
 
 const header = (name: string, size: number, mtime: number): Buffer => tarHeader({ name, data: Buffer.alloc(0), mtime }, size);
 
@@ -56,21 +55,79 @@ async function makeSnapshot(file: string): Promise<void> {
 interface Run {
   ms: number;
   maxRssKiB: number;
+  stdout: string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-function runWorker(mode: string, file: string): Run {
-  const r = spawnSync(process.execPath, [path.join(here, 'snapshot-worker.js'), mode, file], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout) as Run;
+const root = path.join(here, '../..');
+const cli = path.join(root, 'bin/vault-change-gate.js');
+/** Loaded before the measured program: it writes the process's peak RSS (all threads) to a file as it exits. */
+const RSS_HOOK = `data:text/javascript,import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(process.env.VCG_BENCH_RSS,String(process.resourceUsage().maxRSS)))`;
+
+/** One whole Node process, timed from spawn to exit. */
+function runNode(args: string[]): Run {
+  const rssFile = path.join(tmpdir(), `vcg-bench-rss-${process.pid}`);
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], { encoding: 'utf8', env: { ...process.env, VCG_BENCH_RSS: rssFile } });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout.slice(0, 2000)}`);
+  const maxRssKiB = Number(readFileSync(rssFile, 'utf8'));
+  rmSync(rssFile, { force: true });
+  return { ms, maxRssKiB, stdout: r.stdout };
 }
+
+/** `snapshot inspect --json` as a user runs it: the bundled CLI, startup included. */
+function runOurs(file: string): Run {
+  const run = runNode([cli, 'snapshot', 'inspect', '--json', file]);
+  const r = JSON.parse(run.stdout) as { valid: boolean; problems: unknown[] };
+  if (!r.valid) throw new Error(`benchmark snapshot is invalid: ${JSON.stringify(r.problems)}`);
+  return run;
+}
+
+interface FloorSettings {
+  readKiB: number;
+  inflateKiB: number;
+  mode: 'pipe' | 'overlap';
+}
+const describe = (f: FloorSettings) => `read ${f.readKiB} KiB, inflate chunk ${f.inflateKiB} KiB, ${f.mode}`;
+const runFloor = (file: string, f: FloorSettings): Run =>
+  runNode([path.join(here, 'snapshot-worker.js'), file, String(f.readKiB), String(f.inflateKiB), f.mode]);
+
 function runPipeline(file: string): Run {
   const start = process.hrtime.bigint();
   const r = spawnSync('bash', ['-c', 'gzip -dc "$1" | sha256sum', 'bench', file], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, maxRssKiB: 0 };
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, maxRssKiB: 0, stdout: r.stdout };
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Tunes the floor one setting at a time (inflate chunk, then read size, then how hashing meets zlib), keeping a
+ * change only while it makes the floor faster; each setting is timed twice and its best run counts, since a
+ * floor is what the machine can do at best.
+ */
+function tuneFloor(file: string): { best: FloorSettings; tried: string[] } {
+  const seen = new Map<string, number>();
+  const time = (f: FloorSettings): number => {
+    const key = describe(f);
+    let ms = seen.get(key);
+    if (ms === undefined) {
+      ms = Math.min(runFloor(file, f).ms, runFloor(file, f).ms);
+      seen.set(key, ms);
+    }
+    return ms;
+  };
+  let best: FloorSettings = { readKiB: 1024, inflateKiB: 1024, mode: 'overlap' };
+  const axes: ((f: FloorSettings) => FloorSettings[])[] = [
+    (f) => [256, 1024, 4096, 16384].map((inflateKiB) => ({ ...f, inflateKiB })),
+    (f) => [256, 1024, 4096].map((readKiB) => ({ ...f, readKiB })),
+    (f) => (['pipe', 'overlap'] as const).map((mode) => ({ ...f, mode })),
+  ];
+  for (const axis of axes) {
+    for (const candidate of axis(best)) if (time(candidate) < time(best)) best = candidate;
+  }
+  return { best, tried: [...seen].sort((a, b) => a[1] - b[1]).map(([k, ms]) => `${ms.toFixed(0).padStart(6)} ms  ${k}`) };
+}
 
 export async function benchSnapshot(): Promise<void> {
   const file = path.join(tmpdir(), 'vault-change-gate-bench-512MiB.snap');
@@ -79,24 +136,35 @@ export async function benchSnapshot(): Promise<void> {
     writeFileSync(file, '');
     await makeSnapshot(file);
   }
+  assertBuilt();
   const bytes = statSync(file).size;
+  const { best, tried } = tuneFloor(file);
+  console.log(`\nsnapshot floor tuning (best of 2 runs each; fastest first):\n${tried.map((t) => `  ${t}`).join('\n')}`);
   const runs = { ours: [] as Run[], floor: [] as Run[], pipe: [] as Run[] };
   for (let i = 0; i < 3; i++) {
     // In turns, so that a busy moment of the machine falls on all three alike.
-    runs.ours.push(runWorker('ours', file));
-    runs.floor.push(runWorker('floor', file));
+    runs.ours.push(runOurs(file));
+    runs.floor.push(runFloor(file, best));
     runs.pipe.push(runPipeline(file));
   }
   const t = { ours: median(runs.ours.map((r) => r.ms)), floor: median(runs.floor.map((r) => r.ms)), pipe: median(runs.pipe.map((r) => r.ms)) };
   const rate = (ms: number) => `${(bytes / 1024 / 1024 / (ms / 1000)).toFixed(0)} MiB/s`;
   const rss = Math.max(...runs.ours.map((r) => r.maxRssKiB)) / 1024;
   const floorRss = Math.max(...runs.floor.map((r) => r.maxRssKiB)) / 1024;
-  table(`snapshot inspect: ${(bytes / 1024 / 1024).toFixed(0)} MiB file, median of 3 runs in turns`, [
-    ['ours (inspectSnapshot)', `${t.ours.toFixed(0)} ms, ${rate(t.ours)}`, '', ''],
-    ['floor: Node gunzip + SHA-256', `${t.floor.toFixed(0)} ms, ${rate(t.floor)}`, '', ''],
+  table(`snapshot inspect: ${(bytes / 1024 / 1024).toFixed(0)} MiB file, whole processes, median of 3 runs in turns`, [
+    ['ours: snapshot inspect --json', `${t.ours.toFixed(0)} ms, ${rate(t.ours)}`, '', ''],
+    ['tuned floor: Node gunzip + SHA-256', `${t.floor.toFixed(0)} ms, ${rate(t.floor)}`, describe(best), ''],
     ['gzip -dc | sha256sum', `${t.pipe.toFixed(0)} ms, ${rate(t.pipe)}`, '', ''],
-    ['ours / floor', `${(t.ours / t.floor).toFixed(2)}x`, '<= 1.25x (issue #3)', ok(t.ours <= 1.25 * t.floor)],
-    ['ours vs gzip pipeline', `${(t.ours / t.pipe).toFixed(2)}x`, '< 1.00x: faster (issue #3)', ok(t.ours < t.pipe)],
-    ['peak RSS, ours (floor)', `${rss.toFixed(0)} MiB (${floorRss.toFixed(0)} MiB)`, '<= 128 MiB (issue #3)', ok(rss <= 128)],
+    ['ours / tuned floor', `${(t.ours / t.floor).toFixed(2)}x`, '<= 1.25x (issue #17)', ok(t.ours <= 1.25 * t.floor)],
+    ['ours vs gzip pipeline', `${(t.ours / t.pipe).toFixed(2)}x`, '< 1.00x: faster (issue #17)', ok(t.ours < t.pipe)],
+    ['peak RSS, ours (floor)', `${rss.toFixed(0)} MiB (${floorRss.toFixed(0)} MiB)`, '<= 128 MiB (issue #17)', ok(rss <= 128)],
   ]);
+}
+
+/** The CLI runs from dist/: refuse to time a bundle older than the sources. */
+function assertBuilt(): void {
+  const bundle = path.join(root, 'dist/cli.bundle.js');
+  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  const newest = Math.max(...readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' }).map((f) => statSync(path.join(root, 'src', f)).mtimeMs));
+  if (built < newest) throw new Error('dist/cli.bundle.js is missing or older than src/: run npm run build first');
 }
