@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Writable, type Readable } from 'node:stream';
 import { checkArchive, META, SEALED, STATE, SUMS, TOO_LARGE } from './checks.js';
 import { SmallEntry, StateEntry } from './entries.js';
@@ -200,13 +200,61 @@ export async function inspectSnapshot(source: string | Readable, options: Inspec
     const externalFileHash = info.size > 16 * 1024 * 1024 ? hashFileInWorker(handle.fd) : undefined;
     externalFileHash?.catch(() => {});
     const { writable, result } = createSnapshotVerifier({ ...options, file, ...(externalFileHash ? { externalFileHash } : {}) });
-    await pipeInto(handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false, start: 0 }), writable);
+    await pumpFile(handle, writable);
     await externalFileHash?.catch(() => {});
     return await result;
   } finally {
     await handle.close();
   }
 }
+
+const READ = 1 << 20;
+const RING = 4;
+
+/**
+ * Feeds a file to a verifier in 1 MiB reads, one read ahead, into a ring of four buffers used round after round:
+ * the chunks a read stream would give, without a fresh 1 MiB buffer per read (for a 512 MiB file, 512 buffers
+ * whose pages fault in one by one, and whose sum drives V8 into a full GC every few dozen MiB). Four suffice:
+ * the chunk being read, the one being written, and the last whole one the gzip reader keeps for its trailer; a
+ * whole chunk fills the writable's buffer, so the next is written only once it has been inflated ('drain').
+ */
+async function pumpFile(handle: FileHandle, writable: Writable): Promise<void> {
+  const ended = new Promise<void>((resolve) => {
+    writable.on('finish', resolve);
+    writable.on('close', resolve);
+  });
+  const ring = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(READ));
+  let position = 0;
+  const read = (i: number) => handle.read(ring[i % RING] as Buffer, 0, READ, position);
+  try {
+    let next = read(0);
+    for (let i = 1; ; i++) {
+      const { bytesRead, buffer } = await next;
+      if (bytesRead === 0 || writable.destroyed) break;
+      position += bytesRead;
+      next = read(i);
+      // A short read (the end, or a file changing under us) is copied out, so that the ring only ever holds
+      // whole chunks and the count above stays true whatever the writable buffers.
+      const chunk = bytesRead === READ ? buffer : Buffer.from(buffer.subarray(0, bytesRead));
+      if (!writable.write(chunk)) await drained(writable);
+    }
+    writable.end();
+  } catch (error) {
+    writable.destroy(error as Error);
+  }
+  await ended;
+}
+
+const drained = (writable: Writable): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      writable.off('drain', done);
+      writable.off('close', done);
+      resolve();
+    };
+    writable.on('drain', done);
+    writable.on('close', done);
+  });
 
 function pipeInto(source: Readable, writable: Writable): Promise<void> {
   return new Promise((resolve) => {
