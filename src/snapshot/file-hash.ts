@@ -10,7 +10,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { readSync } = require('node:fs');
 const hash = createHash('sha256');
-const buf = Buffer.allocUnsafe(256 * 1024);
+const buf = Buffer.allocUnsafe(1024 * 1024);
 let position = 0;
 try {
   for (;;) {
