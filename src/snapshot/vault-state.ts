@@ -26,6 +26,8 @@ export class VaultStateWalker {
   private state: S = S.Length;
   private varint = 0;
   private varintShift = 0;
+  /** 2 ** varintShift, kept as a product: Math.pow per byte showed in profiles. */
+  private varintScale = 1;
   private varintBytes = 0;
   private msgRemaining = 0;
   private field = 0;
@@ -80,8 +82,9 @@ export class VaultStateWalker {
       if (this.varintBytes === 10 || (this.varintShift >= 28 && this.state !== S.Varint && b > 0x7)) {
         return this.fail('a length is out of range');
       }
-      this.varint += (b & 0x7f) * 2 ** this.varintShift;
+      this.varint += (b & 0x7f) * this.varintScale;
       this.varintShift += 7;
+      this.varintScale *= 128;
       this.varintBytes++;
       if (b & 0x80) {
         if (this.state !== S.Length && this.msgRemaining <= 0) return this.fail('a field runs past the end of its entry');
@@ -90,6 +93,7 @@ export class VaultStateWalker {
       const value = this.varint;
       this.varint = 0;
       this.varintShift = 0;
+      this.varintScale = 1;
       this.varintBytes = 0;
       this.onVarint(value);
       if (this.problem) return;
