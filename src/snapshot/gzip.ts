@@ -1,4 +1,5 @@
 import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
+import { drained } from './drained.js';
 import type { ProblemCode } from './schema.js';
 
 export type Report = (code: ProblemCode, message: string) => void;
@@ -82,15 +83,7 @@ export class GzipMemberReader {
     const inflater = this.inflater as InflateRaw;
     if (inflater.destroyed) return undefined;
     if (inflater.write(body)) return undefined;
-    return new Promise((resolve) => {
-      const done = () => {
-        inflater.off('drain', done);
-        inflater.off('close', done);
-        resolve();
-      };
-      inflater.on('drain', done);
-      inflater.on('close', done);
-    });
+    return drained(inflater);
   }
 
   /** Ends the input; resolves once every problem of the member is known. */

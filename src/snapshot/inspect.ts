@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Writable, type Readable } from 'node:stream';
+import { drained } from './drained.js';
 import { checkArchive, META, SEALED, STATE, SUMS, TOO_LARGE } from './checks.js';
 import { SmallEntry, StateEntry } from './entries.js';
 import { hashFileInWorker } from './file-hash.js';
@@ -244,17 +245,6 @@ async function pumpFile(handle: FileHandle, writable: Writable): Promise<void> {
   }
   await ended;
 }
-
-const drained = (writable: Writable): Promise<void> =>
-  new Promise((resolve) => {
-    const done = () => {
-      writable.off('drain', done);
-      writable.off('close', done);
-      resolve();
-    };
-    writable.on('drain', done);
-    writable.on('close', done);
-  });
 
 function pipeInto(source: Readable, writable: Writable): Promise<void> {
   return new Promise((resolve) => {
