@@ -1,6 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,25 +64,30 @@ async function makeSnapshot(file: string): Promise<void> {
 interface Run {
   ms: number;
   maxRssKiB: number;
+  /** User + system CPU time of the process, all threads: on a busy machine, a steadier measure than wall time. */
+  cpuMs: number;
   stdout: string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '../..');
 const cli = path.join(root, 'bin/vault-change-gate.js');
-/** Loaded before the measured program: it writes the process's peak RSS (all threads) to a file as it exits. */
-const RSS_HOOK = `data:text/javascript,import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(process.env.VCG_BENCH_RSS,String(process.resourceUsage().maxRSS)))`;
+/** Loaded before the measured program: it writes the process's peak RSS and CPU time to a file as it exits. */
+const RSS_HOOK =
+  "data:text/javascript,import{writeFileSync}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();" +
+  'writeFileSync(process.env.VCG_BENCH_RSS,JSON.stringify([u.maxRSS,(u.userCPUTime+u.systemCPUTime)/1000]))})';
 
 /** One whole Node process, timed from spawn to exit. */
 function runNode(args: string[]): Run {
   const rssFile = path.join(tmpdir(), `vcg-bench-rss-${process.pid}`);
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], { encoding: 'utf8', env: { ...process.env, VCG_BENCH_RSS: rssFile } });
+  const env = { ...process.env, VCG_BENCH_RSS: rssFile };
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], { encoding: 'utf8', env });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout.slice(0, 2000)}`);
-  const maxRssKiB = Number(readFileSync(rssFile, 'utf8'));
+  const [maxRssKiB, cpuMs] = JSON.parse(readFileSync(rssFile, 'utf8')) as [number, number];
   rmSync(rssFile, { force: true });
-  return { ms, maxRssKiB, stdout: r.stdout };
+  return { ms, maxRssKiB, cpuMs, stdout: r.stdout };
 }
 
 /** `snapshot inspect --json` as a user runs it: the bundled CLI, startup included. */
@@ -97,7 +111,7 @@ function runPipeline(file: string): Run {
   const start = process.hrtime.bigint();
   const r = spawnSync('bash', ['-c', 'gzip -dc "$1" | sha256sum', 'bench', file], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, maxRssKiB: 0, stdout: r.stdout };
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, maxRssKiB: 0, cpuMs: 0, stdout: r.stdout };
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -126,7 +140,8 @@ function tuneFloor(file: string): { best: FloorSettings; tried: string[] } {
   for (const axis of axes) {
     for (const candidate of axis(best)) if (time(candidate) < time(best)) best = candidate;
   }
-  return { best, tried: [...seen].sort((a, b) => a[1] - b[1]).map(([k, ms]) => `${ms.toFixed(0).padStart(6)} ms  ${k}`) };
+  const tried = [...seen].sort((a, b) => a[1] - b[1]).map(([k, ms]) => `${ms.toFixed(0).padStart(6)} ms  ${k}`);
+  return { best, tried };
 }
 
 export async function benchSnapshot(): Promise<void> {
@@ -139,7 +154,8 @@ export async function benchSnapshot(): Promise<void> {
   assertBuilt();
   const bytes = statSync(file).size;
   const { best, tried } = tuneFloor(file);
-  console.log(`\nsnapshot floor tuning (best of 2 runs each; fastest first):\n${tried.map((t) => `  ${t}`).join('\n')}`);
+  console.log('\nsnapshot floor tuning (best of 2 runs each; fastest first):');
+  for (const line of tried) console.log(`  ${line}`);
   const runs = { ours: [] as Run[], floor: [] as Run[], pipe: [] as Run[] };
   for (let i = 0; i < 3; i++) {
     // In turns, so that a busy moment of the machine falls on all three alike.
@@ -147,8 +163,11 @@ export async function benchSnapshot(): Promise<void> {
     runs.floor.push(runFloor(file, best));
     runs.pipe.push(runPipeline(file));
   }
-  const t = { ours: median(runs.ours.map((r) => r.ms)), floor: median(runs.floor.map((r) => r.ms)), pipe: median(runs.pipe.map((r) => r.ms)) };
+  const ms = (rs: Run[]) => median(rs.map((r) => r.ms));
+  const t = { ours: ms(runs.ours), floor: ms(runs.floor), pipe: ms(runs.pipe) };
   const rate = (ms: number) => `${(bytes / 1024 / 1024 / (ms / 1000)).toFixed(0)} MiB/s`;
+  const cpu = { ours: median(runs.ours.map((r) => r.cpuMs)), floor: median(runs.floor.map((r) => r.cpuMs)) };
+  const cpuRatio = (cpu.ours / cpu.floor).toFixed(2);
   const rss = Math.max(...runs.ours.map((r) => r.maxRssKiB)) / 1024;
   const floorRss = Math.max(...runs.floor.map((r) => r.maxRssKiB)) / 1024;
   table(`snapshot inspect: ${(bytes / 1024 / 1024).toFixed(0)} MiB file, whole processes, median of 3 runs in turns`, [
@@ -157,6 +176,7 @@ export async function benchSnapshot(): Promise<void> {
     ['gzip -dc | sha256sum', `${t.pipe.toFixed(0)} ms, ${rate(t.pipe)}`, '', ''],
     ['ours / tuned floor', `${(t.ours / t.floor).toFixed(2)}x`, '<= 1.25x (issue #17)', ok(t.ours <= 1.25 * t.floor)],
     ['ours vs gzip pipeline', `${(t.ours / t.pipe).toFixed(2)}x`, '< 1.00x: faster (issue #17)', ok(t.ours < t.pipe)],
+    ['CPU time, ours / floor', `${cpu.ours.toFixed(0)} / ${cpu.floor.toFixed(0)} ms = ${cpuRatio}x`, 'all threads', ''],
     ['peak RSS, ours (floor)', `${rss.toFixed(0)} MiB (${floorRss.toFixed(0)} MiB)`, '<= 128 MiB (issue #17)', ok(rss <= 128)],
   ]);
 }
@@ -165,6 +185,7 @@ export async function benchSnapshot(): Promise<void> {
 function assertBuilt(): void {
   const bundle = path.join(root, 'dist/cli.bundle.js');
   const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
-  const newest = Math.max(...readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' }).map((f) => statSync(path.join(root, 'src', f)).mtimeMs));
+  const sources = readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' });
+  const newest = Math.max(...sources.map((f) => statSync(path.join(root, 'src', f)).mtimeMs));
   if (built < newest) throw new Error('dist/cli.bundle.js is missing or older than src/: run npm run build first');
 }
