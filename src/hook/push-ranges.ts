@@ -91,13 +91,22 @@ export async function pushRanges(cwd: string, lines: readonly PushLine[], target
     known ??= await whatTheRemoteHas(cwd, await remote());
     const { count, boundary } = await commitsNotIn(cwd, l.localOid, known.exclude);
     if (count === 0) continue; // every commit is already there (a tag or a branch on a commit the remote has)
-    // Several boundaries (merges of what the remote has): their best common ancestor with the pushed commit.
-    const base = boundary.length <= 1 ? (boundary[0] ?? null) : await mergeBase(cwd, l.localOid, boundary);
+    const base = await baseOf(cwd, l.localOid, boundary);
     const how = known.exclude.length === 0 ? 'whole-history' : 'new-ref';
     const note = known.note ? { note: `${l.remoteRef} is new and ${known.note}` } : {};
     out.push({ ref: l.remoteRef, base, head: l.localOid, how, ...note });
   }
   return out;
+}
+
+/**
+ * Where new commits leave what the remote has: the one boundary commit; none (they reach a root): nothing; several
+ * (merges of what the remote has): their best common ancestor with the pushed commit, or, past what a command line
+ * holds, nothing (the whole history, fail closed) rather than a guess.
+ */
+async function baseOf(cwd: string, head: string, boundary: readonly string[]): Promise<string | null> {
+  if (boundary.length <= 1) return boundary[0] ?? null;
+  return boundary.length > 2000 ? null : mergeBase(cwd, head, boundary);
 }
 
 /** An update whose old value is not here: fetched from the remote to compare with, else the whole history. */
