@@ -1,18 +1,28 @@
-import { simpleGit, type SimpleGit } from 'simple-git';
-
-/**
- * The only importer of simple-git. simple-git 4 strips GIT_* variables from the git it runs unless they are
- * allowed: inside a hook, git's own GIT_DIR / GIT_WORK_TREE / GIT_INDEX_FILE must reach it, so they are.
- */
-const ALLOWED_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL'];
+import { spawn } from 'node:child_process';
 
 /** A wrapped git failure: the root cause is kept as `cause`. */
 export class GitError extends Error {
   override readonly name = 'GitError';
 }
 
-export function git(cwd: string): SimpleGit {
-  return simpleGit({ baseDir: cwd, allowEnvironment: ALLOWED_ENV });
+/** The few ways of running git this project needs: output as text, a failure as a GitError with git's first line. */
+export interface Git {
+  raw(args: readonly string[]): Promise<string>;
+  revparse(args: readonly string[]): Promise<string>;
+}
+
+/**
+ * git, run directly rather than through simple-git: loading simple-git cost the hook's start-up more than the git
+ * processes it ran, it waited 50 ms after every command that prints nothing, and it had to be told to pass on the
+ * GIT_* variables that git sets inside a hook. git inherits this process's environment, as any git hook does.
+ */
+export function git(cwd: string): Git {
+  const raw = async (args: readonly string[]): Promise<string> => {
+    const r = await run(cwd, args);
+    if (r.code !== 0) throw new GitError(firstLine(r.stderr) || `git ${args[0] ?? ''} exited with ${r.code}`);
+    return r.stdout;
+  };
+  return { raw, revparse: (args) => raw(['rev-parse', ...args]) };
 }
 
 /** `Name <email>` from git's configuration, or null when git has none (or there is no git). */
@@ -73,7 +83,6 @@ export async function readBlobs(cwd: string, specs: readonly string[]): Promise<
   const wanted = specs.filter((s) => !isZero(s) && !out.has(s));
   for (const s of specs) if (isZero(s)) out.set(s, null);
   if (wanted.length === 0) return out;
-  const { spawn } = await import('node:child_process');
   const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -121,6 +130,8 @@ export async function resolveRev(cwd: string, rev: string): Promise<string | nul
 
 /** The repository's top folder, or null outside one. */
 export async function repoRoot(cwd: string): Promise<string | null> {
+  const top = await plainTopFolder(cwd);
+  if (top) return top;
   try {
     return (await git(cwd).revparse(['--show-toplevel'])).trim() || null;
   } catch {
@@ -129,15 +140,26 @@ export async function repoRoot(cwd: string): Promise<string | null> {
 }
 
 /**
- * Whether an object exists locally and is a commit. `cat-file -t` rather than `-e`: simple-git waits 50 ms after
- * a command that prints nothing, which the pre-push hook cannot afford.
+ * `cwd` itself when it plainly is a work tree's top folder (a `.git` folder with a HEAD, or a `.git` file pointing
+ * elsewhere), which is where git runs hooks from: one git process less on every push. Anything else (GIT_DIR or
+ * GIT_WORK_TREE set, a subfolder, a bare repository) is left to `git rev-parse`.
  */
+async function plainTopFolder(cwd: string): Promise<string | null> {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return null;
+  const { readFile, realpath, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const dotGit = join(cwd, '.git');
+  const info = await stat(dotGit).catch(() => null);
+  if (!info) return null;
+  const plain = info.isDirectory()
+    ? await stat(join(dotGit, 'HEAD')).then((h) => h.isFile(), () => false)
+    : (await readFile(dotGit, 'utf8').catch(() => '')).startsWith('gitdir: ');
+  return plain ? realpath(cwd).catch(() => null) : null;
+}
+
+/** Whether an object exists locally and is a commit. */
 export async function hasCommit(cwd: string, oid: string): Promise<boolean> {
-  try {
-    return (await git(cwd).raw(['cat-file', '-t', `${oid}^{commit}`])).trim() === 'commit';
-  } catch {
-    return false;
-  }
+  return (await run(cwd, ['cat-file', '-e', `${oid}^{commit}`])).code === 0;
 }
 
 interface RunOptions {
@@ -158,7 +180,6 @@ interface GitRun {
  * long lists of revisions go through `--stdin` rather than the command line.
  */
 async function run(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<GitRun> {
-  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd,
