@@ -27,15 +27,18 @@ export function git(cwd: string): Git {
 
 /** `Name <email>` from git's configuration, or null when git has none (or there is no git). */
 export async function gitUser(cwd: string): Promise<string | null> {
-  try {
-    const g = git(cwd);
-    const name = (await g.raw(['config', '--get', 'user.name']).catch(() => '')).trim();
-    const email = (await g.raw(['config', '--get', 'user.email']).catch(() => '')).trim();
-    if (!name && !email) return null;
-    return email ? `${name || email} <${email}>` : name;
-  } catch {
-    return null;
+  // One git process for both (the last value of each wins, as with --get).
+  const r = await run(cwd, ['config', '--get-regexp', '^user\\.(name|email)$']).catch(() => null);
+  let name = '';
+  let email = '';
+  for (const line of r?.code === 0 ? r.stdout.split('\n') : []) {
+    const space = line.indexOf(' ');
+    const value = space < 0 ? '' : line.slice(space + 1).trim();
+    if (line.startsWith('user.name ')) name = value;
+    else if (line.startsWith('user.email ')) email = value;
   }
+  if (!name && !email) return null;
+  return email ? `${name || email} <${email}>` : name;
 }
 
 export interface ChangedFile {
@@ -160,6 +163,22 @@ async function plainTopFolder(cwd: string): Promise<string | null> {
 /** Whether an object exists locally and is a commit. */
 export async function hasCommit(cwd: string, oid: string): Promise<boolean> {
   return (await run(cwd, ['cat-file', '-e', `${oid}^{commit}`])).code === 0;
+}
+
+/**
+ * Whether the remote-tracking ref `refs/remotes/<remote>/<branch>` of the plain `.git` folder under `root` holds
+ * `oid`, read from the files (loose ref, then packed-refs): the usual pre-push case (the branch was pushed or
+ * fetched before) without a git process. False whenever that cannot be told this way; the caller then asks git.
+ */
+export async function trackingRefHolds(root: string, remote: string, branch: string, oid: string): Promise<boolean> {
+  if (!plainRefPart(remote) || !plainRefPart(branch) || branch.split('/').includes('.')) return false;
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const ref = `refs/remotes/${remote}/${branch}`;
+  const loose = await readFile(join(root, '.git', ref), 'utf8').catch(() => null);
+  if (loose !== null) return loose.trim() === oid;
+  const packed = await readFile(join(root, '.git', 'packed-refs'), 'utf8').catch(() => '');
+  return packed.split('\n').some((line) => line === `${oid} ${ref}`);
 }
 
 interface RunOptions {

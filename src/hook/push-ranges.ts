@@ -1,5 +1,5 @@
 import { commitsNotIn, fetchCommit, hasCommit, isNamedRemote, lsRemote, mergeBase } from '../git/git.js';
-import { presentCommits, trackedCommits, trackedDefault, type RemoteRefs } from '../git/git.js';
+import { presentCommits, trackedCommits, trackedDefault, trackingRefHolds, type RemoteRefs } from '../git/git.js';
 
 /** One line of pre-push input: `<local ref> <local oid> <remote ref> <remote oid>` (githooks). */
 export interface PushLine {
@@ -83,7 +83,10 @@ export async function pushRanges(cwd: string, lines: readonly PushLine[], target
   for (const l of lines) {
     if (ZERO.test(l.localOid)) continue;
     if (!ZERO.test(l.remoteOid)) {
-      const here = await hasCommit(cwd, l.remoteOid);
+      const branch = l.remoteRef.startsWith('refs/heads/') ? l.remoteRef.slice('refs/heads/'.length) : null;
+      const tracked = target.name !== null && branch !== null;
+      const here = (tracked && (await trackingRefHolds(cwd, target.name as string, branch, l.remoteOid))) ||
+        (await hasCommit(cwd, l.remoteOid));
       const update = { ref: l.remoteRef, base: l.remoteOid, head: l.localOid, how: 'update' } as const;
       out.push(here ? update : await fetchedRange(cwd, l, await remote()));
       continue;

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/shared.js';
 import { GitDir } from '../helpers/gitdir.js';
 import { freshSnapshot, mount, secret, setup, type Setup } from './setup.js';
 
@@ -213,5 +215,28 @@ describe('PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF are read only under pre-commit
     const whole = await runCli(['hook', 'pre-push'], { cwd: repo.dir, env });
     expect(whole.code).toBe(1);
     expect(whole.stderr).toMatch(/vault_mount\.a: create/);
+  });
+});
+
+describe('the hook start-up', () => {
+  it('an update of a branch pushed before runs one diff, one cat-file --batch (and one config for the log)', async () => {
+    const s = await withMain();
+    s.work.commit({ 'app.tf': secret('app') });
+    const bin = mkdtempSync(path.join(tmpdir(), 'vcg-gitlog-'));
+    const log = path.join(bin, 'log');
+    const real = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+    chmodSync(path.join(bin, 'git'), 0o755);
+    const [head, old] = [s.work.git('rev-parse', 'HEAD').trim(), s.work.git('rev-parse', 'origin/main').trim()];
+    const cli = path.join(repoRoot, 'bin/vault-change-gate.js');
+    const r = spawnSync(process.execPath, [cli, 'hook', 'pre-push', 'origin', s.remote.dir], {
+      cwd: s.work.dir,
+      env: { ...s.work.env, PATH: `${bin}:${process.env.PATH}` },
+      input: `refs/heads/main ${head} refs/heads/main ${old}\n`,
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const runs = readFileSync(log, 'utf8').trim().split('\n');
+    expect(runs.map((l) => l.split(' ')[0])).toEqual(['diff', 'cat-file', 'config']);
   });
 });
