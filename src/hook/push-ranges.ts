@@ -41,6 +41,9 @@ const ZERO = /^0+$/;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 const short = (oid: string) => oid.slice(0, 12);
 
+/** A URL or git message as it may be shown: no credentials (`//user:pass@`), no query string. */
+const shown = (text: string): string => text.replace(/(\/\/)[^/@\s]*@/g, '$1').replace(/\?[^\s'"]*/g, '');
+
 export function parsePushLines(text: string): PushLine[] | { problem: string } {
   const out: PushLine[] = [];
   for (const [i, line] of text.split('\n').entries()) {
@@ -115,8 +118,9 @@ async function baseOf(cwd: string, head: string, boundary: readonly string[]): P
 /** An update whose old value is not here: fetched from the remote to compare with, else the whole history. */
 async function fetchedRange(cwd: string, l: PushLine, target: Resolved): Promise<PushRange> {
   const update = { ref: l.remoteRef, base: l.remoteOid, head: l.localOid, how: 'update' } as const;
-  const where = target.remote ?? target.url ?? 'the remote';
-  const problem = target.url ? await fetchCommit(cwd, target.url, l.remoteOid) : 'the push names no remote';
+  const where = target.remote ?? (target.url ? shown(target.url) : 'the remote');
+  const failed = target.url ? await fetchCommit(cwd, target.url, l.remoteOid) : 'the push names no remote';
+  const problem = failed === null ? null : shown(failed);
   if (problem === null) {
     return { ...update, note: `${where}'s ${l.remoteRef} was at ${short(l.remoteOid)}, fetched to compare` };
   }
@@ -135,7 +139,8 @@ async function whatTheRemoteHas(cwd: string, target: Resolved): Promise<Known> {
   // The default branch as last fetched is enough and costs no round trip.
   const tracked = target.remote ? await trackedDefault(cwd, target.remote) : null;
   if (tracked) return { exclude: [tracked] };
-  const asked: RemoteRefs | { problem: string } = target.url ? await lsRemote(cwd, target.url) : { problem: 'no URL' };
+  const listed: RemoteRefs | { problem: string } = target.url ? await lsRemote(cwd, target.url) : { problem: 'no URL' };
+  const asked = 'problem' in listed ? { problem: shown(listed.problem) } : listed;
   if (!('problem' in asked)) {
     const head = asked.head;
     const url = target.url as string;

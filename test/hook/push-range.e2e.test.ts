@@ -192,6 +192,22 @@ describe('the hook judges every commit new to the target ref (real pushes to a b
   });
 });
 
+describe('what the hook says about the remote', () => {
+  it('never shows credentials or a query string of the URL pushed to', async () => {
+    const s = await withMain();
+    const head = s.work.commit({ 'ours.tf': secret('ours') });
+    for (const url of ['https://user:s3cret@127.0.0.1:9/x.git', 'https://127.0.0.1:9/x.git?token=s3cret']) {
+      for (const old of ['f'.repeat(40), '0'.repeat(40)]) {
+        const stdin = `refs/heads/main ${head} refs/heads/main ${old}\n`;
+        const r = await runCli(['hook', 'pre-push', url, url], { cwd: s.work.dir, stdin });
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/could not be fetched|cannot be asked/);
+        expect(r.stderr).not.toContain('s3cret');
+      }
+    }
+  });
+});
+
 describe('PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF are read only under pre-commit', () => {
   it('a stray PRE_COMMIT_TO_REF in the environment of a real push is ignored', async () => {
     const s = await withMain();
