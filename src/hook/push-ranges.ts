@@ -79,6 +79,7 @@ export async function pushRanges(cwd: string, lines: readonly PushLine[], target
   // Only a ref whose old value is not here needs to know the remote: asked once per push, and only then.
   let resolved: Resolved | undefined;
   const remote = async (): Promise<Resolved> => {
+    if (resolved) return resolved;
     const named = target.name !== null && (await isNamedRemote(cwd, target.name));
     return (resolved ??= { remote: named ? target.name : null, url: target.url });
   };
@@ -145,16 +146,14 @@ async function whatTheRemoteHas(cwd: string, target: Resolved): Promise<Known> {
     const head = asked.head;
     const url = target.url as string;
     const here = async (oid: string) => (await hasCommit(cwd, oid)) || (await fetchCommit(cwd, url, oid)) === null;
-    if (head && (await here(head.oid))) {
-      return { exclude: [head.oid] };
-    }
+    if (head && (await here(head.oid))) return { exclude: [head.oid] };
+    const why = head
+      ? `the remote's default branch (${head.ref}) could not be fetched`
+      : 'the remote has no default branch';
     const branches = [...asked.refs].filter(([ref]) => ref.startsWith('refs/heads/')).map(([, oid]) => oid);
     const theirs = [...(await presentCommits(cwd, branches))];
-    if (theirs.length > 0) {
-      return { exclude: theirs, note: 'the remote has no default branch: compared with the branches it has' };
-    }
-    const none = 'the remote has no default branch nor a branch known here: the whole history is judged';
-    return { exclude: [], note: none };
+    if (theirs.length > 0) return { exclude: theirs, note: `${why}: compared with the branches it has` };
+    return { exclude: [], note: `${why}, and no branch it has is known here: the whole history is judged` };
   }
   const theirs = target.remote ? await trackedCommits(cwd, target.remote) : [];
   if (theirs.length > 0) {
