@@ -1,4 +1,4 @@
-import { runPrePush } from '../hook/pre-push.js';
+import { runByPreCommit, runPrePush } from '../hook/pre-push.js';
 import { UsageError } from './errors.js';
 import type { Io } from './output.js';
 import { renderDecision } from './render-decision.js';
@@ -8,10 +8,14 @@ import { renderDecision } from './render-decision.js';
  * stderr (git shows it); exit 0 lets the push go, anything else stops it.
  */
 export async function hookCommand(args: string[], io: Io): Promise<number> {
-  const [name, remote] = args;
+  const [name, remote, url] = args;
   if (name !== 'pre-push') throw new UsageError('hook: the only hook is "pre-push": vault-change-gate hook pre-push REMOTE URL');
-  const input = io.env.PRE_COMMIT_TO_REF ? '' : await io.readStdin();
-  const result = await runPrePush({ cwd: io.cwd, ...(remote ? { remote } : {}), input, env: io.env });
+  // Under pre-commit the framework has read git's input and passes the range in its variables instead.
+  const input = runByPreCommit(io.env) ? '' : await io.readStdin();
+  const where = { ...(remote ? { remote } : {}), ...(url ? { url } : {}) };
+  const result = await runPrePush({ cwd: io.cwd, ...where, input, env: io.env });
+  // Whenever the range is not the plain old..new of a ref, say which range was judged and why.
+  for (const r of result.ranges) if (r.note) io.stderr(`vault-change-gate: ${r.note}.\n`);
   const d = result.decision;
   const needed = d.operations.filter((o) => o.verdict !== 'not-sys' && o.verdict !== 'read-only' && o.verdict !== 'excluded');
   if (d.allowed && !d.overridden) {

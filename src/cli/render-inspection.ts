@@ -32,8 +32,9 @@ export function renderInspection(r: SnapshotInspection, io: Io): string {
   const keys = Object.entries(r.keys);
   if (keys.length) {
     const head = r.format === 'consul' ? 'Type' : 'Key prefix';
-    const width = Math.max(head.length, ...keys.map(([k]) => k.length)) + 2;
-    lines.push('', `  ${head.padEnd(width)}Count`, ...keys.map(([k, n]) => `  ${k.padEnd(width)}${n}`));
+    const width = keys.reduce((w, [k]) => Math.max(w, k.length), head.length) + 2;
+    lines.push('', `  ${head.padEnd(width)}Count`);
+    for (const [k, n] of keys) lines.push(`  ${k.padEnd(width)}${n}`);
   }
   if (r.problems.length) {
     lines.push('', '  Problems:');

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { CategorySchema } from '../classify/schema.js';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 export const DurationSchema = z
   .string()
   .regex(DURATION_PATTERN, { message: 'expected a duration such as "90m", "24h", "2d" or "1h30m"' })
+  // Too long to compute with is an error, never replaced by a default.
+  .refine((text) => !DURATION_PATTERN.test(text) || parseDuration(text) !== null, {
+    message: 'expected a duration of at most 100 years (this one is too long to compute with)',
+  })
   .describe('A duration: digits and a unit (ms, s, m, h, d, w), repeatable: "90m", "24h", "2d", "1h30m".');
 
 /** A pattern the upgrade watch can use: it compiles and has exactly one capturing group. */

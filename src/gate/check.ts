@@ -105,12 +105,14 @@ async function gatherOperations(options: CheckOptions, cwd: string, upgradeWatch
       const code = (error as NodeJS.ErrnoException).code;
       throw new ConfigError(`cannot read the script ${script}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
     }
-    ops.push(...classifyScript(text, { file: script, env }));
+    for (const op of classifyScript(text, { file: script, env })) ops.push(op); // no spread: scripts can be huge
   }
-  for (const plan of options.plans ?? []) ops.push(...(await readPlanFile(path.resolve(cwd, plan), plan)));
+  for (const plan of options.plans ?? []) {
+    for (const op of await readPlanFile(path.resolve(cwd, plan), plan)) ops.push(op);
+  }
   if (options.gitRange !== undefined) {
     const { base, head } = parseRange(options.gitRange);
-    ops.push(...(await classifyGitRange(cwd, base, head, upgradeWatch ? { upgradeWatch } : {})));
+    for (const op of await classifyGitRange(cwd, base, head, upgradeWatch ? { upgradeWatch } : {})) ops.push(op);
   }
   return ops;
 }
@@ -199,8 +201,8 @@ async function collectEvidence(target: Target, shared: Shared, cluster: ClusterF
       warnings.push({ code: 'SNAPSHOT_DIR_MISSING', message: `The snapshot folder ${target.dir} (snapshots.dir) does not exist.` });
     } else {
       const result = await findSnapshots(target.dir, target.pattern);
-      found.push(...result.files.filter((f) => !named.has(f)));
-      rejected.push(...result.skipped.map(({ file, code, reason }) => ({ file, code, reason })));
+      for (const f of result.files) if (!named.has(f)) found.push(f);
+      for (const { file, code, reason } of result.skipped) rejected.push({ file, code, reason });
     }
   }
   const hints = new Map(await Promise.all(found.map(async (f) => [f, await peekTakenAt(f)] as const)));
@@ -222,7 +224,8 @@ async function collectEvidence(target: Target, shared: Shared, cluster: ClusterF
     snapshots.push(inspected);
     if (!named.has(file) && whyRefused(inspected, nowMs, policy.clockSkewMs, cluster) === null) accepted = true;
   }
-  warnings.push(...(await permissionWarnings(snapshots.filter((s) => s.valid).map((s) => s.file), target.dir, cwd)));
+  const valid = snapshots.filter((s) => s.valid).map((s) => s.file);
+  for (const w of await permissionWarnings(valid, target.dir, cwd)) warnings.push(w);
   return { snapshots, rejected, warnings };
 }
 

@@ -15,13 +15,34 @@ export async function appendDecision(file: string, decision: Decision, context: 
     handle = await open(file, 'a', 0o600);
   } catch (error) {
     // Fail closed: a decision that cannot be recorded does not go ahead silently.
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`cannot write the decision log ${file} (${code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : (code ?? 'error')}); fix decisionLog or the folder, then run again`);
+    throw cannotWrite(file, error);
   }
   try {
     await handle.write(`${JSON.stringify(record)}\n`);
     await handle.sync();
+  } catch (error) {
+    // A disk that fills up or fails mid-write: the same one line, never a stack trace.
+    throw cannotWrite(file, error);
   } finally {
-    await handle.close();
+    await handle.close().catch(() => {});
   }
+}
+
+const WHY: Readonly<Record<string, string>> = {
+  ENOENT: 'its folder does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EIO: 'an input/output error on the device',
+  EROFS: 'the file system is read-only',
+  EFBIG: 'the file is too large',
+};
+
+function cannotWrite(file: string, error: unknown): ConfigError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = (code && WHY[code]) ?? code ?? 'error';
+  const next = 'fix decisionLog or the folder, then run again';
+  return new ConfigError(`cannot write the decision log ${file} (${why}); ${next}`);
 }

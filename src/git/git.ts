@@ -1,31 +1,44 @@
-import { simpleGit, type SimpleGit } from 'simple-git';
-
-/**
- * The only importer of simple-git. simple-git 4 strips GIT_* variables from the git it runs unless they are
- * allowed: inside a hook, git's own GIT_DIR / GIT_WORK_TREE / GIT_INDEX_FILE must reach it, so they are.
- */
-const ALLOWED_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL'];
+import { spawn } from 'node:child_process';
 
 /** A wrapped git failure: the root cause is kept as `cause`. */
 export class GitError extends Error {
   override readonly name = 'GitError';
 }
 
-export function git(cwd: string): SimpleGit {
-  return simpleGit({ baseDir: cwd, allowEnvironment: ALLOWED_ENV });
+/** The few ways of running git this project needs: output as text, a failure as a GitError with git's first line. */
+export interface Git {
+  raw(args: readonly string[]): Promise<string>;
+  revparse(args: readonly string[]): Promise<string>;
+}
+
+/**
+ * git, run directly rather than through simple-git: loading simple-git cost the hook's start-up more than the git
+ * processes it ran, it waited 50 ms after every command that prints nothing, and it had to be told to pass on the
+ * GIT_* variables that git sets inside a hook. git inherits this process's environment, as any git hook does.
+ */
+export function git(cwd: string): Git {
+  const raw = async (args: readonly string[]): Promise<string> => {
+    const r = await run(cwd, args);
+    if (r.code !== 0) throw new GitError(firstLine(r.stderr) || `git ${args[0] ?? ''} exited with ${r.code}`);
+    return r.stdout;
+  };
+  return { raw, revparse: (args) => raw(['rev-parse', ...args]) };
 }
 
 /** `Name <email>` from git's configuration, or null when git has none (or there is no git). */
 export async function gitUser(cwd: string): Promise<string | null> {
-  try {
-    const g = git(cwd);
-    const name = (await g.raw(['config', '--get', 'user.name']).catch(() => '')).trim();
-    const email = (await g.raw(['config', '--get', 'user.email']).catch(() => '')).trim();
-    if (!name && !email) return null;
-    return email ? `${name || email} <${email}>` : name;
-  } catch {
-    return null;
+  // One git process for both (the last value of each wins, as with --get).
+  const r = await run(cwd, ['config', '--get-regexp', '^user\\.(name|email)$']).catch(() => null);
+  let name = '';
+  let email = '';
+  for (const line of r?.code === 0 ? r.stdout.split('\n') : []) {
+    const space = line.indexOf(' ');
+    const value = space < 0 ? '' : line.slice(space + 1).trim();
+    if (line.startsWith('user.name ')) name = value;
+    else if (line.startsWith('user.email ')) email = value;
   }
+  if (!name && !email) return null;
+  return email ? `${name || email} <${email}>` : name;
 }
 
 export interface ChangedFile {
@@ -73,7 +86,6 @@ export async function readBlobs(cwd: string, specs: readonly string[]): Promise<
   const wanted = specs.filter((s) => !isZero(s) && !out.has(s));
   for (const s of specs) if (isZero(s)) out.set(s, null);
   if (wanted.length === 0) return out;
-  const { spawn } = await import('node:child_process');
   const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -121,6 +133,8 @@ export async function resolveRev(cwd: string, rev: string): Promise<string | nul
 
 /** The repository's top folder, or null outside one. */
 export async function repoRoot(cwd: string): Promise<string | null> {
+  const top = await plainTopFolder(cwd);
+  if (top) return top;
   try {
     return (await git(cwd).revparse(['--show-toplevel'])).trim() || null;
   } catch {
@@ -129,27 +143,177 @@ export async function repoRoot(cwd: string): Promise<string | null> {
 }
 
 /**
- * Whether an object exists locally and is a commit. `cat-file -t` rather than `-e`: simple-git waits 50 ms after
- * a command that prints nothing, which the pre-push hook cannot afford.
+ * `cwd` itself when it plainly is a work tree's top folder (a `.git` folder with a HEAD, or a `.git` file pointing
+ * elsewhere), which is where git runs hooks from: one git process less on every push. Anything else (GIT_DIR or
+ * GIT_WORK_TREE set, a subfolder, a bare repository) is left to `git rev-parse`.
  */
+async function plainTopFolder(cwd: string): Promise<string | null> {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return null;
+  const { readFile, realpath, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const dotGit = join(cwd, '.git');
+  const info = await stat(dotGit).catch(() => null);
+  if (!info) return null;
+  const plain = info.isDirectory()
+    ? await stat(join(dotGit, 'HEAD')).then((h) => h.isFile(), () => false)
+    : (await readFile(dotGit, 'utf8').catch(() => '')).startsWith('gitdir: ');
+  return plain ? realpath(cwd).catch(() => null) : null;
+}
+
+/** Whether an object exists locally and is a commit. */
 export async function hasCommit(cwd: string, oid: string): Promise<boolean> {
-  try {
-    return (await git(cwd).raw(['cat-file', '-t', `${oid}^{commit}`])).trim() === 'commit';
-  } catch {
-    return false;
+  return (await run(cwd, ['cat-file', '-e', `${oid}^{commit}`])).code === 0;
+}
+
+/**
+ * Whether the remote-tracking ref `refs/remotes/<remote>/<branch>` of the plain `.git` folder under `root` holds
+ * `oid`, read from the files (loose ref, then packed-refs): the usual pre-push case (the branch was pushed or
+ * fetched before) without a git process. False whenever that cannot be told this way; the caller then asks git.
+ */
+export async function trackingRefHolds(root: string, remote: string, branch: string, oid: string): Promise<boolean> {
+  if (!plainRefPart(remote) || !plainRefPart(branch) || branch.split('/').includes('.')) return false;
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const ref = `refs/remotes/${remote}/${branch}`;
+  const loose = await readFile(join(root, '.git', ref), 'utf8').catch(() => null);
+  if (loose !== null) return loose.trim() === oid;
+  const packed = await readFile(join(root, '.git', 'packed-refs'), 'utf8').catch(() => '');
+  return packed.split('\n').some((line) => line === `${oid} ${ref}`);
+}
+
+interface RunOptions {
+  readonly input?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** What one git process did: its exit code and output. */
+interface GitRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs git directly, with this process's environment (inside a hook, git's own GIT_DIR and friends) plus `env`.
+ * Never throws for a non-zero exit: the caller decides what a failure means. Standard input is fed when given, so
+ * long lists of revisions go through `--stdin` rather than the command line.
+ */
+async function run(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<GitRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    child.stderr?.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (error) => reject(new GitError(`cannot run git: ${firstLine(error)}`, { cause: error })));
+    const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
+    child.on('close', (code) => resolve({ code: code ?? 128, stdout: text(out), stderr: text(err) }));
+    // A git that exits before reading all of its input is reported by its exit code, not by EPIPE.
+    child.stdin?.on('error', () => {});
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+/**
+ * The commits reachable from `head` and from none of `exclude` (commit ids, fed on standard input: no limit on
+ * how many), and the boundary: the excluded commits they grow from. No boundary means the commits reach a root.
+ */
+export async function commitsNotIn(
+  cwd: string,
+  head: string,
+  exclude: readonly string[],
+): Promise<{ count: number; boundary: string[] }> {
+  const input = `${head}\n${[...new Set(exclude)].map((x) => `^${x}\n`).join('')}`;
+  const r = await run(cwd, ['rev-list', '--boundary', '--stdin'], { input });
+  if (r.code !== 0) throw new GitError(`git cannot list the commits of ${head}: ${firstLine(r.stderr)}`);
+  let count = 0;
+  const boundary: string[] = [];
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('-')) boundary.push(line.slice(1));
+    else if (line) count++;
   }
+  return { count, boundary };
 }
 
-/** Commits reachable from `oid` and from no ref of `remote` (all remotes when null), oldest first. */
-export async function newCommits(cwd: string, oid: string, remote: string | null): Promise<string[]> {
-  const raw = await git(cwd).raw(['rev-list', '--topo-order', '--reverse', oid, '--not', remote ? `--remotes=${remote}` : '--remotes']);
-  return raw.split('\n').filter(Boolean);
+/** Which of `oids` are commits in this repository: one `git cat-file --batch-check` for all of them. */
+export async function presentCommits(cwd: string, oids: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(oids)];
+  if (wanted.length === 0) return new Set();
+  const input = wanted.map((o) => `${o}\n`).join('');
+  const r = await run(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input });
+  return new Set(r.stdout.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.slice(0, l.indexOf(' '))));
 }
 
-/** The parents of a commit (none for a root commit; a shallow clone's boundary also shows none). */
-export async function parentsOf(cwd: string, oid: string): Promise<string[]> {
-  const raw = await git(cwd).raw(['rev-list', '--parents', '-n', '1', oid]);
-  return raw.trim().split(/\s+/).slice(1);
+/** The best common ancestor of `head` and any of `others` (`git merge-base`), or null when they share none. */
+export async function mergeBase(cwd: string, head: string, others: readonly string[]): Promise<string | null> {
+  const r = await run(cwd, ['merge-base', head, ...others]);
+  return r.code === 0 ? r.stdout.trim() || null : null;
+}
+
+/** Whether `name` is a configured remote (not a URL or a path given to `git push`). */
+export async function isNamedRemote(cwd: string, name: string): Promise<boolean> {
+  if (name.includes('\n')) return false;
+  const r = await run(cwd, ['config', '--get', `remote.${name}.url`]);
+  return r.code === 0;
+}
+
+/** A ref name git itself would accept as the last part of a remote-tracking ref (no globs, no `..`). */
+const plainRefPart = (name: string): boolean =>
+  /^[^\s*?[\\:^~]+$/.test(name) && !name.includes('..') && !name.startsWith('-');
+
+/** The commit of `refs/remotes/<remote>/HEAD` (the default branch as last fetched), or null. */
+export async function trackedDefault(cwd: string, remote: string): Promise<string | null> {
+  if (!plainRefPart(remote)) return null;
+  const rev = `refs/remotes/${remote}/HEAD^{commit}`;
+  const r = await run(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', rev]);
+  return r.code === 0 ? r.stdout.trim() || null : null;
+}
+
+/** The commits that this remote's tracking refs (`refs/remotes/<remote>/*`, that remote only) point at. */
+export async function trackedCommits(cwd: string, remote: string): Promise<string[]> {
+  if (!plainRefPart(remote)) return [];
+  const r = await run(cwd, ['for-each-ref', '--format=%(objectname) %(objecttype)', `refs/remotes/${remote}/`]);
+  if (r.code !== 0) return [];
+  return r.stdout.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.slice(0, l.indexOf(' ')));
+}
+
+/** What a remote has now (`git ls-remote --symref`): its refs and where its HEAD points, if anywhere. */
+export interface RemoteRefs {
+  readonly refs: ReadonlyMap<string, string>;
+  /** The default branch (the ref HEAD points at) and its commit; null when HEAD is unborn or not advertised. */
+  readonly head: { readonly ref: string; readonly oid: string } | null;
+}
+
+/** Asks the remote for its refs; never prompts for credentials. A one-line reason when it cannot. */
+export async function lsRemote(cwd: string, url: string): Promise<RemoteRefs | { problem: string }> {
+  const r = await run(cwd, ['ls-remote', '--symref', '--end-of-options', url], { env: { GIT_TERMINAL_PROMPT: '0' } });
+  if (r.code !== 0) return { problem: firstLine(r.stderr) || `git ls-remote exited with ${r.code}` };
+  const refs = new Map<string, string>();
+  let headRef: string | null = null;
+  for (const line of r.stdout.split('\n')) {
+    const symref = /^ref: (\S+)\tHEAD$/.exec(line);
+    if (symref) headRef = symref[1] as string;
+    const plain = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)\t(.+)$/.exec(line);
+    if (plain) refs.set(plain[2] as string, plain[1] as string);
+  }
+  const headOid = headRef ? refs.get(headRef) : undefined;
+  return { refs, head: headRef && headOid ? { ref: headRef, oid: headOid } : null };
+}
+
+/**
+ * Fetches one commit by id from `url` (a remote's advertised tip) into the object store only: no ref, no
+ * FETCH_HEAD, no tags, never a credential prompt. Null when done, else git's one-line reason.
+ */
+export async function fetchCommit(cwd: string, url: string, oid: string): Promise<string | null> {
+  const quiet = ['--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--no-auto-gc'];
+  const args = ['fetch', ...quiet, '--end-of-options', url, oid];
+  const r = await run(cwd, args, { env: { GIT_TERMINAL_PROMPT: '0' } });
+  if (r.code === 0 && (await hasCommit(cwd, oid))) return null;
+  return firstLine(r.stderr) || `git fetch exited with ${r.code}`;
 }
 
 /** The id of the empty tree in this repository's hash (SHA-1 or SHA-256). */

@@ -1,10 +1,10 @@
 import type { Classification } from '../classify/schema.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { repoRoot } from '../git/git.js';
+import { repoRoot, resolveRev } from '../git/git.js';
 import { check } from '../gate/check.js';
 import type { Decision } from '../gate/schema.js';
 import { classifyCommits } from '../terraform/git-range.js';
-import { parsePushLines, pushRanges, type PushRange } from './push-ranges.js';
+import { parsePushLines, pushRanges, type PushRange, type PushTarget } from './push-ranges.js';
 
 /** The hook was called wrongly (outside a repository, unreadable input): exit 2, one line. */
 export class HookError extends Error {
@@ -15,6 +15,8 @@ export interface PrePushOptions {
   readonly cwd: string;
   /** `$1`: the remote's name (or its URL when pushing to a URL). */
   readonly remote?: string;
+  /** `$2`: the URL pushed to. */
+  readonly url?: string;
   /** The push's standard input. */
   readonly input: string;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -30,12 +32,34 @@ export interface PrePushResult {
 
 const ZERO = /^0+$/;
 
-/** pre-commit's framework passes the range in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF instead of standard input. */
-function preCommitLines(env: PrePushOptions['env']): string | null {
-  const to = env.PRE_COMMIT_TO_REF;
-  if (!to) return null;
-  const from = env.PRE_COMMIT_FROM_REF && !ZERO.test(env.PRE_COMMIT_FROM_REF) ? env.PRE_COMMIT_FROM_REF : '0'.repeat(to.length);
-  return `${env.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${to} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'refs/heads/unknown'} ${from}\n`;
+/** Whether the pre-commit framework runs the hook: it sets PRE_COMMIT=1 and takes git's standard input itself. */
+export const runByPreCommit = (env: PrePushOptions['env']): boolean => env.PRE_COMMIT === '1';
+
+/**
+ * pre-commit passes one pushed ref in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF, the range it computed itself; when
+ * it judges the whole history it passes only PRE_COMMIT_LOCAL_BRANCH. Read only under pre-commit (PRE_COMMIT=1),
+ * never from a stray environment.
+ */
+async function preCommitLines(root: string, env: PrePushOptions['env']): Promise<string> {
+  const local = env.PRE_COMMIT_LOCAL_BRANCH;
+  const head = env.PRE_COMMIT_TO_REF || (local ? await resolveRev(root, local) : null);
+  if (!head) {
+    const missing = 'without PRE_COMMIT_TO_REF or PRE_COMMIT_LOCAL_BRANCH: nothing says what is pushed';
+    throw new HookError(`run by pre-commit (PRE_COMMIT=1) ${missing}`);
+  }
+  const given = env.PRE_COMMIT_FROM_REF;
+  const from = given && !ZERO.test(given) ? given : '0'.repeat(head.length);
+  return `${local ?? 'HEAD'} ${head} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'refs/heads/unknown'} ${from}\n`;
+}
+
+/**
+ * git passes the remote's name and the URL (the same string twice when pushing to a URL); pre-commit passes them
+ * in PRE_COMMIT_REMOTE_NAME / _URL.
+ */
+function pushTarget(options: PrePushOptions, preCommit: boolean): PushTarget {
+  const name = (preCommit ? options.env.PRE_COMMIT_REMOTE_NAME : options.remote) || null;
+  const url = (preCommit ? options.env.PRE_COMMIT_REMOTE_URL : options.url) || null;
+  return { name: name !== url ? name : null, url: url ?? name };
 }
 
 const key = (c: Classification): string => `${c.file ?? ''}:${c.line ?? ''}:${c.input}:${c.verdict}`;
@@ -48,12 +72,10 @@ const key = (c: Classification): string => `${c.file ?? ''}:${c.line ?? ''}:${c.
 export async function runPrePush(options: PrePushOptions): Promise<PrePushResult> {
   const root = await repoRoot(options.cwd);
   if (!root) throw new HookError(`${options.cwd} is not inside a git repository`);
-  const text = preCommitLines(options.env) ?? options.input;
-  const lines = parsePushLines(text);
+  const preCommit = runByPreCommit(options.env);
+  const lines = parsePushLines(preCommit ? await preCommitLines(root, options.env) : options.input);
   if ('problem' in lines) throw new HookError(lines.problem);
-  // A URL as the remote has no remote-tracking refs: then every remote's refs count as "already there".
-  const remote = options.remote && !/[:/]/.test(options.remote) ? options.remote : null;
-  const ranges = await pushRanges(root, lines, remote);
+  const ranges = await pushRanges(root, lines, pushTarget(options, preCommit));
   const loaded: LoadedConfig = await loadConfig({ cwd: root });
   const configured = loaded.file !== null;
   const seen = new Set<string>();

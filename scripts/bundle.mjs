@@ -1,0 +1,35 @@
+// Bundles the CLI into one file, dist/cli.bundle.js (the library stays plain tsc output). A git hook starts it on
+// every push and every byte of it is compiled on every start, so it carries only what the CLI runs.
+import { build } from 'esbuild';
+
+/**
+ * zod's `z` namespace re-exports every locale, a third of the bundle; the CLI speaks English only. English is
+ * registered by zod's schemas module itself (zod/v4/classic/schemas.js), not through this index, so it stays.
+ */
+const englishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'vcg-empty' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'vcg-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+// Native and optional modules are loaded from node_modules at run time, and only when used.
+const external = ['tree-sitter', '@tree-sitter-grammars/tree-sitter-hcl', 'node-vault'];
+const require = "import { createRequire as __vcgCreateRequire } from 'node:module';" +
+  ' const require = __vcgCreateRequire(import.meta.url);';
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: 'dist/cli.bundle.js',
+  external,
+  banner: { js: require },
+  plugins: [englishOnly],
+  logLevel: 'warning',
+});
