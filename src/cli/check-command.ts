@@ -13,7 +13,11 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   // Taking a snapshot writes a file: an interrupt must remove it first, then exit 130 or 143.
   const trap = options.takeSnapshot !== undefined ? trapInterrupts() : null;
   try {
-    const decision = await check({ ...options, ...(trap ? { signal: trap.signal } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+    const decision = await check({
+      ...options,
+      ...(trap ? { signal: trap.signal } : {}),
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
     progress.done();
     const interrupted = trap?.exitCode();
     if (interrupted) return stopped(io, interrupted);
@@ -21,7 +25,8 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     return decision.allowed ? 0 : 1;
   } catch (error) {
     const interrupted = trap?.exitCode();
-    if (interrupted || (error instanceof Error && error.name === 'InterruptedError')) return stopped(io, interrupted ?? 130);
+    if (interrupted) return stopped(io, interrupted);
+    if (error instanceof Error && error.name === 'InterruptedError') return stopped(io, 130);
     throw error;
   } finally {
     progress.done();

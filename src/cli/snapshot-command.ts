@@ -58,15 +58,20 @@ async function saveCommand(args: string[], io: Io): Promise<number> {
   try {
     // Who the snapshot is of, for its sidecar: an address that does not answer as Vault is no source of a backup.
     const facts = await vault.gatherClusterFacts(client);
-    if (!facts.reachable) throw new vault.SnapshotSaveError(facts.error ?? `Vault at ${client.address} cannot be reached`);
-    const identity = { clusterId: facts.clusterId, clusterName: facts.clusterName, version: facts.version, appliedIndex: facts.appliedIndex };
-    const result = await vault.saveSnapshot(client, path.resolve(io.cwd, file), { onProgress: bar.update, signal: trap.signal, identity });
+    if (!facts.reachable) {
+      throw new vault.SnapshotSaveError(facts.error ?? `Vault at ${client.address} cannot be reached`);
+    }
+    const { clusterId, clusterName, version, appliedIndex } = facts;
+    const identity = { clusterId, clusterName, version, appliedIndex };
+    const options = { onProgress: bar.update, signal: trap.signal, identity };
+    const result = await vault.saveSnapshot(client, path.resolve(io.cwd, file), options);
     bar.done();
     const sidecar = vault.sidecarPath(file);
     io.stdout(
       values.json
         ? `${JSON.stringify({ ...result, file, sidecar }, null, 2)}\n`
-        : `Saved and verified ${file}: ${result.format} snapshot, index ${result.index}, taken ${result.takenAt}, ${result.bytes} bytes, sha256 ${result.sha256}; sidecar ${sidecar}.\n`,
+        : `Saved and verified ${file}: ${result.format} snapshot, index ${result.index}, taken ${result.takenAt}, ` +
+            `${result.bytes} bytes, sha256 ${result.sha256}; sidecar ${sidecar}.\n`,
     );
     return 0;
   } catch (error) {

@@ -41,7 +41,10 @@ export const ConfigSchema = z
           .int()
           .nonnegative()
           .optional()
-          .describe('With a live cluster (--vault): refuse a snapshot more than this many raft entries behind the cluster\'s applied index, however recent its time. Default: no limit.'),
+          .describe(
+            'With a live cluster (--vault): refuse a snapshot more than this many raft entries behind the ' +
+              "cluster's applied index, however recent its time. Default: no limit.",
+          ),
       })
       .optional(),
     policy: byCategory(PolicyModeSchema).optional().describe('Per category: require (default), warn or allow.'),

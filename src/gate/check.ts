@@ -209,7 +209,10 @@ async function collectEvidence(target: Target, shared: Shared, cluster: ClusterF
       const result = await findSnapshots(target.dir, target.pattern);
       const archives = new Set(result.files);
       // A sidecar (FILE.json beside FILE) is never a candidate itself, whatever the pattern matches.
-      const isSidecar = async (f: string) => f.endsWith('.json') && (archives.has(f.slice(0, -5)) || (await stat(f.slice(0, -5)).catch(() => null)) !== null);
+      const isSidecar = async (f: string) => {
+        const archive = f.slice(0, -'.json'.length);
+        return f.endsWith('.json') && (archives.has(archive) || (await stat(archive).catch(() => null)) !== null);
+      };
       for (const f of result.files) if (!named.has(f) && !(await isSidecar(f))) found.push(f);
       rejected.push(...result.skipped.map(({ file, code, reason }) => ({ file, code, reason })));
     }
@@ -233,8 +236,11 @@ async function collectEvidence(target: Target, shared: Shared, cluster: ClusterF
     snapshots.push(inspected);
     const sidecar = await sidecarFor(file, inspected.file);
     if (sidecar) sidecars[inspected.file] = sidecar;
-    const ctx = { now: nowMs, skewMs: policy.clockSkewMs, maxIndexLag: policy.maxIndexLag, cluster, sidecar: sidecar ?? null };
-    if (!named.has(file) && whyRefused(inspected, ctx) === null) accepted = true;
+    const { clockSkewMs: skewMs, maxIndexLag } = policy;
+    const ctx = { now: nowMs, skewMs, maxIndexLag, cluster, sidecar: sidecar ?? null };
+    if (!named.has(file) && whyRefused(inspected, ctx) === null) {
+      accepted = true;
+    }
   }
   warnings.push(...(await permissionWarnings(snapshots.filter((s) => s.valid).map((s) => s.file), target.dir, cwd)));
   return { snapshots, sidecars, rejected, warnings };
@@ -268,8 +274,11 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   // Reading snapshots costs a pass over each file: only when something needs one.
   const needsEvidence = classified.some((c) => c.verdict === 'backup-first');
   const empty: Collected = { snapshots: [], sidecars: {}, rejected: [], warnings: [] };
-  const { snapshots, sidecars, rejected, warnings } = needsEvidence ? await collectEvidence(target, shared, cluster) : empty;
-  const decide = () => evaluate(classified, { now, snapshots, sidecars, rejected, warnings, snapshotDir: target.dir ? show(target.dir, cwd) : null, cluster }, policy, context);
+  const collected = needsEvidence ? await collectEvidence(target, shared, cluster) : empty;
+  const { snapshots, sidecars, rejected, warnings } = collected;
+  const snapshotDir = target.dir ? show(target.dir, cwd) : null;
+  const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster };
+  const decide = () => evaluate(classified, evidence, policy, context);
   const decision = decide();
   const lacking = decision.operations.some((o) => o.status === 'no-snapshot' || o.status === 'stale');
   if (options.takeSnapshot === undefined || !lacking || !client || !cluster?.reachable || cluster.sealed) return decision;
@@ -277,7 +286,8 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   const file = path.join(folder, snapshotFileName(now));
   try {
     await mkdir(folder, { recursive: true, mode: 0o700 });
-    const identity = { clusterId: cluster.clusterId, clusterName: cluster.clusterName, version: cluster.version, appliedIndex: cluster.appliedIndex };
+    const { clusterId, clusterName, version, appliedIndex } = cluster;
+    const identity = { clusterId, clusterName, version, appliedIndex };
     const saved = await saveSnapshot(client, file, {
       identity,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -287,7 +297,8 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
     snapshots.push(taken);
     const sidecar = await sidecarFor(file, taken.file);
     if (sidecar) sidecars[taken.file] = sidecar;
-    warnings.push({ code: 'SNAPSHOT_TAKEN', message: `Took a snapshot for this change: ${taken.file}${saved.notes.length ? ` (${saved.notes.join('; ')})` : ''}.` });
+    const hops = saved.notes.length ? ` (${saved.notes.join('; ')})` : '';
+    warnings.push({ code: 'SNAPSHOT_TAKEN', message: `Took a snapshot for this change: ${taken.file}${hops}.` });
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     const e = error as NodeJS.ErrnoException;

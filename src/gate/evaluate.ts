@@ -47,6 +47,8 @@ export interface RefusalContext {
 
 type Match = EvidenceSnapshot['matched'][number];
 
+const NOT_THIS_ONE = 'a snapshot of another cluster is not a backup of this one.';
+
 const serverKey = (s: { id: string; address: string }) => `${s.id}@${s.address}`;
 const listServers = (xs: readonly { id: string; address: string }[]) => xs.map(serverKey).join(', ');
 
@@ -55,28 +57,43 @@ const listServers = (xs: readonly { id: string; address: string }[]) => xs.map(s
  * clusters named alike (Helm's vault-0..2), so IDs go with their raft addresses; an archive ahead of the applied
  * index is of another history; a sidecar's cluster_id, when both sides have one, names the cluster outright.
  */
-function identity(s: SnapshotInspection, cluster: ClusterFacts, sidecar: SidecarEvidence | null): { matched: Match[]; refused: Rejected | null } {
+interface Verdict {
+  readonly matched: Match[];
+  readonly refused: Rejected | null;
+}
+
+function identity(s: SnapshotInspection, cluster: ClusterFacts, sidecar: SidecarEvidence | null): Verdict {
   const matched: Match[] = [];
   const refuse = (code: string, reason: string) => ({ matched, refused: { file: s.file, code, reason } });
   if (s.servers.length === 0) {
-    return refuse('UNMATCHED_CLUSTER', `Its meta.json has no raft configuration, so it cannot be matched to the cluster at ${cluster.address}: refused with --vault (a snapshot that cannot be tied to this cluster is not known to be its backup).`);
+    return refuse(
+      'UNMATCHED_CLUSTER',
+      `Its meta.json has no raft configuration, so it cannot be matched to the cluster at ${cluster.address}: ` +
+        'refused with --vault (a snapshot that cannot be tied to this cluster is not known to be its backup).',
+    );
   }
   const ownId = sidecar?.status === 'ok' ? sidecar.sidecar.clusterId : null;
   if (ownId && cluster.clusterId) {
-    if (ownId !== cluster.clusterId) return refuse('FOREIGN_CLUSTER', `Its sidecar says it was saved from cluster ${ownId}, and the live cluster is ${cluster.clusterId}: a snapshot of another cluster is not a backup of this one.`);
+    if (ownId !== cluster.clusterId) {
+      const why = `Its sidecar says it was saved from cluster ${ownId}, and the live cluster is ${cluster.clusterId}`;
+      return refuse('FOREIGN_CLUSTER', `${why}: ${NOT_THIS_ONE}`);
+    }
     matched.push('cluster-id');
   }
   if (cluster.raftServers?.length) {
     const mine = [...new Set(s.servers.map(serverKey))].sort().join(',');
     const theirs = [...new Set(cluster.raftServers.map(serverKey))].sort().join(',');
     if (mine !== theirs) {
-      return refuse('FOREIGN_CLUSTER', `Its raft servers (${listServers(s.servers)}) are not the live cluster's (${listServers(cluster.raftServers)}): a snapshot of another cluster is not a backup of this one.`);
+      const theirs = listServers(cluster.raftServers);
+      const why = `Its raft servers (${listServers(s.servers)}) are not the live cluster's (${theirs})`;
+      return refuse('FOREIGN_CLUSTER', `${why}: ${NOT_THIS_ONE}`);
     }
     matched.push('raft-servers');
   }
   if (s.index !== null && cluster.appliedIndex !== null) {
     if (s.index > cluster.appliedIndex) {
-      return refuse('FOREIGN_CLUSTER', `Its raft index ${s.index} is ahead of the live cluster's applied index ${cluster.appliedIndex}: it is not of this cluster's history.`);
+      const why = `Its raft index ${s.index} is ahead of the live cluster's applied index ${cluster.appliedIndex}`;
+      return refuse('FOREIGN_CLUSTER', `${why}: it is not of this cluster's history.`);
     }
     matched.push('raft-index');
   }
@@ -86,11 +103,20 @@ function identity(s: SnapshotInspection, cluster: ClusterFacts, sidecar: Sidecar
 /** Why a sidecar disagrees with its archive, or null. */
 function sidecarMismatch(s: SnapshotInspection, sidecar: SidecarEvidence | null): Rejected | null {
   if (!sidecar) return null;
-  const refuse = (why: string): Rejected => ({ file: s.file, code: 'SIDECAR_MISMATCH', reason: `${why}: refused, as the archive or its sidecar was changed or swapped.` });
+  const refuse = (why: string): Rejected => ({
+    file: s.file,
+    code: 'SIDECAR_MISMATCH',
+    reason: `${why}: refused, as the archive or its sidecar was changed or swapped.`,
+  });
   if (sidecar.status === 'invalid') return refuse(`Its sidecar ${sidecar.file} cannot be used (${sidecar.reason})`);
   const c = sidecar.sidecar;
-  if (s.sha256 !== null && c.sha256 !== s.sha256) return refuse(`Its sidecar ${sidecar.file} records another archive (sha256 ${c.sha256.slice(0, 12)}…, the file is ${s.sha256.slice(0, 12)}…)`);
-  if (c.index !== s.index) return refuse(`Its sidecar ${sidecar.file} records raft index ${c.index}, the archive holds ${s.index}`);
+  if (s.sha256 !== null && c.sha256 !== s.sha256) {
+    const hashes = `sha256 ${c.sha256.slice(0, 12)}…, the file is ${s.sha256.slice(0, 12)}…`;
+    return refuse(`Its sidecar ${sidecar.file} records another archive (${hashes})`);
+  }
+  if (c.index !== s.index) {
+    return refuse(`Its sidecar ${sidecar.file} records raft index ${c.index}, the archive holds ${s.index}`);
+  }
   return null;
 }
 
@@ -103,8 +129,8 @@ export function whyRefused(s: SnapshotInspection, ctx: RefusalContext): Rejected
   return judge(s, ctx).refused;
 }
 
-function judge(s: SnapshotInspection, ctx: RefusalContext, auto = false): { matched: Match[]; refused: Rejected | null } {
-  const none = (refused: Rejected | null) => ({ matched: [] as Match[], refused });
+function judge(s: SnapshotInspection, ctx: RefusalContext, auto = false): Verdict {
+  const none = (refused: Rejected | null): Verdict => ({ matched: [], refused });
   if (!s.valid) {
     const p = s.problems[0];
     return none({ file: s.file, code: p?.code ?? 'INVALID', reason: p?.message ?? 'The snapshot is not valid.' });
@@ -117,20 +143,31 @@ function judge(s: SnapshotInspection, ctx: RefusalContext, auto = false): { matc
   if (tie.refused) return tie;
   if (cluster && !auto && ctx.maxIndexLag !== null) {
     if (s.index === null || cluster.appliedIndex === null) {
-      return none({ file: s.file, code: 'INDEX_LAG', reason: `snapshots.maxIndexLag is ${ctx.maxIndexLag}, and the lag cannot be measured (${s.index === null ? 'the snapshot has no raft index' : 'the cluster did not give its applied index; the token needs read on sys/leader'}).` });
+      const missing =
+        s.index === null ? 'the snapshot has no raft index' : 'the cluster did not give its applied index (sys/leader)';
+      const reason = `snapshots.maxIndexLag is ${ctx.maxIndexLag}, and the lag cannot be measured (${missing}).`;
+      return none({ file: s.file, code: 'INDEX_LAG', reason });
     }
     const lag = cluster.appliedIndex - s.index;
     if (lag > ctx.maxIndexLag) {
-      return none({ file: s.file, code: 'INDEX_LAG', reason: `It is ${lag} raft entries behind the live cluster (applied index ${cluster.appliedIndex}), more than the ${ctx.maxIndexLag} snapshots.maxIndexLag allows, however recent its time.` });
+      const behind = `It is ${lag} raft entries behind the live cluster (applied index ${cluster.appliedIndex})`;
+      const limit = `more than the ${ctx.maxIndexLag} snapshots.maxIndexLag allows`;
+      const reason = `${behind}, ${limit}, however recent its time.`;
+      return none({ file: s.file, code: 'INDEX_LAG', reason });
     }
   }
   const taken = s.takenAt === null ? NaN : Date.parse(s.takenAt);
-  if (Number.isNaN(taken)) return none({ file: s.file, code: 'NO_TIME', reason: 'The snapshot carries no time, so its freshness cannot be known.' });
+  if (Number.isNaN(taken)) {
+    const reason = 'The snapshot carries no time, so its freshness cannot be known.';
+    return none({ file: s.file, code: 'NO_TIME', reason });
+  }
   if (taken - ctx.now > ctx.skewMs) {
     return none({
       file: s.file,
       code: 'FUTURE_DATED',
-      reason: `The snapshot is dated ${s.takenAt}, ${formatDuration(taken - ctx.now)} in the future (more than the ${formatDuration(ctx.skewMs)} clock skew allowed): refused, not trusted.`,
+      reason:
+        `The snapshot is dated ${s.takenAt}, ${formatDuration(taken - ctx.now)} in the future ` +
+        `(more than the ${formatDuration(ctx.skewMs)} clock skew allowed): refused, not trusted.`,
     });
   }
   return tie;
@@ -147,7 +184,9 @@ function pickEvidence(
   for (const s of auto ? [...snapshots, auto] : snapshots) {
     const verdict = judge(s, { ...ctx, sidecar: sidecars[s.file] ?? null }, s === auto);
     if (verdict.refused) rejected.push(verdict.refused);
-    else if (best === null || Date.parse(s.takenAt as string) > Date.parse(best.s.takenAt as string)) best = { s, matched: verdict.matched };
+    else if (best === null || Date.parse(s.takenAt as string) > Date.parse(best.s.takenAt as string)) {
+      best = { s, matched: verdict.matched };
+    }
   }
   return { chosen: best?.s ?? null, matched: best?.matched ?? [], rejected };
 }
@@ -169,7 +208,8 @@ export function evaluate(
   const cluster = evidence.cluster;
   const auto = autoSnapshotCandidate(cluster);
   const refusalContext = { now, skewMs: policy.clockSkewMs, maxIndexLag: policy.maxIndexLag, cluster };
-  const { chosen, matched, rejected } = pickEvidence(evidence.snapshots, auto.candidate, refusalContext, evidence.sidecars);
+  const picked = pickEvidence(evidence.snapshots, auto.candidate, refusalContext, evidence.sidecars);
+  const { chosen, matched, rejected } = picked;
   if (auto.rejected) rejected.push(auto.rejected);
   const ageMs = chosen ? Math.max(0, now - Date.parse(chosen.takenAt as string)) : null;
   const indexLag = chosen?.index != null && cluster?.appliedIndex != null ? cluster.appliedIndex - chosen.index : null;
@@ -196,7 +236,10 @@ export function evaluate(
 
   const warnings: Warning[] = [...evidence.warnings];
   if (policy.maxIndexLag !== null && !cluster && evidence.snapshots.length) {
-    warnings.push({ code: 'INDEX_LAG_UNCHECKED', message: `snapshots.maxIndexLag is set, but the live cluster was not asked (--vault), so how far the snapshot is behind it was not checked.` });
+    const message =
+      'snapshots.maxIndexLag is set, but the live cluster was not asked (--vault), ' +
+      'so how far the snapshot is behind it was not checked.';
+    warnings.push({ code: 'INDEX_LAG_UNCHECKED', message });
   }
   const reasons: string[] = [];
   const decided: DecidedOperation[] = operations.map((op) => {

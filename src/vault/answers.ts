@@ -46,7 +46,9 @@ export const RaftConfigurationSchema = z.object({
   data: z.object({
     config: z.object({
       index: z.number().int().nonnegative(),
-      servers: z.array(z.object({ node_id: z.string().min(1), address: z.string(), leader: z.boolean(), voter: z.boolean() })),
+      servers: z.array(
+        z.object({ node_id: z.string().min(1), address: z.string(), leader: z.boolean(), voter: z.boolean() }),
+      ),
     }),
   }),
 });
@@ -72,5 +74,6 @@ export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'not the documented shape';
   const where = issue.path.length ? issue.path.join('.') : 'the body';
-  return issue.code === 'invalid_type' ? `${where}: expected ${issue.expected}` : `${where}: ${issue.code.replace(/_/g, ' ')}`;
+  if (issue.code === 'invalid_type') return `${where}: expected ${issue.expected}`;
+  return `${where}: ${issue.code.replace(/_/g, ' ')}`;
 }

@@ -42,7 +42,8 @@ export interface VaultClient {
   download(path: string): Promise<VaultDownload>;
 }
 
-const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const asObject = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** node-vault (and axios under it) load only when Vault is asked: a pre-push hook that does not ask pays nothing. */
 let factory: typeof NodeVault | null = null;
@@ -69,15 +70,27 @@ export function createVaultClient(settings: VaultSettings, options: { signal?: A
   const namespaced = make(settings.namespace);
   const root = make('');
 
-  const call = async (method: string, path: string, o: { root?: boolean; body?: unknown; stream?: boolean } = {}): Promise<Answer> => {
+  type CallOptions = { root?: boolean; body?: unknown; stream?: boolean };
+  const call = async (method: string, path: string, o: CallOptions = {}): Promise<Answer> => {
     const client = o.root ? root : namespaced;
-    const request = { path: `/${path.replace(/^\/+/, '')}`, method, ...(o.body !== undefined ? { json: o.body } : {}), ...(o.stream ? { stream: true } : {}) };
+    const request = {
+      path: `/${path.replace(/^\/+/, '')}`,
+      method,
+      ...(o.body !== undefined ? { json: o.body } : {}),
+      ...(o.stream ? { stream: true } : {}),
+    };
     const answer: unknown = await client.request(request as TransportOptions & { path: string });
     // The transport always hands node-vault a 200 carrying an Answer; anything else is a bug, not a reply.
     if (!(answer instanceof Answer)) throw new TypeError('the Vault transport returned something other than an answer');
     return answer;
   };
-  const reply = (a: Answer): VaultReply => ({ status: a.status, contentType: a.contentType, json: a.json, body: asObject(a.json), hops: a.hops });
+  const reply = (a: Answer): VaultReply => ({
+    status: a.status,
+    contentType: a.contentType,
+    json: a.json,
+    body: asObject(a.json),
+    hops: a.hops,
+  });
 
   return {
     address: settings.displayAddress,

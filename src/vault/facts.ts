@@ -29,13 +29,16 @@ export const HEALTH_MEANING: Record<number, ClusterFacts['state']> = {
 /** A Vault answer that cannot be evidence: what came back (status and content type, never the body). */
 class NotVaultAnswer extends Error {}
 
-const what = (r: VaultReply): string => `HTTP ${r.status}${r.contentType ? ` and ${r.contentType}` : ' and no content type'}`;
+const what = (r: VaultReply): string => `HTTP ${r.status} and ${r.contentType ?? 'no content type'}`;
 
 /** Parses a 200 of `schema`; throws NotVaultAnswer for anything that is not Vault's JSON of that shape. */
 function parse<T extends z.ZodType>(endpoint: string, r: VaultReply, schema: T): z.infer<T> {
   if (r.json === undefined) throw new NotVaultAnswer(`${endpoint} answered ${what(r)}, not Vault's JSON`);
   const parsed = schema.safeParse(r.json);
-  if (!parsed.success) throw new NotVaultAnswer(`${endpoint} answered ${what(r)} that is not its documented shape (${firstIssue(parsed.error)})`);
+  if (!parsed.success) {
+    const issue = firstIssue(parsed.error);
+    throw new NotVaultAnswer(`${endpoint} answered ${what(r)} that is not its documented shape (${issue})`);
+  }
   return parsed.data;
 }
 
@@ -47,7 +50,9 @@ function contradiction(status: number, h: Health): string | null {
     : status === 200 ? h.initialized && !h.sealed && !h.standby
     : status === 429 ? h.initialized && !h.sealed && h.standby
     : h.initialized && !h.sealed;
-  return ok ? null : `sys/health answered HTTP ${status} with a body that contradicts it (initialized ${h.initialized}, sealed ${h.sealed}, standby ${h.standby})`;
+  if (ok) return null;
+  const said = `initialized ${h.initialized}, sealed ${h.sealed}, standby ${h.standby}`;
+  return `sys/health answered HTTP ${status} with a body that contradicts it (${said})`;
 }
 
 const hopNotes = (endpoint: string, hops: readonly Hop[]): string[] =>
@@ -61,7 +66,10 @@ const hopNotes = (endpoint: string, hops: readonly Hop[]): string[] =>
  * unusable as evidence (`reachable: false`, `error` says what came back). Vault's own refusals of an optional
  * endpoint (a 403 for the token's policy) are notes, not fatal.
  */
-export async function gatherClusterFacts(client: VaultClient, options: { autoSnapshot?: string; name?: string } = {}): Promise<ClusterFacts> {
+export async function gatherClusterFacts(
+  client: VaultClient,
+  options: { autoSnapshot?: string; name?: string } = {},
+): Promise<ClusterFacts> {
   const facts: ClusterFacts = {
     name: options.name ?? null,
     address: client.address,
@@ -83,7 +91,12 @@ export async function gatherClusterFacts(client: VaultClient, options: { autoSna
     autoSnapshot: null,
     notes: [],
   };
-  const unusable = (message: string): ClusterFacts => ({ ...facts, reachable: false, state: 'unknown', error: `Vault at ${client.address}: ${message}` });
+  const unusable = (message: string): ClusterFacts => ({
+    ...facts,
+    reachable: false,
+    state: 'unknown',
+    error: `Vault at ${client.address}: ${message}`,
+  });
   let health: VaultReply;
   try {
     health = await client.health();
@@ -120,15 +133,17 @@ export async function gatherClusterFacts(client: VaultClient, options: { autoSna
       return e instanceof Error ? e : new Error(String(e));
     });
   const auto = options.autoSnapshot;
+  const autoPath = `sys/storage/raft/snapshot-auto/status/${auto === undefined ? '' : encodeURIComponent(auto)}`;
   const [seal, leader, raft, history, autoStatus] = await Promise.all([
     settle(client.request('GET', 'sys/seal-status', { root: true })),
     settle(client.request('GET', 'sys/leader', { root: true })),
     settle(client.request('GET', 'sys/storage/raft/configuration', { root: true })),
     settle(client.list('sys/version-history')),
-    auto ? settle(client.request('GET', `sys/storage/raft/snapshot-auto/status/${encodeURIComponent(auto)}`, { root: true })) : Promise.resolve(null),
+    auto ? settle(client.request('GET', autoPath, { root: true })) : Promise.resolve(null),
   ]);
   const problems: string[] = [];
-  const use = <T extends z.ZodType>(endpoint: string, r: VaultReply | Error | null, schema: T, fn: (v: z.infer<T>) => void) => {
+  type Read = VaultReply | Error | null;
+  const use = <T extends z.ZodType>(endpoint: string, r: Read, schema: T, fn: (v: z.infer<T>) => void) => {
     if (r === null) return;
     if (r instanceof Error) {
       facts.notes.push(`${endpoint}: ${r.message}`);
@@ -155,20 +170,29 @@ export async function gatherClusterFacts(client: VaultClient, options: { autoSna
     facts.sealType = s.type || null;
     facts.clusterName ??= s.cluster_name || null;
     facts.clusterId ??= s.cluster_id || null;
-    if (s.sealed !== h.sealed || s.version !== h.version) problems.push('sys/seal-status contradicts sys/health (sealed or version): two different servers answer this address');
+    if (s.sealed !== h.sealed || s.version !== h.version) {
+      problems.push('sys/seal-status contradicts sys/health (sealed or version): two servers answer this address');
+    }
   });
   use('sys/leader', leader, LeaderSchema, (l) => {
     facts.haEnabled = l.ha_enabled;
     facts.appliedIndex = l.raft_applied_index ?? null;
   });
   use('sys/storage/raft/configuration', raft, RaftConfigurationSchema, (c) => {
-    facts.raftServers = c.data.config.servers.map((s) => ({ id: s.node_id, address: s.address, voter: s.voter, leader: s.leader }));
+    const servers = c.data.config.servers;
+    facts.raftServers = servers.map((s) => ({ id: s.node_id, address: s.address, voter: s.voter, leader: s.leader }));
   });
   use('sys/version-history', history, VersionHistorySchema, (v) => {
     facts.versionHistory = v.data.keys;
   });
-  use(`sys/storage/raft/snapshot-auto/status/${auto}`, autoStatus, AutoSnapshotStatusSchema, ({ data: d }) => {
-    facts.autoSnapshot = { name: auto as string, lastStart: d.last_snapshot_start || null, lastEnd: d.last_snapshot_end || null, lastError: d.last_snapshot_error || null, url: d.last_snapshot_url || null };
+  use(autoPath, autoStatus, AutoSnapshotStatusSchema, ({ data: d }) => {
+    facts.autoSnapshot = {
+      name: auto as string,
+      lastStart: d.last_snapshot_start || null,
+      lastEnd: d.last_snapshot_end || null,
+      lastError: d.last_snapshot_error || null,
+      url: d.last_snapshot_url || null,
+    };
   });
   return problems.length ? unusable(problems[0] as string) : facts;
 }

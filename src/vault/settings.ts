@@ -86,7 +86,8 @@ export function readVaultSettings(env: Readonly<Record<string, string | undefine
   try {
     url = new URL(address);
   } catch {
-    throw new VaultConfigError(`VAULT_ADDR ${JSON.stringify(displayAddress(address))} is not a URL (like https://vault.example.com:8200)`);
+    const shown = JSON.stringify(displayAddress(address));
+    throw new VaultConfigError(`VAULT_ADDR ${shown} is not a URL (like https://vault.example.com:8200)`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new VaultConfigError(`VAULT_ADDR must use http or https, not ${url.protocol}`);
   let token: string | null = env.VAULT_TOKEN?.trim() || null;

@@ -35,7 +35,10 @@ export type Sidecar = z.infer<typeof SidecarSchema>;
 export const sidecarPath = (archive: string): string => `${archive}.json`;
 
 /** A sidecar found beside an archive: none (not a failure), readable, or present and unusable (refuses the archive). */
-export type SidecarRead = { readonly status: 'none' } | { readonly status: 'ok'; readonly sidecar: Sidecar } | { readonly status: 'invalid'; readonly reason: string };
+export type SidecarRead =
+  | { readonly status: 'none' }
+  | { readonly status: 'ok'; readonly sidecar: Sidecar }
+  | { readonly status: 'invalid'; readonly reason: string };
 
 const MAX_SIDECAR = 64 * 1024;
 
@@ -59,7 +62,10 @@ export async function readSidecar(archive: string): Promise<SidecarRead> {
       return { status: 'invalid', reason: 'its sidecar is not JSON' };
     }
     const parsed = SidecarSchema.safeParse(json);
-    if (!parsed.success) return { status: 'invalid', reason: `its sidecar is not a vault-change-gate sidecar (${parsed.error.issues[0]?.path.join('.') || 'shape'})` };
+    if (!parsed.success) {
+      const where = parsed.error.issues[0]?.path.join('.') || 'shape';
+      return { status: 'invalid', reason: `its sidecar is not a vault-change-gate sidecar (${where})` };
+    }
     return { status: 'ok', sidecar: parsed.data };
   } finally {
     await handle.close();

@@ -20,6 +20,16 @@ export interface SnapshotIdentity {
   readonly appliedIndex: number | null;
 }
 
+export interface SaveOptions {
+  readonly onProgress?: (bytes: number) => void;
+  /** Ctrl-C: stops the download at any moment and removes everything written. */
+  readonly signal?: AbortSignal;
+  /** Written into the sidecar. */
+  readonly identity?: SnapshotIdentity;
+  /** Our clock, for the sidecar's `savedAt` (tests). */
+  readonly now?: () => Date;
+}
+
 const SNAPSHOT_PATH = 'sys/storage/raft/snapshot';
 
 function refusal(reply: VaultDownload, address: string): string {
@@ -27,7 +37,10 @@ function refusal(reply: VaultDownload, address: string): string {
   const detail = Array.isArray(errors) && typeof errors[0] === 'string' ? `: ${errors[0]}` : '';
   const status = reply.status;
   // Not Vault's JSON: say what came back (status and content type), never the body.
-  if (reply.json === undefined) return `Vault at ${address} answered HTTP ${status} and ${reply.contentType ?? 'no content type'} instead of a snapshot`;
+  if (reply.json === undefined) {
+    const type = reply.contentType ?? 'no content type';
+    return `Vault at ${address} answered HTTP ${status} and ${type} instead of a snapshot`;
+  }
   if (status === 403) return `Vault at ${address} refused the snapshot (403${detail}); the token needs "read" on sys/storage/raft/snapshot`;
   if (status === 503) return `Vault at ${address} is sealed (503${detail}); unseal it first`;
   if (status === 429) return `Vault at ${address} is a standby that did not redirect the snapshot to the active node (429${detail})`;
@@ -60,7 +73,7 @@ async function writeDurably(file: string, data: Buffer): Promise<void> {
 export async function saveSnapshot(
   client: VaultClient,
   file: string,
-  options: { onProgress?: (bytes: number) => void; signal?: AbortSignal; identity?: SnapshotIdentity; now?: () => Date } = {},
+  options: SaveOptions = {},
 ): Promise<SnapshotInspection> {
   const target = path.resolve(file);
   const sidecarTarget = sidecarPath(target);
@@ -147,7 +160,9 @@ export async function saveSnapshot(
     await dir?.close();
     interrupted();
     done = true;
-    const hops = reply.hops.filter((h) => h.from !== h.to).map((h) => `the snapshot was redirected (${h.status}) from ${h.from} to ${h.to}`);
+    const hops = reply.hops
+      .filter((h) => h.from !== h.to)
+      .map((h) => `the snapshot was redirected (${h.status}) from ${h.from} to ${h.to}`);
     return { ...inspection, file, notes: [...inspection.notes, ...hops] };
   } finally {
     await handle?.close().catch(() => {});

@@ -78,11 +78,13 @@ export function explainNetworkError(error: NodeJS.ErrnoException, address: strin
     return `cannot verify the TLS certificate of Vault at ${address} (${code || error.message}): set VAULT_CACERT to the CA that signed it (VAULT_TLS_SERVER_NAME if the name differs); verification stays on unless VAULT_SKIP_VERIFY=true`;
   }
   if (code === 'ECONNRESET' || code === 'EPIPE') return `the connection to Vault at ${address} was cut (${code})`;
-  return `cannot reach Vault at ${address}: ${error.message.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, (u) => displayAddress(u))}`;
+  const message = error.message.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, (u) => displayAddress(u));
+  return `cannot reach Vault at ${address}: ${message}`;
 }
 
 const mediaType = (header: string | undefined): string | null => header?.split(';')[0]?.trim().toLowerCase() || null;
-const origin = (url: URL): string => displayAddress(`${url.protocol}//${url.username || url.password ? 'x@' : ''}${url.host}`);
+const origin = (url: URL): string =>
+  displayAddress(`${url.protocol}//${url.username || url.password ? 'x@' : ''}${url.host}`);
 
 /**
  * The HTTP transport node-vault runs on (its `request-promise` hook): our TLS settings (VAULT_CACERT, client
@@ -91,7 +93,10 @@ const origin = (url: URL): string => displayAddress(`${url.protocol}//${url.user
  * a timeout on silence, streamed bodies for the snapshot, and an abort signal for Ctrl-C. node-vault's own axios
  * transport decodes binary bodies as text and reads VAULT_SKIP_VERIFY as true whenever it is set.
  */
-export function createTransport(settings: VaultSettings, signal?: AbortSignal): (options: TransportOptions) => Promise<TransportResponse> {
+export function createTransport(
+  settings: VaultSettings,
+  signal?: AbortSignal,
+): (options: TransportOptions) => Promise<TransportResponse> {
   const agentOptions: https.AgentOptions = {
     keepAlive: true,
     rejectUnauthorized: !settings.skipVerify,
@@ -127,7 +132,8 @@ export function createTransport(settings: VaultSettings, signal?: AbortSignal): 
       const settle = () => signal?.removeEventListener('abort', onAbort);
       const fail = (error: NodeJS.ErrnoException) => {
         settle();
-        reject(error instanceof InterruptedError ? error : new VaultUnreachableError(explainNetworkError(error, shown), { cause: error }));
+        if (error instanceof InterruptedError) return reject(error);
+        reject(new VaultUnreachableError(explainNetworkError(error, shown), { cause: error }));
       };
       req.setTimeout(settings.timeoutMs, () => {
         const e: NodeJS.ErrnoException = new Error(`no answer for ${Math.round(settings.timeoutMs / 1000)}s`);
@@ -147,15 +153,18 @@ export function createTransport(settings: VaultSettings, signal?: AbortSignal): 
           try {
             next = new URL(location, url);
           } catch {
-            return reject(new VaultUnreachableError(`Vault at ${shown} answered HTTP ${status} with a Location that is not a URL; refused`));
+            const why = `Vault at ${shown} answered HTTP ${status} with a Location that is not a URL; refused`;
+            return reject(new VaultUnreachableError(why));
           }
           if (hops.length >= MAX_REDIRECTS) {
-            return reject(new VaultUnreachableError(`Vault at ${shown} redirected more than ${MAX_REDIRECTS} times (last to ${origin(next)}); refused`));
+            const why = `Vault at ${shown} redirected more than ${MAX_REDIRECTS} times (to ${origin(next)}); refused`;
+            return reject(new VaultUnreachableError(why));
           }
           // Never send the token in clear text: http only while every URL so far was http.
           const allHttp = [uri, ...hops.map((h) => h.from)].every((u) => u.startsWith('http:'));
           if (next.protocol !== 'https:' && !(next.protocol === 'http:' && allHttp)) {
-            return reject(new VaultUnreachableError(`Vault at ${shown} redirected to ${origin(next)}, which is not https; refused`));
+            const why = `Vault at ${shown} redirected to ${origin(next)}, which is not https; refused`;
+            return reject(new VaultUnreachableError(why));
           }
           return resolve(once(options, next.toString(), [...hops, { status, from: origin(url), to: origin(next) }]));
         }
