@@ -97,6 +97,16 @@ function identity(s: SnapshotInspection, cluster: ClusterFacts, sidecar: Sidecar
     }
     matched.push('raft-index');
   }
+  // Vault records each version it ran in storage (core/versions/*), and sys/version-history lists the same keys:
+  // an archive that ran a version this cluster never did is of another cluster.
+  if (s.vaultVersions.length && cluster.versionHistory.length) {
+    const unknown = s.vaultVersions.filter((v) => !cluster.versionHistory.includes(v));
+    if (unknown.length) {
+      const why = `It records Vault ${unknown.join(', ')}, which the live cluster never ran (sys/version-history)`;
+      return refuse('FOREIGN_CLUSTER', `${why}: ${NOT_THIS_ONE}`);
+    }
+    matched.push('version-history');
+  }
   return { matched, refused: null };
 }
 

@@ -57,7 +57,7 @@ describe('a snapshot must be tied to the live cluster (check --vault)', () => {
   it('of this cluster: go, saying what tied it (servers with addresses, raft index)', async () => {
     const r = await check(folder({ 'a.snap': snap() }), await fakeHelm());
     expect(r.code).toBe(0);
-    expect(r.d.snapshot).toMatchObject({ file: 'a.snap', indexLag: 14, matched: ['raft-servers', 'raft-index'], sidecar: null });
+    expect(r.d.snapshot).toMatchObject({ file: 'a.snap', indexLag: 14, matched: ['raft-servers', 'raft-index', 'version-history'], sidecar: null });
   });
 
   it('meta.json without a raft Configuration: UNMATCHED_CLUSTER with --vault; fine offline', async () => {
@@ -97,7 +97,7 @@ describe('a snapshot must be tied to the live cluster (check --vault)', () => {
     expect(foreign.d.rejected[0]?.reason).toMatch(/saved from cluster another-cluster/);
     const mine = await check(folder({ 'a.snap': archive, 'a.snap.json': sidecarOf(archive) }), await fakeHelm({ clusterId: CLUSTER_ID }));
     expect(mine.code).toBe(0);
-    expect(mine.d.snapshot).toMatchObject({ matched: ['cluster-id', 'raft-servers', 'raft-index'], sidecar: 'a.snap.json' });
+    expect(mine.d.snapshot).toMatchObject({ matched: ['cluster-id', 'raft-servers', 'raft-index', 'version-history'], sidecar: 'a.snap.json' });
   });
 });
 
@@ -180,7 +180,7 @@ describe('sidecars', () => {
     expect(Date.parse(sidecar.savedAt)).not.toBeNaN();
     const r = await check(cwd, v);
     expect(r.code).toBe(0);
-    expect(r.d.snapshot?.matched).toEqual(['cluster-id', 'raft-servers', 'raft-index']);
+    expect(r.d.snapshot?.matched).toEqual(['cluster-id', 'raft-servers', 'raft-index', 'version-history']);
   });
 
   it('check --take-snapshot writes one too', async () => {
@@ -192,5 +192,20 @@ describe('sidecars', () => {
     expect(files).toHaveLength(2);
     expect(files[1]).toBe(`${files[0]}.json`);
     expect(r.d.snapshot?.sidecar).toBe(`taken/${files[1]}`);
+  });
+});
+
+describe('version history as identity', () => {
+  it('an archive that ran a Vault version the cluster never did is another cluster\'s', async () => {
+    const r = await check(folder({ 'a.snap': snap() }), await fakeHelm({ versionHistory: ['1.15.0', '1.17.2'] }));
+    expect(r.code).toBe(1);
+    expect(r.d.rejected[0]).toMatchObject({ code: 'FOREIGN_CLUSTER' });
+    expect(r.d.rejected[0]?.reason).toMatch(/records Vault 1\.16\.2, 1\.17\.0, which the live cluster never ran/);
+  });
+
+  it('a cluster upgraded since the archive still matches (its history holds more)', async () => {
+    const r = await check(folder({ 'a.snap': snap() }), await fakeHelm({ versionHistory: ['1.16.2', '1.17.0', '1.17.2', '1.18.0'] }));
+    expect(r.code).toBe(0);
+    expect(r.d.snapshot?.matched).toContain('version-history');
   });
 });

@@ -30,7 +30,13 @@ export const fixtures = {
   },
   versionHistory: {
     source: 'developer.hashicorp.com/vault/api-docs/system/version-history (keys under data via the logical API)',
-    body: () => ({ data: { keys: ['1.16.2', '1.17.2'], key_info: { '1.17.2': { build_date: '2024-07-05T15:19:12Z', previous_version: '1.16.2', timestamp_installed: '2024-07-10T12:00:00Z' } } } }),
+    // The versions the generated snapshots hold (core/versions/1.16.2, 1.17.0), then the running one.
+    body: (keys: string[] = ['1.16.2', '1.17.0', '1.17.2']) => ({
+      data: {
+        keys,
+        key_info: { '1.17.2': { build_date: '2024-07-05T15:19:12Z', previous_version: '1.17.0', timestamp_installed: '2024-07-10T12:00:00Z' } },
+      },
+    }),
   },
   autoSnapshotStatus: {
     source: 'developer.hashicorp.com/vault/api-docs/system/storage/raftautosnapshots (read snapshot status, sample response)',
@@ -64,6 +70,8 @@ export interface FakeVaultOptions {
   snapshotIndex?: number;
   clusterId?: string;
   clusterName?: string;
+  /** sys/version-history keys. */
+  versionHistory?: string[];
   /** Paths (`/v1/sys/health`) answered with these instead. */
   answers?: Record<string, RawAnswer>;
   /** Called when a snapshot request arrives (before any answer): tests interrupt at that moment. */
@@ -120,7 +128,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     if (!authed) return json(res, 403, fixtures.errors.body('permission denied'));
     if (p === '/v1/sys/leader') return json(res, 200, fixtures.leader.body({ raft_applied_index: options.appliedIndex ?? 164 }));
     if (p === '/v1/sys/storage/raft/configuration') return options.raftConfigForbidden ? json(res, 403, fixtures.errors.body('permission denied')) : json(res, 200, fixtures.raftConfiguration.body(servers));
-    if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true')) return json(res, 200, fixtures.versionHistory.body());
+    if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true')) return json(res, 200, fixtures.versionHistory.body(options.versionHistory));
     if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/')) return options.autoSnapshot ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot)) : json(res, 404, fixtures.errors.body('not found'));
     if (p === '/v1/sys/storage/raft/snapshot' && req.method === 'GET') {
       const mode = options.snapshot ?? 'ok';
