@@ -53,6 +53,17 @@ export const RaftConfigurationSchema = z.object({
   }),
 });
 
+/** GET sys/storage/raft/autopilot/state (api-docs/system/storage/raftautopilot): under `data` over HTTP. */
+export const AutopilotStateSchema = z.object({
+  data: z.object({
+    healthy: z.boolean(),
+    failure_tolerance: z.number().int(),
+    leader: z.string(),
+    voters: z.array(z.string()),
+    servers: z.record(z.string(), z.object({ id: z.string(), address: z.string(), healthy: z.boolean(), status: z.string() })),
+  }),
+});
+
 /** LIST sys/version-history (api-docs/system/version-history): keys under `data` through the logical API. */
 export const VersionHistorySchema = z.object({ data: z.object({ keys: z.array(z.string()) }) });
 

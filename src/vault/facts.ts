@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ClusterFacts } from '../gate/schema.js';
 import {
+  AutopilotStateSchema,
   AutoSnapshotStatusSchema,
   firstIssue,
   HealthSchema,
@@ -61,7 +62,7 @@ const hopNotes = (endpoint: string, hops: readonly Hop[]): string[] =>
 /**
  * Reads what the live cluster says about itself: health (with its status code), seal status (version, storage
  * and seal type, cluster id and name), leader (HA, raft indexes), raft configuration (node IDs and addresses),
- * version history, and an automated-snapshot configuration's status where asked. Every answer must be Vault's JSON
+ * autopilot state (health, as a note), version history, and an automated-snapshot configuration's status where asked. Every answer must be Vault's JSON
  * of the documented shape: anything else (a proxy's HTML page, `{}`, a redirect elsewhere) makes the cluster
  * unusable as evidence (`reachable: false`, `error` says what came back). Vault's own refusals of an optional
  * endpoint (a 403 for the token's policy) are notes, not fatal.
@@ -134,10 +135,11 @@ export async function gatherClusterFacts(
     });
   const auto = options.autoSnapshot;
   const autoPath = `sys/storage/raft/snapshot-auto/status/${auto === undefined ? '' : encodeURIComponent(auto)}`;
-  const [seal, leader, raft, history, autoStatus] = await Promise.all([
+  const [seal, leader, raft, autopilot, history, autoStatus] = await Promise.all([
     settle(client.request('GET', 'sys/seal-status', { root: true })),
     settle(client.request('GET', 'sys/leader', { root: true })),
     settle(client.request('GET', 'sys/storage/raft/configuration', { root: true })),
+    settle(client.request('GET', 'sys/storage/raft/autopilot/state', { root: true })),
     settle(client.list('sys/version-history')),
     auto ? settle(client.request('GET', autoPath, { root: true })) : Promise.resolve(null),
   ]);
@@ -181,6 +183,10 @@ export async function gatherClusterFacts(
   use('sys/storage/raft/configuration', raft, RaftConfigurationSchema, (c) => {
     const servers = c.data.config.servers;
     facts.raftServers = servers.map((s) => ({ id: s.node_id, address: s.address, voter: s.voter, leader: s.leader }));
+  });
+  use('sys/storage/raft/autopilot/state', autopilot, AutopilotStateSchema, ({ data: a }) => {
+    // Reported, not fatal: an unhealthy raft cluster still takes snapshots, but the person deciding should know.
+    if (!a.healthy) facts.notes.push(`autopilot: the raft cluster is not healthy (failure tolerance ${a.failure_tolerance})`);
   });
   use('sys/version-history', history, VersionHistorySchema, (v) => {
     facts.versionHistory = v.data.keys;

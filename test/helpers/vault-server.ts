@@ -28,6 +28,23 @@ export const fixtures = {
     source: 'developer.hashicorp.com/vault/api-docs/system/storage/raft (read raft configuration, sample response)',
     body: (servers: { id: string; address: string }[]) => ({ data: { config: { index: 0, servers: servers.map(({ id, address }, i) => ({ address, leader: i === 0, node_id: id, protocol_version: '3', voter: true })) } } }),
   },
+  autopilotState: {
+    source: 'developer.hashicorp.com/vault/api-docs/system/storage/raftautopilot (get cluster state; under data over HTTP)',
+    body: (servers: { id: string; address: string }[], healthy = true) => ({
+      data: {
+        healthy,
+        failure_tolerance: healthy ? 1 : 0,
+        leader: servers[0]?.id ?? '',
+        voters: servers.map((s) => s.id),
+        servers: Object.fromEntries(
+          servers.map((s, i) => [
+            s.id,
+            { id: s.id, name: s.id, address: s.address, node_status: 'alive', last_contact: '0s', last_term: 3, last_index: 164, healthy, stable_since: '2024-07-10T12:00:00Z', status: i === 0 ? 'leader' : 'voter', version: '1.17.2', node_type: 'voter' },
+          ]),
+        ),
+      },
+    }),
+  },
   versionHistory: {
     source: 'developer.hashicorp.com/vault/api-docs/system/version-history (keys under data via the logical API)',
     // The versions the generated snapshots hold (core/versions/1.16.2, 1.17.0), then the running one.
@@ -70,6 +87,7 @@ export interface FakeVaultOptions {
   snapshotIndex?: number;
   clusterId?: string;
   clusterName?: string;
+  autopilotHealthy?: boolean;
   /** sys/version-history keys. */
   versionHistory?: string[];
   /** Paths (`/v1/sys/health`) answered with these instead. */
@@ -128,6 +146,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     if (!authed) return json(res, 403, fixtures.errors.body('permission denied'));
     if (p === '/v1/sys/leader') return json(res, 200, fixtures.leader.body({ raft_applied_index: options.appliedIndex ?? 164 }));
     if (p === '/v1/sys/storage/raft/configuration') return options.raftConfigForbidden ? json(res, 403, fixtures.errors.body('permission denied')) : json(res, 200, fixtures.raftConfiguration.body(servers));
+    if (p === '/v1/sys/storage/raft/autopilot/state') return json(res, 200, fixtures.autopilotState.body(servers, options.autopilotHealthy ?? true));
     if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true')) return json(res, 200, fixtures.versionHistory.body(options.versionHistory));
     if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/')) return options.autoSnapshot ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot)) : json(res, 404, fixtures.errors.body('not found'));
     if (p === '/v1/sys/storage/raft/snapshot' && req.method === 'GET') {

@@ -83,6 +83,8 @@ describe('the same strictness for every endpoint read for evidence', () => {
     ['leader with a string index', '/v1/sys/leader', jsonAnswer(200, { ha_enabled: true, is_self: true, leader_address: '', raft_applied_index: '164' }), /raft_applied_index: expected number/],
     ['raft configuration {}', '/v1/sys/storage/raft/configuration', jsonAnswer(200, {}), /sys\/storage\/raft\/configuration answered .*\(data: expected object\)/],
     ['raft configuration as HTML', '/v1/sys/storage/raft/configuration', html(200), /HTTP 200 and text\/html/],
+    ['autopilot state as HTML', '/v1/sys/storage/raft/autopilot/state', html(200), /autopilot\/state answered HTTP 200 and text\/html/],
+    ['autopilot state {}', '/v1/sys/storage/raft/autopilot/state', jsonAnswer(200, {}), /autopilot\/state answered .*\(data: expected object\)/],
     ['version history as HTML', '/v1/sys/version-history', html(404), /sys\/version-history answered HTTP 404 and text\/html/],
     ['version history without keys', '/v1/sys/version-history', jsonAnswer(200, { data: {} }), /data\.keys: expected array/],
   ])('%s', async (_name, endpoint, answer, message) => {
@@ -104,6 +106,12 @@ describe('the same strictness for every endpoint read for evidence', () => {
     const r = await runCli(['check', '--json', '--vault', '--auto-snapshot', 'daily', '--op', 'POST sys/mounts/kv'], { cwd: backups(), env: { VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN } });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).reasons[0]).toMatch(/snapshot-auto\/status\/daily answered HTTP 200 and text\/html/);
+  });
+
+  it('an unhealthy autopilot is a note, not fatal', async () => {
+    const f = await facts((await fake({ autopilotHealthy: false })).address);
+    expect(f.reachable).toBe(true);
+    expect(f.notes).toContain('autopilot: the raft cluster is not healthy (failure tolerance 0)');
   });
 
   it('Vault\'s own refusal of an optional endpoint stays a note (JSON errors with 403 or 404)', async () => {
