@@ -60,7 +60,10 @@ export const AutopilotStateSchema = z.object({
     failure_tolerance: z.number().int(),
     leader: z.string(),
     voters: z.array(z.string()),
-    servers: z.record(z.string(), z.object({ id: z.string(), address: z.string(), healthy: z.boolean(), status: z.string() })),
+    servers: z.record(
+      z.string(),
+      z.object({ id: z.string(), address: z.string(), healthy: z.boolean(), status: z.string() }),
+    ),
   }),
 });
 

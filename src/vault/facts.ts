@@ -62,10 +62,10 @@ const hopNotes = (endpoint: string, hops: readonly Hop[]): string[] =>
 /**
  * Reads what the live cluster says about itself: health (with its status code), seal status (version, storage
  * and seal type, cluster id and name), leader (HA, raft indexes), raft configuration (node IDs and addresses),
- * autopilot state (health, as a note), version history, and an automated-snapshot configuration's status where asked. Every answer must be Vault's JSON
- * of the documented shape: anything else (a proxy's HTML page, `{}`, a redirect elsewhere) makes the cluster
- * unusable as evidence (`reachable: false`, `error` says what came back). Vault's own refusals of an optional
- * endpoint (a 403 for the token's policy) are notes, not fatal.
+ * autopilot state (health, as a note), version history, and an automated-snapshot configuration's status where
+ * asked. Every answer must be Vault's JSON of the documented shape: anything else (a proxy's HTML page, `{}`, a
+ * redirect elsewhere) makes the cluster unusable as evidence (`reachable: false`, `error` says what came back).
+ * Vault's own refusals of an optional endpoint (a 403 for the token's policy) are notes, not fatal.
  */
 export async function gatherClusterFacts(
   client: VaultClient,
@@ -186,7 +186,9 @@ export async function gatherClusterFacts(
   });
   use('sys/storage/raft/autopilot/state', autopilot, AutopilotStateSchema, ({ data: a }) => {
     // Reported, not fatal: an unhealthy raft cluster still takes snapshots, but the person deciding should know.
-    if (!a.healthy) facts.notes.push(`autopilot: the raft cluster is not healthy (failure tolerance ${a.failure_tolerance})`);
+    if (!a.healthy) {
+      facts.notes.push(`autopilot: the raft cluster is not healthy (failure tolerance ${a.failure_tolerance})`);
+    }
   });
   use('sys/version-history', history, VersionHistorySchema, (v) => {
     facts.versionHistory = v.data.keys;
