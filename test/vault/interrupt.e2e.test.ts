@@ -44,7 +44,16 @@ const midBody = (dir: string) =>
 
 const commands = {
   'snapshot save': (dir: string) => ({ argv: ['snapshot', 'save', 'b.snap'], cwd: dir, watch: dir }),
-  'check --take-snapshot': (dir: string) => ({ argv: ['check', '--vault', '--op', 'POST sys/mounts/kv', '--take-snapshot', 'taken'], cwd: dir, watch: path.join(dir, 'taken') }),
+  'check --take-snapshot': (dir: string) => ({
+    argv: ['check', '--vault', '--op', 'POST sys/mounts/kv', '--take-snapshot', 'taken'],
+    cwd: dir,
+    watch: path.join(dir, 'taken'),
+  }),
+  'exec --take-snapshot': (dir: string) => ({
+    argv: ['exec', '--vault', '--op', 'POST sys/mounts/kv', '--take-snapshot', 'taken', '--', process.execPath, '-e', ''],
+    cwd: dir,
+    watch: path.join(dir, 'taken'),
+  }),
 };
 
 describe.each(Object.keys(commands) as (keyof typeof commands)[])('%s, interrupted by a real signal', (name) => {
