@@ -63,21 +63,22 @@ const readFileFor = (name: string, file: string): Buffer => {
 };
 
 /**
- * An address fit to show: `user:password@` and query values become `***`, so that credentials a VAULT_ADDR (or a
+ * An address fit to show: `user:password@`, the query and the fragment become `***`, so that credentials a VAULT_ADDR (or a
  * redirect's Location) carries never reach a message, `--json` or the decision log. Text that is not a URL keeps
- * only what precedes any `@`, `?` or `#`.
+ * neither what precedes its last `@` nor what follows a `?` or `#`.
  */
 export function displayAddress(address: string): string {
   let url: URL;
   try {
     url = new URL(address);
   } catch {
-    return address.replace(/\/\/[^/?#]*@/, '//***@').replace(/[?#].*$/s, '?***');
+    // Not a URL: everything up to the last `@` may be credentials, and everything after `?` or `#` may be too.
+    return address.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1***@').replace(/[?#].*$/s, '?***');
   }
   const auth = url.username || url.password ? '***@' : '';
-  const query = [...url.searchParams.keys()].map((k) => `${encodeURIComponent(k)}=***`).join('&');
-  const pathname = url.pathname === '/' ? '' : url.pathname;
-  return `${url.protocol}//${auth}${url.host}${pathname}${query ? `?${query}` : ''}${url.hash ? '#***' : ''}`;
+  // A path is shown when it is plain; one with `@`, `:` or escapes may be a mistyped credential.
+  const pathname = url.pathname === '/' ? '' : /^[\w./-]*$/.test(url.pathname) ? url.pathname : '/***';
+  return `${url.protocol}//${auth}${url.host}${pathname}${url.search ? '?***' : ''}${url.hash ? '#***' : ''}`;
 }
 
 export function readVaultSettings(env: Readonly<Record<string, string | undefined>>, home = homedir()): VaultSettings {
