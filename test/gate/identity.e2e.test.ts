@@ -2,23 +2,15 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DecisionSchema, SidecarSchema, type Sidecar } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
-import { startFakeVault, type FakeVault, type FakeVaultOptions } from '../helpers/vault-server.js';
+import { fakeVaults, type FakeVault, type FakeVaultOptions } from '../helpers/vault-server.js';
 
 const TOKEN = 'hvs.test-token-not-secret';
 const CLUSTER_ID = '3e8b3fec-3749-e056-ba41-b62a63b997e8';
-const servers: FakeVault[] = [];
-afterEach(async () => {
-  while (servers.length) await servers.pop()?.close();
-});
-const fake = async (o: FakeVaultOptions = {}) => {
-  const v = await startFakeVault(o);
-  servers.push(v);
-  return v;
-};
+const { fake } = fakeVaults();
 const helm = ['vault-0', 'vault-1', 'vault-2'].map((id) => ({ id, address: `${id}.vault-internal:8201` }));
 const fakeHelm = (o: FakeVaultOptions = {}) => fake({ servers: helm, appliedIndex: 164, ...o });
 

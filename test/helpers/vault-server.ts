@@ -5,6 +5,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { buildSnapshot } from './snapshot-writer.js';
 
 /**
@@ -227,6 +228,22 @@ export async function startRedirector(to: string, options: { status?: number; tl
       server.close(() => resolve());
     }),
   };
+}
+
+/**
+ * For a test file: `fake(options)` starts a fake Vault and `track(server)` adopts another; all are closed after
+ * each test.
+ */
+export function fakeVaults(): { fake: (o?: FakeVaultOptions) => Promise<FakeVault>; track: <T extends FakeVault>(v: T) => T } {
+  const open: FakeVault[] = [];
+  afterEach(async () => {
+    while (open.length) await open.pop()?.close();
+  });
+  const track = <T extends FakeVault>(v: T): T => {
+    open.push(v);
+    return v;
+  };
+  return { track, fake: async (o = {}) => track(await startFakeVault(o)) };
 }
 
 /** A CA and a server certificate for 127.0.0.1 made with openssl for one test run. */

@@ -1,21 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createVaultClient, gatherClusterFacts, readVaultSettings, VaultConfigError } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
-import { makeTlsMaterial, startFakeVault, startRedirector, type FakeVault, type FakeVaultOptions, type RawAnswer } from '../helpers/vault-server.js';
+import { fakeVaults, makeTlsMaterial, startRedirector, type FakeVault, type RawAnswer } from '../helpers/vault-server.js';
 
 const TOKEN = 'hvs.test-token-not-secret';
 /** Planted in bodies that are not Vault's: it must never be echoed. */
 const BODY_MARK = 'BODY-MARK-7f3a';
-const servers: FakeVault[] = [];
-afterEach(async () => {
-  while (servers.length) await servers.pop()?.close();
-});
-const track = <T extends FakeVault>(v: T): T => (servers.push(v), v);
-const fake = async (o: FakeVaultOptions = {}) => track(await startFakeVault(o));
+const { fake, track } = fakeVaults();
 const home = () => mkdtempSync(path.join(tmpdir(), 'vcg-home-'));
 const facts = (address: string, extra: Record<string, string> = {}) => gatherClusterFacts(createVaultClient(readVaultSettings({ VAULT_ADDR: address, VAULT_TOKEN: TOKEN, ...extra }, home())));
 const html = (status: number, extra: Partial<RawAnswer> = {}): RawAnswer => ({ status, contentType: 'text/html; charset=utf-8', body: `<html><body>${BODY_MARK} Bad Gateway</body></html>`, ...extra });

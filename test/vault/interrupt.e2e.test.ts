@@ -2,16 +2,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createVaultClient, InterruptedError, readVaultSettings, saveSnapshot } from '../../src/index.js';
-import { startFakeVault, type FakeVault, type FakeVaultOptions } from '../helpers/vault-server.js';
+import { fakeVaults, type FakeVault, type FakeVaultOptions } from '../helpers/vault-server.js';
 
 const TOKEN = 'hvs.test-token-not-secret';
 const BIN = path.join(__dirname, '../../bin/vault-change-gate.js');
-const servers: FakeVault[] = [];
-afterEach(async () => {
-  while (servers.length) await servers.pop()?.close();
-});
+const { fake } = fakeVaults();
 
 /** Every file under `dir`, recursively (folders themselves are not files). */
 const filesUnder = (dir: string): string[] =>
@@ -21,8 +18,7 @@ const filesUnder = (dir: string): string[] =>
 async function stalling(snapshot: FakeVaultOptions['snapshot']) {
   let arrived!: () => void;
   const request = new Promise<void>((resolve) => (arrived = resolve));
-  const v = await startFakeVault({ snapshot, onSnapshotRequest: () => arrived() });
-  servers.push(v);
+  const v = await fake({ snapshot, onSnapshotRequest: () => arrived() });
   return { v, request };
 }
 
@@ -58,14 +54,18 @@ const commands = {
 
 describe.each(Object.keys(commands) as (keyof typeof commands)[])('%s, interrupted by a real signal', (name) => {
   it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('%s before the response headers: exit %i, no file, no partial', async (signal, code) => {
-    const { v, request } = await stalling('hang');
+    ['SIGINT', 'before the response headers', 130],
+    ['SIGTERM', 'before the response headers', 143],
+    ['SIGINT', 'mid-body', 130],
+    ['SIGTERM', 'mid-body', 143],
+  ] as const)('%s %s: exit %i, no file, no partial', async (signal, phase, code) => {
+    // The server stalls at the phase wanted: no headers at all, or 100 bytes of body then silence.
+    const { v, request } = await stalling(phase === 'mid-body' ? 'stall' : 'hang');
     const dir = mkdtempSync(path.join(tmpdir(), 'vcg-int-'));
     const c = commands[name](dir);
     const p = run(c.argv, c.cwd, v);
     await request;
+    if (phase === 'mid-body') await midBody(c.watch);
     p.child.kill(signal);
     const exit = await p.exit;
     expect(exit.code, p.output()).toBe(code);
@@ -73,28 +73,11 @@ describe.each(Object.keys(commands) as (keyof typeof commands)[])('%s, interrupt
     expect(p.output()).not.toContain(TOKEN);
     expect(filesUnder(c.watch)).toEqual([]);
   });
-
-  it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('%s mid-body: exit %i, no file, no partial', async (signal, code) => {
-    const { v, request } = await stalling('stall');
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcg-int-'));
-    const c = commands[name](dir);
-    const p = run(c.argv, c.cwd, v);
-    await request;
-    await midBody(c.watch);
-    p.child.kill(signal);
-    const exit = await p.exit;
-    expect(exit.code, p.output()).toBe(code);
-    expect(filesUnder(c.watch)).toEqual([]);
-  });
 });
 
 describe('saveSnapshot aborted after the last byte (verification, fsync, rename)', () => {
   it('leaves neither the archive, nor its sidecar, nor a partial; an earlier backup at FILE is not replaced', async () => {
-    const v = await startFakeVault();
-    servers.push(v);
+    const v = await fake();
     const dir = mkdtempSync(path.join(tmpdir(), 'vcg-int-'));
     const client = createVaultClient(readVaultSettings({ VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN }, dir));
     const probe = await saveSnapshot(client, path.join(dir, 'probe.snap'));
@@ -111,8 +94,7 @@ describe('saveSnapshot aborted after the last byte (verification, fsync, rename)
   });
 
   it('aborted before it starts: nothing is requested or written', async () => {
-    const v = await startFakeVault();
-    servers.push(v);
+    const v = await fake();
     const dir = mkdtempSync(path.join(tmpdir(), 'vcg-int-'));
     const abort = new AbortController();
     abort.abort();
