@@ -104,6 +104,11 @@ export async function saveSnapshot(
     }
     if (!reply.stream) throw new SnapshotSaveError(refusal(reply, client.address));
     const stream = reply.stream;
+    // A page or a JSON document is not an archive, whatever its status: say what came back, not its body.
+    if (reply.contentType && /^text\/|[/+]json$/.test(reply.contentType)) {
+      stream.destroy();
+      throw new SnapshotSaveError(`Vault at ${client.address} answered HTTP 200 and ${reply.contentType} instead of a snapshot`);
+    }
     const onAbort = () => stream.destroy(new InterruptedError('interrupted; no snapshot was saved'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const { writable, result } = createSnapshotVerifier({ file });

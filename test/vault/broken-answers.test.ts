@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -205,3 +205,21 @@ describe('credentials in VAULT_ADDR or a Location never reach any output', () =>
     expect(JSON.stringify(f)).not.toContain(PASS);
   });
 });
+
+describe('snapshot save: an answer that is not an archive', () => {
+  it.each<[string, RawAnswer, RegExp]>([
+    ['200 text/html', html(200), /answered HTTP 200 and text\/html instead of a snapshot/],
+    ['200 application/json', jsonAnswer(200, { data: BODY_MARK }), /answered HTTP 200 and application\/json instead of a snapshot/],
+    ['302 elsewhere', html(302, { headers: { Location: 'https://sso.example.com/' } }), /answered HTTP 302 and text\/html instead of a snapshot/],
+    ['502 text/html', html(502), /answered HTTP 502 and text\/html instead of a snapshot/],
+  ])('%s: exit 1 saying status and content type, nothing written', async (_name, answer, message) => {
+    const v = await fake({ answers: { '/v1/sys/storage/raft/snapshot': answer } });
+    const cwd = mkdtempSync(path.join(tmpdir(), 'vcg-save-broken-'));
+    const r = await runCli(['snapshot', 'save', 'b.snap'], { cwd, env: { VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr + r.stdout).not.toContain(BODY_MARK);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
