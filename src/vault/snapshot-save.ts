@@ -107,7 +107,8 @@ export async function saveSnapshot(
     // A page or a JSON document is not an archive, whatever its status: say what came back, not its body.
     if (reply.contentType && /^text\/|[/+]json$/.test(reply.contentType)) {
       stream.destroy();
-      throw new SnapshotSaveError(`Vault at ${client.address} answered HTTP 200 and ${reply.contentType} instead of a snapshot`);
+      const what = `HTTP 200 and ${reply.contentType}`;
+      throw new SnapshotSaveError(`Vault at ${client.address} answered ${what} instead of a snapshot`);
     }
     const onAbort = () => stream.destroy(new InterruptedError('interrupted; no snapshot was saved'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
