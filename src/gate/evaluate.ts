@@ -72,13 +72,20 @@ function identity(s: SnapshotInspection, cluster: ClusterFacts, sidecar: Sidecar
         'refused with --vault (a snapshot that cannot be tied to this cluster is not known to be its backup).',
     );
   }
-  const ownId = sidecar?.status === 'ok' ? sidecar.sidecar.clusterId : null;
-  if (ownId && cluster.clusterId) {
-    if (ownId !== cluster.clusterId) {
-      const why = `Its sidecar says it was saved from cluster ${ownId}, and the live cluster is ${cluster.clusterId}`;
+  const own = sidecar?.status === 'ok' ? sidecar.sidecar : null;
+  if (own?.clusterId && cluster.clusterId) {
+    if (own.clusterId !== cluster.clusterId) {
+      const why = `Its sidecar says it was saved from cluster ${own.clusterId}, and the live cluster is ${cluster.clusterId}`;
       return refuse('FOREIGN_CLUSTER', `${why}: ${NOT_THIS_ONE}`);
     }
     matched.push('cluster-id');
+  } else if (own?.clusterName && cluster.clusterName) {
+    // Without both IDs, the names (cluster_name, which a config can set) are the next best thing.
+    if (own.clusterName !== cluster.clusterName) {
+      const why = `Its sidecar says it was saved from cluster "${own.clusterName}", and the live one is "${cluster.clusterName}"`;
+      return refuse('FOREIGN_CLUSTER', `${why}: ${NOT_THIS_ONE}`);
+    }
+    matched.push('cluster-name');
   }
   if (cluster.raftServers?.length) {
     const mine = [...new Set(s.servers.map(serverKey))].sort().join(',');

@@ -46,9 +46,10 @@ export const EvidenceSnapshotSchema = z.strictObject({
    * What tied it to the live cluster (check --vault): `raft-servers` (node IDs and addresses of its raft
    * configuration), `raft-index` (not ahead of the cluster's applied index), `version-history` (every Vault
    * version it records is in the cluster's version history), `cluster-id` (its sidecar names the cluster's
-   * cluster_id). Empty without a live cluster.
+   * cluster_id), `cluster-name` (when either side lacks an ID: its sidecar names the cluster's cluster_name).
+   * Empty without a live cluster.
    */
-  matched: z.array(z.enum(['cluster-id', 'raft-servers', 'raft-index', 'version-history'])),
+  matched: z.array(z.enum(['cluster-id', 'cluster-name', 'raft-servers', 'raft-index', 'version-history'])),
   /** The sidecar (`FILE.json`) it was checked against, or null when it has none. */
   sidecar: z.string().nullable(),
 });

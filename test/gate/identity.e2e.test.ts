@@ -201,3 +201,18 @@ describe('version history as identity', () => {
     expect(r.d.snapshot?.matched).toContain('version-history');
   });
 });
+
+describe('cluster_name, when an ID is missing on either side', () => {
+  it('a sidecar without a cluster ID is matched by name; another name is another cluster', async () => {
+    const archive = snap();
+    const v = await fakeHelm({ clusterName: 'prod-eu' });
+    const sidecar = (clusterName: string) => sidecarOf(archive, { clusterId: null, clusterName });
+    const same = await check(folder({ 'a.snap': archive, 'a.snap.json': sidecar('prod-eu') }), v);
+    expect(same.code).toBe(0);
+    expect(same.d.snapshot?.matched).toContain('cluster-name');
+    const other = await check(folder({ 'a.snap': archive, 'a.snap.json': sidecar('prod-us') }), v);
+    expect(other.d.rejected[0]).toMatchObject({ code: 'FOREIGN_CLUSTER' });
+    expect(other.d.rejected[0]?.reason).toMatch(/saved from cluster "prod-us", and the live one is "prod-eu"/);
+  });
+});
+
