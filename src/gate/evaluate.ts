@@ -75,14 +75,16 @@ function identity(s: SnapshotInspection, cluster: ClusterFacts, sidecar: Sidecar
   const own = sidecar?.status === 'ok' ? sidecar.sidecar : null;
   if (own?.clusterId && cluster.clusterId) {
     if (own.clusterId !== cluster.clusterId) {
-      const why = `Its sidecar says it was saved from cluster ${own.clusterId}, and the live cluster is ${cluster.clusterId}`;
+      const live = cluster.clusterId;
+      const why = `Its sidecar says it was saved from cluster ${own.clusterId}, and the live cluster is ${live}`;
       return refuse('FOREIGN_CLUSTER', `${why}: ${NOT_THIS_ONE}`);
     }
     matched.push('cluster-id');
   } else if (own?.clusterName && cluster.clusterName) {
     // Without both IDs, the names (cluster_name, which a config can set) are the next best thing.
     if (own.clusterName !== cluster.clusterName) {
-      const why = `Its sidecar says it was saved from cluster "${own.clusterName}", and the live one is "${cluster.clusterName}"`;
+      const live = cluster.clusterName;
+      const why = `Its sidecar says it was saved from cluster "${own.clusterName}", and the live one is "${live}"`;
       return refuse('FOREIGN_CLUSTER', `${why}: ${NOT_THIS_ONE}`);
     }
     matched.push('cluster-name');
