@@ -196,6 +196,25 @@ describe('credentials in VAULT_ADDR or a Location never reach any output', () =>
     expect(() => readVaultSettings({ VAULT_ADDR: `http://u:${PASS}@[::zz` }, home())).toThrow(VaultConfigError);
   });
 
+  it('the hook and the decision log show the address masked too', async () => {
+    const { GitDir } = await import('../helpers/gitdir.js');
+    const v = await fake();
+    await v.close();
+    const address = v.address.replace('http://', `http://admin:${PASS}@`) + `/?token=${QUERY}`;
+    const repo = new GitDir();
+    const log = path.join(mkdtempSync(path.join(tmpdir(), 'vcg-log-')), 'decisions.jsonl');
+    repo.write({ 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups() }, vault: { live: true }, decisionLog: log }) });
+    const base = repo.commit({ 'a.tf': '' });
+    const head = repo.commit({ 'b.tf': 'resource "vault_mount" "b" {\n  path = "b"\n  type = "kv"\n}\n' });
+    const input = `refs/heads/main ${head} refs/heads/main ${base}\n`;
+    const hook = await runCli(['hook', 'pre-push', 'origin'], { cwd: repo.dir, stdin: input, env: { VAULT_ADDR: address, VAULT_TOKEN: TOKEN } });
+    expect(hook.code).toBe(1);
+    expect(hook.stderr).toMatch(/cannot reach Vault at http:\/\/\*\*\*@127\.0\.0\.1/);
+    const logged = (await import('node:fs')).readFileSync(log, 'utf8');
+    expect(logged).toMatch(/\*\*\*@127\.0\.0\.1/);
+    for (const secret of [PASS, QUERY, TOKEN]) expect(hook.stdout + hook.stderr + logged).not.toContain(secret);
+  });
+
   it('a redirect whose Location carries credentials is noted with them masked', async () => {
     const v = await fake();
     const hop = track(await startRedirector(v.address.replace('http://', `http://u:${PASS}@`)));
