@@ -92,7 +92,8 @@ describe('the same strictness for every endpoint read for evidence', () => {
   });
 
   it('seal status that contradicts health: two servers answer one address', async () => {
-    const v = await fake({ answers: { '/v1/sys/seal-status': jsonAnswer(200, { type: 'shamir', initialized: true, sealed: false, t: 1, n: 1, progress: 0, version: '1.9.0' }) } });
+    const sealStatus = { type: 'shamir', initialized: true, sealed: true, t: 1, n: 1, progress: 0, version: '1.17.2' };
+    const v = await fake({ answers: { '/v1/sys/seal-status': jsonAnswer(200, sealStatus) } });
     expect((await facts(v.address)).error).toMatch(/contradicts sys\/health/);
   });
 
