@@ -40,7 +40,11 @@ export const fixtures = {
         servers: Object.fromEntries(
           servers.map((s, i) => [
             s.id,
-            { id: s.id, name: s.id, address: s.address, node_status: 'alive', last_contact: '0s', last_term: 3, last_index: 164, healthy, stable_since: '2024-07-10T12:00:00Z', status: i === 0 ? 'leader' : 'voter', version: '1.17.2', node_type: 'voter' },
+            {
+              ...{ id: s.id, name: s.id, address: s.address, node_status: 'alive', last_contact: '0s', healthy },
+              ...{ last_term: 3, last_index: 164, stable_since: '2024-07-10T12:00:00Z', version: '1.17.2' },
+              ...{ status: i === 0 ? 'leader' : 'voter', node_type: 'voter' },
+            },
           ]),
         ),
       },
@@ -52,7 +56,9 @@ export const fixtures = {
     body: (keys: string[] = ['1.16.2', '1.17.0', '1.17.2']) => ({
       data: {
         keys,
-        key_info: { '1.17.2': { build_date: '2024-07-05T15:19:12Z', previous_version: '1.17.0', timestamp_installed: '2024-07-10T12:00:00Z' } },
+        key_info: {
+          '1.17.2': { build_date: '2024-07-05T15:19:12Z', previous_version: '1.17.0', timestamp_installed: '2024-07-10T12:00:00Z' },
+        },
       },
     }),
   },
@@ -125,11 +131,17 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 /** A small server on 127.0.0.1 that answers the /sys endpoints the gate reads, in Vault's documented shapes. */
 export async function startFakeVault(options: FakeVaultOptions = {}): Promise<FakeVault> {
   const state = options.state ?? 'active';
-  const servers = (options.servers ?? ['vault-0', 'vault-1', 'vault-2']).map((s) => (typeof s === 'string' ? { id: s, address: `${s}:8201` } : s));
-  const identity = { ...(options.clusterId ? { cluster_id: options.clusterId } : {}), ...(options.clusterName ? { cluster_name: options.clusterName } : {}) };
+  const servers = (options.servers ?? ['vault-0', 'vault-1', 'vault-2']).map((s) =>
+    typeof s === 'string' ? { id: s, address: `${s}:8201` } : s,
+  );
+  const identity = {
+    ...(options.clusterId ? { cluster_id: options.clusterId } : {}),
+    ...(options.clusterName ? { cluster_name: options.clusterName } : {}),
+  };
   const token = options.token ?? 'hvs.test-token-not-secret';
   const requests: RecordedRequest[] = [];
-  const snapshotBytes = buildSnapshot({ takenAt: new Date(Date.now() - 1000), index: options.snapshotIndex ?? options.appliedIndex ?? 164, servers });
+  const index = options.snapshotIndex ?? options.appliedIndex ?? 164;
+  const snapshotBytes = buildSnapshot({ takenAt: new Date(Date.now() - 1000), index, servers });
   const sockets = new Set<import('node:net').Socket>();
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
@@ -147,7 +159,9 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     if (!authed) return json(res, 403, fixtures.errors.body('permission denied'));
     if (p === '/v1/sys/leader') return json(res, 200, fixtures.leader.body({ raft_applied_index: options.appliedIndex ?? 164 }));
     if (p === '/v1/sys/storage/raft/configuration') return options.raftConfigForbidden ? json(res, 403, fixtures.errors.body('permission denied')) : json(res, 200, fixtures.raftConfiguration.body(servers));
-    if (p === '/v1/sys/storage/raft/autopilot/state') return json(res, 200, fixtures.autopilotState.body(servers, options.autopilotHealthy ?? true));
+    if (p === '/v1/sys/storage/raft/autopilot/state') {
+      return json(res, 200, fixtures.autopilotState.body(servers, options.autopilotHealthy ?? true));
+    }
     if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true')) return json(res, 200, fixtures.versionHistory.body(options.versionHistory));
     if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/')) return options.autoSnapshot ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot)) : json(res, 404, fixtures.errors.body('not found'));
     if (p === '/v1/sys/storage/raft/snapshot' && req.method === 'GET') {
@@ -210,14 +224,19 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
  * A server that answers every request with a redirect to `to` + the request's path (a standby's 307, or a proxy
  * sending the client elsewhere); with `tls`, over https.
  */
-export async function startRedirector(to: string, options: { status?: number; tls?: { key: Buffer; cert: Buffer } } = {}): Promise<FakeVault> {
+export async function startRedirector(
+  to: string,
+  options: { status?: number; tls?: { key: Buffer; cert: Buffer } } = {},
+): Promise<FakeVault> {
   const requests: RecordedRequest[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     res.writeHead(options.status ?? 307, { Location: `${to}${req.url ?? '/'}`, 'Content-Type': 'text/html' });
     res.end('<a href="elsewhere">Moved</a>');
   };
-  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+    : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -234,7 +253,10 @@ export async function startRedirector(to: string, options: { status?: number; tl
  * For a test file: `fake(options)` starts a fake Vault and `track(server)` adopts another; all are closed after
  * each test.
  */
-export function fakeVaults(): { fake: (o?: FakeVaultOptions) => Promise<FakeVault>; track: <T extends FakeVault>(v: T) => T } {
+export function fakeVaults(): {
+  fake: (o?: FakeVaultOptions) => Promise<FakeVault>;
+  track: <T extends FakeVault>(v: T) => T;
+} {
   const open: FakeVault[] = [];
   afterEach(async () => {
     while (open.length) await open.pop()?.close();
