@@ -12,27 +12,37 @@ const TOKEN = 'hvs.test-token-not-secret';
 const BODY_MARK = 'BODY-MARK-7f3a';
 const { fake, track } = fakeVaults();
 const home = () => mkdtempSync(path.join(tmpdir(), 'vcg-home-'));
-const facts = (address: string, extra: Record<string, string> = {}) => gatherClusterFacts(createVaultClient(readVaultSettings({ VAULT_ADDR: address, VAULT_TOKEN: TOKEN, ...extra }, home())));
-const html = (status: number, extra: Partial<RawAnswer> = {}): RawAnswer => ({ status, contentType: 'text/html; charset=utf-8', body: `<html><body>${BODY_MARK} Bad Gateway</body></html>`, ...extra });
+const facts = (address: string, extra: Record<string, string> = {}) =>
+  gatherClusterFacts(createVaultClient(readVaultSettings({ VAULT_ADDR: address, VAULT_TOKEN: TOKEN, ...extra }, home())));
+const html = (status: number, extra: Partial<RawAnswer> = {}): RawAnswer => ({
+  status,
+  contentType: 'text/html; charset=utf-8',
+  body: `<html><body>${BODY_MARK} Bad Gateway</body></html>`,
+  ...extra,
+});
 const jsonAnswer = (status: number, body: unknown): RawAnswer => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
 
 /** A fresh snapshot of the fake cluster, so that only the cluster's answers decide. */
 function backups(): string {
   const d = mkdtempSync(path.join(tmpdir(), 'vcg-broken-'));
   const servers = ['vault-0', 'vault-1', 'vault-2'].map((id) => ({ id, address: `${id}:8201` }));
-  writeFileSync(path.join(d, 'a.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000), index: 150, servers }), { mode: 0o600 });
+  const archive = buildSnapshot({ takenAt: new Date(Date.now() - 60_000), index: 150, servers });
+  writeFileSync(path.join(d, 'a.snap'), archive, { mode: 0o600 });
   return d;
 }
 
 async function checkLive(address: string) {
-  const r = await runCli(['check', '--json', '--vault', '--op', 'POST sys/mounts/kv', '--snapshot-dir', '.'], { cwd: backups(), env: { VAULT_ADDR: address, VAULT_TOKEN: TOKEN } });
-  const text = await runCli(['check', '--vault', '--op', 'POST sys/mounts/kv', '--snapshot-dir', '.'], { cwd: backups(), env: { VAULT_ADDR: address, VAULT_TOKEN: TOKEN } });
+  const argv = ['check', '--vault', '--op', 'POST sys/mounts/kv', '--snapshot-dir', '.'];
+  const options = { cwd: backups(), env: { VAULT_ADDR: address, VAULT_TOKEN: TOKEN } };
+  const r = await runCli([...argv, '--json'], options);
+  const text = await runCli(argv, options);
   for (const out of [r.stdout, r.stderr, text.stdout, text.stderr]) {
     expect(out).not.toContain(BODY_MARK);
     expect(out).not.toContain(TOKEN);
   }
   expect(text.code).toBe(r.code);
-  return { code: r.code, d: JSON.parse(r.stdout) as { operations: { status: string }[]; reasons: string[]; cluster: { reachable: boolean; notes: string[] } } };
+  type Seen = { operations: { status: string }[]; reasons: string[]; cluster: { reachable: boolean; notes: string[] } };
+  return { code: r.code, d: JSON.parse(r.stdout) as Seen };
 }
 
 describe('sys/health answers that are not Vault\'s are vault-unavailable, saying status and content type', () => {
