@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { check } from '../gate/check.js';
 import { parseCheckArgs } from './check-args.js';
+import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { progressBar } from './progress.js';
 import { renderDecision } from './render-decision.js';
@@ -9,14 +10,33 @@ import { renderDecision } from './render-decision.js';
 export async function checkCommand(args: string[], io: Io): Promise<number> {
   const { options, json } = await parseCheckArgs('check', args, io);
   const progress = snapshotProgress(io, json);
+  // Taking a snapshot writes a file: an interrupt must remove it first, then exit 130 or 143.
+  const trap = options.takeSnapshot !== undefined ? trapInterrupts() : null;
   try {
-    const decision = await check({ ...options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+    const decision = await check({
+      ...options,
+      ...(trap ? { signal: trap.signal } : {}),
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
     progress.done();
+    const interrupted = trap?.exitCode();
+    if (interrupted) return stopped(io, interrupted);
     io.stdout(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
     return decision.allowed ? 0 : 1;
+  } catch (error) {
+    const interrupted = trap?.exitCode();
+    if (interrupted) return stopped(io, interrupted);
+    if (error instanceof Error && error.name === 'InterruptedError') return stopped(io, 130);
+    throw error;
   } finally {
     progress.done();
+    trap?.release();
   }
+}
+
+function stopped(io: Io, code: number): number {
+  io.stderr('vault-change-gate: interrupted; no decision was made, and no snapshot file was left behind.\n');
+  return code;
 }
 
 /** One progress bar per large snapshot file as it is verified, on a terminal only. */

@@ -4,6 +4,7 @@ import { check } from '../gate/check.js';
 import { parseCheckArgs } from './check-args.js';
 import { snapshotProgress } from './check-command.js';
 import { UsageError } from './errors.js';
+import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { renderDecision } from './render-decision.js';
 
@@ -20,7 +21,25 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
   const [command, ...commandArgs] = args.slice(dash + 1) as [string, ...string[]];
   const { options, json } = await parseCheckArgs('exec', args.slice(0, dash), io);
   const progress = snapshotProgress(io, json);
-  const decision = await check({ ...options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) }).finally(() => progress.done());
+  // Taking a snapshot writes a file: an interrupt while deciding removes it, then exits 130 or 143.
+  const trap = options.takeSnapshot !== undefined ? trapInterrupts() : null;
+  const decided = check({
+    ...options,
+    ...(trap ? { signal: trap.signal } : {}),
+    ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+  }).finally(() => {
+    progress.done();
+    trap?.release();
+  });
+  const decision = await decided.catch((error: unknown) => {
+    if (trap?.exitCode() || (error instanceof Error && error.name === 'InterruptedError')) return null;
+    throw error;
+  });
+  const interrupted = trap?.exitCode();
+  if (decision === null || interrupted) {
+    io.stderr('vault-change-gate: interrupted; nothing was run, and no snapshot file was left behind.\n');
+    return interrupted ?? 130;
+  }
   // The decision goes to stderr: stdout belongs to the command.
   io.stderr(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
   if (!decision.allowed) return 1;

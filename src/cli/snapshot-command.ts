@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { inspectSnapshot, SnapshotReadError, type SnapshotInspection } from '../snapshot/index.js';
 import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';
+import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { progressBar, streamProgress } from './progress.js';
 import { renderInspection } from './render-inspection.js';
@@ -49,26 +50,40 @@ async function saveCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseUsage('snapshot save', () => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } }));
   if (positionals.length !== 1) throw new UsageError('snapshot save: name one FILE to write');
   const file = positionals[0] as string;
-  const { createVaultClient, readVaultSettings, saveSnapshot, SnapshotSaveError } = await import('../vault/index.js');
-  const client = createVaultClient(readVaultSettings(io.env));
-  // Interrupted (Ctrl-C, TERM): the partial file is removed before exiting.
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const vault = await import('../vault/index.js');
+  // Interrupted (Ctrl-C, TERM) at any moment: the download stops, nothing is left behind, exit 130 or 143.
+  const trap = trapInterrupts();
+  const client = vault.createVaultClient(vault.readVaultSettings(io.env), { signal: trap.signal });
   const bar = streamProgress(io, path.basename(file), !values.json);
   try {
-    const result = await saveSnapshot(client, path.resolve(io.cwd, file), { onProgress: bar.update, signal: abort.signal });
+    // Who the snapshot is of, for its sidecar: an address that does not answer as Vault is no source of a backup.
+    const facts = await vault.gatherClusterFacts(client);
+    if (!facts.reachable) {
+      throw new vault.SnapshotSaveError(facts.error ?? `Vault at ${client.address} cannot be reached`);
+    }
+    const { clusterId, clusterName, version, appliedIndex } = facts;
+    const identity = { clusterId, clusterName, version, appliedIndex };
+    const options = { onProgress: bar.update, signal: trap.signal, identity };
+    const result = await vault.saveSnapshot(client, path.resolve(io.cwd, file), options);
     bar.done();
-    io.stdout(values.json ? `${JSON.stringify({ ...result, file }, null, 2)}\n` : `Saved and verified ${file}: ${result.format} snapshot, index ${result.index}, taken ${result.takenAt}, ${result.bytes} bytes, sha256 ${result.sha256}.\n`);
+    const sidecar = vault.sidecarPath(file);
+    io.stdout(
+      values.json
+        ? `${JSON.stringify({ ...result, file, sidecar }, null, 2)}\n`
+        : `Saved and verified ${file}: ${result.format} snapshot, index ${result.index}, taken ${result.takenAt}, ` +
+            `${result.bytes} bytes, sha256 ${result.sha256}; sidecar ${sidecar}.\n`,
+    );
     return 0;
   } catch (error) {
     bar.done();
-    if (!(error instanceof SnapshotSaveError)) throw error;
-    io.stderr(`vault-change-gate: no snapshot saved: ${error.message}.\n`);
+    if (error instanceof vault.InterruptedError || trap.exitCode() !== null) {
+      io.stderr('vault-change-gate: interrupted; no snapshot was saved and nothing was left behind.\n');
+      return trap.exitCode() ?? 130;
+    }
+    if (!(error instanceof vault.SnapshotSaveError)) throw error;
+    io.stderr(`vault-change-gate: no snapshot saved: ${error.message.replace(/\.$/, '')}.\n`);
     return 1;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    trap.release();
   }
 }

@@ -40,6 +40,15 @@ export const ConfigSchema = z
         dir: z.string().optional().describe('Folder searched for snapshots (relative to this file; "~" is the home folder).'),
         pattern: z.string().optional().describe('minimatch pattern of snapshot files inside dir. Default "**/*.snap".'),
         maxAge: MaxAgeSchema.optional(),
+        maxIndexLag: z
+          .number()
+          .int()
+          .nonnegative()
+          .optional()
+          .describe(
+            'With a live cluster (--vault): refuse a snapshot more than this many raft entries behind the ' +
+              "cluster's applied index, however recent its time. Default: no limit.",
+          ),
       })
       .optional(),
     policy: byCategory(PolicyModeSchema).optional().describe('Per category: require (default), warn or allow.'),

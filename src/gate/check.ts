@@ -14,11 +14,13 @@ import { classifyGitRange, parseRange } from '../terraform/git-range.js';
 import { readPlanFile } from '../terraform/plan-file.js';
 import type { UpgradeWatch } from '../terraform/tf-diff.js';
 import { appendDecision } from './decision-log.js';
-import { evaluate, snapshotFileName, whyRefused, type EvaluateContext } from './evaluate.js';
+import { evaluate, snapshotFileName, whyRefused, type EvaluateContext, type SidecarEvidence } from './evaluate.js';
 import { createVaultClient, type VaultClient } from '../vault/client.js';
 import { gatherClusterFacts } from '../vault/facts.js';
 import { readVaultSettings } from '../vault/settings.js';
+import { readSidecar, sidecarPath } from '../vault/sidecar.js';
 import { saveSnapshot, SnapshotSaveError } from '../vault/snapshot-save.js';
+import { InterruptedError } from '../vault/transport.js';
 import { policyFromConfig, type Policy } from './policy.js';
 import type { ClusterFacts, Decision, Rejected, Warning } from './schema.js';
 
@@ -59,6 +61,11 @@ export interface CheckOptions {
   readonly takeSnapshot?: string;
   /** With `vault` (Enterprise): the automated snapshot configuration whose last run counts as evidence. */
   readonly autoSnapshot?: string;
+  /**
+   * Abandons the check (Ctrl-C, SIGTERM): requests in flight stop, a snapshot being taken is removed, and the check
+   * throws InterruptedError instead of deciding.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Who asks for an override: git's user, else the OS user. */
@@ -188,9 +195,10 @@ interface Shared {
  * file, so they are verified newest first (by the time each says in its first bytes) and the search stops at the
  * first one that can be the evidence: older ones could not be fresher. Files named with --snapshot are always read.
  */
-async function collectEvidence(target: Target, shared: Shared, cluster: ClusterFacts | null): Promise<{ snapshots: SnapshotInspection[]; rejected: Rejected[]; warnings: Warning[] }> {
+async function collectEvidence(target: Target, shared: Shared, cluster: ClusterFacts | null): Promise<Collected> {
   const { options, cwd, now, policy } = shared;
   const snapshots: SnapshotInspection[] = [];
+  const sidecars: Record<string, SidecarEvidence> = {};
   const rejected: Rejected[] = [];
   const warnings: Warning[] = [];
   const named = new Set((options.snapshots ?? []).map((f) => path.resolve(cwd, f)));
@@ -201,7 +209,13 @@ async function collectEvidence(target: Target, shared: Shared, cluster: ClusterF
       warnings.push({ code: 'SNAPSHOT_DIR_MISSING', message: `The snapshot folder ${target.dir} (snapshots.dir) does not exist.` });
     } else {
       const result = await findSnapshots(target.dir, target.pattern);
-      for (const f of result.files) if (!named.has(f)) found.push(f);
+      const archives = new Set(result.files);
+      // A sidecar (FILE.json beside FILE) is never a candidate itself, whatever the pattern matches.
+      const isSidecar = async (f: string) => {
+        const archive = f.slice(0, -'.json'.length);
+        return f.endsWith('.json') && (archives.has(archive) || (await stat(archive).catch(() => null)) !== null);
+      };
+      for (const f of result.files) if (!named.has(f) && !(await isSidecar(f))) found.push(f);
       for (const { file, code, reason } of result.skipped) rejected.push({ file, code, reason });
     }
   }
@@ -222,11 +236,33 @@ async function collectEvidence(target: Target, shared: Shared, cluster: ClusterF
       continue;
     }
     snapshots.push(inspected);
-    if (!named.has(file) && whyRefused(inspected, nowMs, policy.clockSkewMs, cluster) === null) accepted = true;
+    const sidecar = await sidecarFor(file, inspected.file);
+    if (sidecar) sidecars[inspected.file] = sidecar;
+    const { clockSkewMs: skewMs, maxIndexLag } = policy;
+    const ctx = { now: nowMs, skewMs, maxIndexLag, cluster, sidecar: sidecar ?? null };
+    if (!named.has(file) && whyRefused(inspected, ctx) === null) {
+      accepted = true;
+    }
   }
   const valid = snapshots.filter((s) => s.valid).map((s) => s.file);
   for (const w of await permissionWarnings(valid, target.dir, cwd)) warnings.push(w);
-  return { snapshots, rejected, warnings };
+  return { snapshots, sidecars, rejected, warnings };
+}
+
+interface Collected {
+  snapshots: SnapshotInspection[];
+  sidecars: Record<string, SidecarEvidence>;
+  rejected: Rejected[];
+  warnings: Warning[];
+}
+
+/** The sidecar beside `file` (absolute), named as `shown` is; undefined when there is none (not a failure). */
+async function sidecarFor(file: string, shown: string): Promise<SidecarEvidence | undefined> {
+  const read = await readSidecar(file);
+  const name = sidecarPath(shown);
+  if (read.status === 'ok') return { status: 'ok', file: name, sidecar: read.sidecar };
+  if (read.status === 'invalid') return { status: 'invalid', file: name, reason: read.reason };
+  return undefined;
 }
 
 async function decideFor(target: Target, shared: Shared): Promise<Decision> {
@@ -234,14 +270,18 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   let cluster: ClusterFacts | null = null;
   let client: VaultClient | null = null;
   if (target.env) {
-    client = createVaultClient(readVaultSettings(target.env));
+    client = createVaultClient(readVaultSettings(target.env), options.signal ? { signal: options.signal } : {});
     const autoSnapshot = options.autoSnapshot ?? config.vault?.autoSnapshot;
     cluster = await gatherClusterFacts(client, { ...(autoSnapshot ? { autoSnapshot } : {}), ...(target.name ? { name: target.name } : {}) });
   }
   // Reading snapshots costs a pass over each file: only when something needs one.
   const needsEvidence = classified.some((c) => c.verdict === 'backup-first');
-  const { snapshots, rejected, warnings } = needsEvidence ? await collectEvidence(target, shared, cluster) : { snapshots: [], rejected: [], warnings: [] };
-  const decide = () => evaluate(classified, { now, snapshots, rejected, warnings, snapshotDir: target.dir ? show(target.dir, cwd) : null, cluster }, policy, context);
+  const empty: Collected = { snapshots: [], sidecars: {}, rejected: [], warnings: [] };
+  const collected = needsEvidence ? await collectEvidence(target, shared, cluster) : empty;
+  const { snapshots, sidecars, rejected, warnings } = collected;
+  const snapshotDir = target.dir ? show(target.dir, cwd) : null;
+  const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster };
+  const decide = () => evaluate(classified, evidence, policy, context);
   const decision = decide();
   const lacking = decision.operations.some((o) => o.status === 'no-snapshot' || o.status === 'stale');
   if (options.takeSnapshot === undefined || !lacking || !client || !cluster?.reachable || cluster.sealed) return decision;
@@ -249,9 +289,21 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   const file = path.join(folder, snapshotFileName(now));
   try {
     await mkdir(folder, { recursive: true, mode: 0o700 });
-    snapshots.push(await saveSnapshot(client, file, options.onProgress ? { onProgress: (b) => options.onProgress?.(file, b) } : {}));
-    warnings.push({ code: 'SNAPSHOT_TAKEN', message: `Took a snapshot for this change: ${show(file, cwd)}.` });
+    const { clusterId, clusterName, version, appliedIndex } = cluster;
+    const identity = { clusterId, clusterName, version, appliedIndex };
+    const saved = await saveSnapshot(client, file, {
+      identity,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: (b: number) => options.onProgress?.(file, b) } : {}),
+    });
+    const taken = { ...saved, file: show(file, cwd) };
+    snapshots.push(taken);
+    const sidecar = await sidecarFor(file, taken.file);
+    if (sidecar) sidecars[taken.file] = sidecar;
+    const hops = saved.notes.length ? ` (${saved.notes.join('; ')})` : '';
+    warnings.push({ code: 'SNAPSHOT_TAKEN', message: `Took a snapshot for this change: ${taken.file}${hops}.` });
   } catch (error) {
+    if (error instanceof InterruptedError) throw error;
     const e = error as NodeJS.ErrnoException;
     if (!(error instanceof SnapshotSaveError) && !e.code) throw error;
     warnings.push({ code: 'SNAPSHOT_FAILED', message: `Could not take a snapshot: ${e.message}.` });

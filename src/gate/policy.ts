@@ -9,6 +9,8 @@ export interface Policy {
   readonly allowDowngrade: boolean;
   readonly clockSkewMs: number;
   readonly strict: boolean;
+  /** Raft entries a snapshot may be behind the live cluster's applied index (snapshots.maxIndexLag); null: no limit. */
+  readonly maxIndexLag: number | null;
 }
 
 const HOUR = 3_600_000;
@@ -22,6 +24,7 @@ export const defaultPolicy: Policy = {
   allowDowngrade: false,
   clockSkewMs: 5 * 60_000,
   strict: false,
+  maxIndexLag: null,
 };
 
 const ms = (d: string | undefined): number | undefined => (d === undefined ? undefined : (parseDuration(d) ?? undefined));
@@ -43,6 +46,7 @@ export function policyFromConfig(config: Config, overrides: { strict?: boolean }
     allowDowngrade: config.allowDowngrade ?? false,
     clockSkewMs: ms(config.clockSkew) ?? defaultPolicy.clockSkewMs,
     strict: overrides.strict ?? config.strict ?? false,
+    maxIndexLag: config.snapshots?.maxIndexLag ?? null,
   };
 }
 

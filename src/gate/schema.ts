@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ClassificationSchema } from '../classify/schema.js';
 import { PolicyModeSchema } from '../config/schema.js';
 import { SnapshotFormatSchema, SnapshotInspectionSchema } from '../snapshot/schema.js';
+import { SidecarSchema } from '../vault/sidecar.js';
 
 /** What one operation needs, and whether the evidence gives it. */
 export const OperationStatusSchema = z.enum([
@@ -12,7 +13,7 @@ export const OperationStatusSchema = z.enum([
   'no-snapshot', // needs one and there is no valid snapshot
   'stale', // needs one and the newest valid snapshot is too old
   'refused', // never goes: invalid, or a downgrade
-  'vault-unavailable', // the live cluster is unreachable, sealed or not initialised
+  'vault-unavailable', // the live cluster is unreachable, sealed, not initialised, or did not answer as Vault
 ]);
 export type OperationStatus = z.infer<typeof OperationStatusSchema>;
 
@@ -41,6 +42,16 @@ export const EvidenceSnapshotSchema = z.strictObject({
   sha256: z.string().nullable(),
   /** Live applied index minus the snapshot's index: writes the snapshot does not hold (check --vault). */
   indexLag: z.number().nullable(),
+  /**
+   * What tied it to the live cluster (check --vault): `raft-servers` (node IDs and addresses of its raft
+   * configuration), `raft-index` (not ahead of the cluster's applied index), `version-history` (every Vault
+   * version it records is in the cluster's version history), `cluster-id` (its sidecar names the cluster's
+   * cluster_id), `cluster-name` (when either side lacks an ID: its sidecar names the cluster's cluster_name).
+   * Empty without a live cluster.
+   */
+  matched: z.array(z.enum(['cluster-id', 'cluster-name', 'raft-servers', 'raft-index', 'version-history'])),
+  /** The sidecar (`FILE.json`) it was checked against, or null when it has none. */
+  sidecar: z.string().nullable(),
 });
 export type EvidenceSnapshot = z.infer<typeof EvidenceSnapshotSchema>;
 
@@ -116,5 +127,15 @@ export const EvidenceSchema = z.strictObject({
   snapshotDir: z.string().nullable().default(null),
   /** What the live cluster said, when it was asked. */
   cluster: ClusterFactsSchema.nullable().default(null),
+  /** Sidecars found beside the snapshots, by the snapshot's `file`; a snapshot without one is not listed. */
+  sidecars: z
+    .record(
+      z.string(),
+      z.discriminatedUnion('status', [
+        z.strictObject({ status: z.literal('ok'), file: z.string(), sidecar: SidecarSchema }),
+        z.strictObject({ status: z.literal('invalid'), file: z.string(), reason: z.string() }),
+      ]),
+    )
+    .default({}),
 });
 export type Evidence = z.input<typeof EvidenceSchema>;

@@ -9,7 +9,10 @@ import path from 'node:path';
  * anything else is an error, never "true"), VAULT_CLIENT_TIMEOUT (seconds or a Go duration; default 60s).
  */
 export interface VaultSettings {
+  /** The address requests go to, as given (credentials in it included): never shown; see `displayAddress`. */
   readonly address: string;
+  /** The address as every message shows it: user, password and query values masked. */
+  readonly displayAddress: string;
   /** Kept out of every output: only the transport reads it. */
   readonly token: string | null;
   readonly tokenSource: 'VAULT_TOKEN' | '~/.vault-token' | 'none';
@@ -59,13 +62,33 @@ const readFileFor = (name: string, file: string): Buffer => {
   }
 };
 
+/**
+ * An address fit to show: `user:password@`, the query and the fragment become `***`, so that credentials a VAULT_ADDR (or a
+ * redirect's Location) carries never reach a message, `--json` or the decision log. Text that is not a URL keeps
+ * neither what precedes its last `@` nor what follows a `?` or `#`.
+ */
+export function displayAddress(address: string): string {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    // Not a URL: everything up to the last `@` may be credentials, and everything after `?` or `#` may be too.
+    return address.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1***@').replace(/[?#].*$/s, '?***');
+  }
+  const auth = url.username || url.password ? '***@' : '';
+  // A path is shown when it is plain; one with `@`, `:` or escapes may be a mistyped credential.
+  const pathname = url.pathname === '/' ? '' : /^[\w./-]*$/.test(url.pathname) ? url.pathname : '/***';
+  return `${url.protocol}//${auth}${url.host}${pathname}${url.search ? '?***' : ''}${url.hash ? '#***' : ''}`;
+}
+
 export function readVaultSettings(env: Readonly<Record<string, string | undefined>>, home = homedir()): VaultSettings {
   const address = (env.VAULT_ADDR || 'https://127.0.0.1:8200').replace(/\/+$/, '');
   let url: URL;
   try {
     url = new URL(address);
   } catch {
-    throw new VaultConfigError(`VAULT_ADDR ${JSON.stringify(address)} is not a URL (like https://vault.example.com:8200)`);
+    const shown = JSON.stringify(displayAddress(address));
+    throw new VaultConfigError(`VAULT_ADDR ${shown} is not a URL (like https://vault.example.com:8200)`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new VaultConfigError(`VAULT_ADDR must use http or https, not ${url.protocol}`);
   let token: string | null = env.VAULT_TOKEN?.trim() || null;
@@ -94,6 +117,7 @@ export function readVaultSettings(env: Readonly<Record<string, string | undefine
   if ((clientCert === null) !== (clientKey === null)) throw new VaultConfigError('VAULT_CLIENT_CERT and VAULT_CLIENT_KEY go together: set both or neither');
   return {
     address,
+    displayAddress: displayAddress(address),
     token,
     tokenSource,
     namespace: (env.VAULT_NAMESPACE ?? '').replace(/^\/+|\/+$/g, ''),

@@ -3,18 +3,44 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createSnapshotVerifier } from '../snapshot/inspect.js';
 import type { SnapshotInspection } from '../snapshot/schema.js';
-import type { VaultClient } from './client.js';
-import { VaultUnreachableError } from './transport.js';
+import type { VaultClient, VaultDownload } from './client.js';
+import { sidecarPath, type Sidecar } from './sidecar.js';
+import { InterruptedError, VaultUnreachableError } from './transport.js';
 
 /** Taking a snapshot failed; FILE is untouched and nothing is left behind. One sentence. */
 export class SnapshotSaveError extends Error {
   override readonly name = 'SnapshotSaveError';
 }
 
+/** What the sidecar says of the cluster; null fields when the cluster did not say (or was not asked). */
+export interface SnapshotIdentity {
+  readonly clusterId: string | null;
+  readonly clusterName: string | null;
+  readonly version: string | null;
+  readonly appliedIndex: number | null;
+}
+
+export interface SaveOptions {
+  readonly onProgress?: (bytes: number) => void;
+  /** Ctrl-C: stops the download at any moment and removes everything written. */
+  readonly signal?: AbortSignal;
+  /** Written into the sidecar. */
+  readonly identity?: SnapshotIdentity;
+  /** Our clock, for the sidecar's `savedAt` (tests). */
+  readonly now?: () => Date;
+}
+
 const SNAPSHOT_PATH = 'sys/storage/raft/snapshot';
 
-function refusal(status: number, body: Record<string, unknown>, address: string): string {
-  const detail = Array.isArray(body.errors) && body.errors.length ? `: ${String(body.errors[0])}` : '';
+function refusal(reply: VaultDownload, address: string): string {
+  const errors = reply.body.errors;
+  const detail = Array.isArray(errors) && typeof errors[0] === 'string' ? `: ${errors[0]}` : '';
+  const status = reply.status;
+  // Not Vault's JSON: say what came back (status and content type), never the body.
+  if (reply.json === undefined) {
+    const type = reply.contentType ?? 'no content type';
+    return `Vault at ${address} answered HTTP ${status} and ${type} instead of a snapshot`;
+  }
   if (status === 403) return `Vault at ${address} refused the snapshot (403${detail}); the token needs "read" on sys/storage/raft/snapshot`;
   if (status === 503) return `Vault at ${address} is sealed (503${detail}); unseal it first`;
   if (status === 429) return `Vault at ${address} is a standby that did not redirect the snapshot to the active node (429${detail})`;
@@ -22,14 +48,42 @@ function refusal(status: number, body: Record<string, unknown>, address: string)
   return `Vault at ${address} answered HTTP ${status}${detail} instead of a snapshot`;
 }
 
+const isoOrNull = (date: string | null): string | null => {
+  const t = date === null ? NaN : Date.parse(date);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+};
+
+async function writeDurably(file: string, data: Buffer): Promise<void> {
+  const handle = await open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Streams `GET sys/storage/raft/snapshot` into a temporary file beside `file` (mode 0600), verifying it while it
- * streams (no second read), fsyncs, then renames it to `file`. Any failure (HTTP error, sealed, truncated stream,
- * stall, verification failure, full disk, abort) removes the temporary file and leaves `file` untouched.
+ * streams (no second read), fsyncs, writes its sidecar (`FILE.json`), then renames both into place. Any failure
+ * (HTTP error, sealed, truncated stream, stall, verification failure, full disk) removes the temporary files and
+ * leaves `file` untouched. An abort (`signal`: Ctrl-C, SIGTERM) at any moment throws InterruptedError and leaves
+ * neither `file` nor its sidecar nor any `*.partial` behind: a snapshot the user stopped is not a backup.
  */
-export async function saveSnapshot(client: VaultClient, file: string, options: { onProgress?: (bytes: number) => void; signal?: AbortSignal } = {}): Promise<SnapshotInspection> {
+export async function saveSnapshot(
+  client: VaultClient,
+  file: string,
+  options: SaveOptions = {},
+): Promise<SnapshotInspection> {
   const target = path.resolve(file);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.partial`);
+  const sidecarTarget = sidecarPath(target);
+  const stem = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}`);
+  const temp = `${stem}.partial`;
+  const sidecarTemp = `${stem}.json.partial`;
+  const interrupted = () => {
+    if (options.signal?.aborted) throw new InterruptedError('interrupted; no snapshot was saved');
+  };
+  interrupted();
   let handle;
   try {
     handle = await open(temp, 'wx', 0o600);
@@ -37,19 +91,26 @@ export async function saveSnapshot(client: VaultClient, file: string, options: {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SnapshotSaveError(`cannot write beside ${file}: ${code === 'ENOENT' ? 'the folder does not exist' : code === 'EACCES' ? 'permission denied' : (code ?? 'error')}`);
   }
+  let placed = false;
   let done = false;
   try {
-    if (options.signal?.aborted) throw new SnapshotSaveError('interrupted before the download started');
-    let reply;
+    interrupted();
+    let reply: VaultDownload;
     try {
       reply = await client.download(SNAPSHOT_PATH);
     } catch (error) {
       if (error instanceof VaultUnreachableError) throw new SnapshotSaveError(error.message);
       throw error;
     }
-    if (!reply.stream) throw new SnapshotSaveError(refusal(reply.status, reply.body, client.address));
+    if (!reply.stream) throw new SnapshotSaveError(refusal(reply, client.address));
     const stream = reply.stream;
-    const onAbort = () => stream.destroy(new SnapshotSaveError('interrupted; the partial snapshot was removed'));
+    // A page or a JSON document is not an archive, whatever its status: say what came back, not its body.
+    if (reply.contentType && /^text\/|[/+]json$/.test(reply.contentType)) {
+      stream.destroy();
+      const what = `HTTP 200 and ${reply.contentType}`;
+      throw new SnapshotSaveError(`Vault at ${client.address} answered ${what} instead of a snapshot`);
+    }
+    const onAbort = () => stream.destroy(new InterruptedError('interrupted; no snapshot was saved'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const { writable, result } = createSnapshotVerifier({ file });
     let bytes = 0;
@@ -61,7 +122,7 @@ export async function saveSnapshot(client: VaultClient, file: string, options: {
         options.onProgress?.(bytes);
       }
     } catch (error) {
-      if (error instanceof SnapshotSaveError) throw error;
+      if (error instanceof SnapshotSaveError || error instanceof InterruptedError) throw error;
       const e = error as NodeJS.ErrnoException;
       if (e.code === 'ENOSPC') throw new SnapshotSaveError(`the disk is full at ${path.dirname(target)}`);
       if (e instanceof VaultUnreachableError) throw new SnapshotSaveError(e.message);
@@ -69,6 +130,7 @@ export async function saveSnapshot(client: VaultClient, file: string, options: {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
+    interrupted();
     writable.end();
     const inspection = await result;
     if (!inspection.valid) {
@@ -77,15 +139,44 @@ export async function saveSnapshot(client: VaultClient, file: string, options: {
     await handle.sync();
     await handle.close();
     handle = null;
+    interrupted();
+    const identity = options.identity ?? { clusterId: null, clusterName: null, version: null, appliedIndex: null };
+    const sidecar: Sidecar = {
+      kind: 'vault-change-gate/snapshot-sidecar',
+      version: 1,
+      sha256: inspection.sha256 as string,
+      bytes: inspection.bytes,
+      index: inspection.index,
+      clusterId: identity.clusterId,
+      clusterName: identity.clusterName,
+      vaultVersion: identity.version,
+      appliedIndex: identity.appliedIndex,
+      address: client.address,
+      serverTime: isoOrNull(reply.date),
+      savedAt: (options.now?.() ?? new Date()).toISOString(),
+    };
+    await writeDurably(sidecarTemp, Buffer.from(`${JSON.stringify(sidecar, null, 2)}\n`));
+    interrupted();
     await rename(temp, target);
-    // The rename itself must reach the disk too.
+    placed = true;
+    await rename(sidecarTemp, sidecarTarget);
+    // The renames themselves must reach the disk too.
     const dir = await open(path.dirname(target), 'r').catch(() => null);
     await dir?.sync().catch(() => {});
     await dir?.close();
+    interrupted();
     done = true;
-    return { ...inspection, file };
+    const hops = reply.hops
+      .filter((h) => h.from !== h.to)
+      .map((h) => `the snapshot was redirected (${h.status}) from ${h.from} to ${h.to}`);
+    return { ...inspection, file, notes: [...inspection.notes, ...hops] };
   } finally {
     await handle?.close().catch(() => {});
-    if (!done) await rm(temp, { force: true });
+    if (!done) {
+      await rm(temp, { force: true });
+      await rm(sidecarTemp, { force: true });
+      // Interrupted after the renames: what was put in place goes too.
+      if (placed) await Promise.all([rm(target, { force: true }), rm(sidecarTarget, { force: true })]);
+    }
   }
 }

@@ -5,6 +5,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { buildSnapshot } from './snapshot-writer.js';
 
 /**
@@ -26,11 +27,40 @@ export const fixtures = {
   },
   raftConfiguration: {
     source: 'developer.hashicorp.com/vault/api-docs/system/storage/raft (read raft configuration, sample response)',
-    body: (servers: string[]) => ({ data: { config: { index: 0, servers: servers.map((id, i) => ({ address: `${id}:8201`, leader: i === 0, node_id: id, protocol_version: '3', voter: true })) } } }),
+    body: (servers: { id: string; address: string }[]) => ({ data: { config: { index: 0, servers: servers.map(({ id, address }, i) => ({ address, leader: i === 0, node_id: id, protocol_version: '3', voter: true })) } } }),
+  },
+  autopilotState: {
+    source: 'developer.hashicorp.com/vault/api-docs/system/storage/raftautopilot (get cluster state; under data over HTTP)',
+    body: (servers: { id: string; address: string }[], healthy = true) => ({
+      data: {
+        healthy,
+        failure_tolerance: healthy ? 1 : 0,
+        leader: servers[0]?.id ?? '',
+        voters: servers.map((s) => s.id),
+        servers: Object.fromEntries(
+          servers.map((s, i) => [
+            s.id,
+            {
+              ...{ id: s.id, name: s.id, address: s.address, node_status: 'alive', last_contact: '0s', healthy },
+              ...{ last_term: 3, last_index: 164, stable_since: '2024-07-10T12:00:00Z', version: '1.17.2' },
+              ...{ status: i === 0 ? 'leader' : 'voter', node_type: 'voter' },
+            },
+          ]),
+        ),
+      },
+    }),
   },
   versionHistory: {
     source: 'developer.hashicorp.com/vault/api-docs/system/version-history (keys under data via the logical API)',
-    body: () => ({ data: { keys: ['1.16.2', '1.17.2'], key_info: { '1.17.2': { build_date: '2024-07-05T15:19:12Z', previous_version: '1.16.2', timestamp_installed: '2024-07-10T12:00:00Z' } } } }),
+    // The versions the generated snapshots hold (core/versions/1.16.2, 1.17.0), then the running one.
+    body: (keys: string[] = ['1.16.2', '1.17.0', '1.17.2']) => ({
+      data: {
+        keys,
+        key_info: {
+          '1.17.2': { build_date: '2024-07-05T15:19:12Z', previous_version: '1.17.0', timestamp_installed: '2024-07-10T12:00:00Z' },
+        },
+      },
+    }),
   },
   autoSnapshotStatus: {
     source: 'developer.hashicorp.com/vault/api-docs/system/storage/raftautosnapshots (read snapshot status, sample response)',
@@ -42,14 +72,35 @@ export const fixtures = {
   },
 } as const;
 
-export type SnapshotMode = 'ok' | 'redirect' | 'forbidden' | 'sealed' | 'cut' | 'stall' | 'garbage';
+/** `hang`: the request is read and never answered (no headers); `stall`: headers and 100 bytes, then silence. */
+export type SnapshotMode = 'ok' | 'redirect' | 'forbidden' | 'sealed' | 'cut' | 'stall' | 'garbage' | 'hang';
+
+/** A canned answer that is not Vault's (a proxy's page, a redirect elsewhere), for one path. */
+export interface RawAnswer {
+  status: number;
+  contentType?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
 
 export interface FakeVaultOptions {
   state?: 'active' | 'standby' | 'sealed' | 'uninitialized';
   storageType?: string;
   version?: string;
-  servers?: string[];
+  /** Raft node IDs (address `ID:8201`), or IDs with their raft addresses. */
+  servers?: (string | { id: string; address: string })[];
   appliedIndex?: number;
+  /** The raft index of the snapshot it serves (default: appliedIndex). */
+  snapshotIndex?: number;
+  clusterId?: string;
+  clusterName?: string;
+  autopilotHealthy?: boolean;
+  /** sys/version-history keys. */
+  versionHistory?: string[];
+  /** Paths (`/v1/sys/health`) answered with these instead. */
+  answers?: Record<string, RawAnswer>;
+  /** Called when a snapshot request arrives (before any answer): tests interrupt at that moment. */
+  onSnapshotRequest?: () => void;
   token?: string;
   snapshot?: SnapshotMode;
   raftConfigForbidden?: boolean;
@@ -80,10 +131,17 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 /** A small server on 127.0.0.1 that answers the /sys endpoints the gate reads, in Vault's documented shapes. */
 export async function startFakeVault(options: FakeVaultOptions = {}): Promise<FakeVault> {
   const state = options.state ?? 'active';
-  const servers = options.servers ?? ['vault-0', 'vault-1', 'vault-2'];
+  const servers = (options.servers ?? ['vault-0', 'vault-1', 'vault-2']).map((s) =>
+    typeof s === 'string' ? { id: s, address: `${s}:8201` } : s,
+  );
+  const identity = {
+    ...(options.clusterId ? { cluster_id: options.clusterId } : {}),
+    ...(options.clusterName ? { cluster_name: options.clusterName } : {}),
+  };
   const token = options.token ?? 'hvs.test-token-not-secret';
   const requests: RecordedRequest[] = [];
-  const snapshotBytes = buildSnapshot({ takenAt: new Date(Date.now() - 1000), index: options.appliedIndex ?? 164, servers: servers.map((id) => ({ id, address: `${id}:8201` })) });
+  const index = options.snapshotIndex ?? options.appliedIndex ?? 164;
+  const snapshotBytes = buildSnapshot({ takenAt: new Date(Date.now() - 1000), index, servers });
   const sockets = new Set<import('node:net').Socket>();
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
@@ -91,15 +149,25 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     const p = url.pathname;
     const authed = req.headers['x-vault-token'] === token;
     const statusOf = { active: 200, standby: 429, sealed: 503, uninitialized: 501 }[state];
-    if (p === '/v1/sys/health') return json(res, statusOf, fixtures.health.body({ version: options.version ?? '1.17.2', sealed: state === 'sealed', initialized: state !== 'uninitialized', standby: state === 'standby' }));
-    if (p === '/v1/sys/seal-status') return json(res, 200, fixtures.sealStatus.body({ version: options.version ?? '1.17.2', sealed: state === 'sealed', initialized: state !== 'uninitialized', storage_type: options.storageType ?? 'raft' }));
+    const raw = options.answers?.[p];
+    if (raw) {
+      res.writeHead(raw.status, { ...(raw.contentType ? { 'Content-Type': raw.contentType } : {}), ...raw.headers });
+      return res.end(raw.body ?? '');
+    }
+    if (p === '/v1/sys/health') return json(res, statusOf, fixtures.health.body({ ...identity, version: options.version ?? '1.17.2', sealed: state === 'sealed', initialized: state !== 'uninitialized', standby: state === 'standby' }));
+    if (p === '/v1/sys/seal-status') return json(res, 200, fixtures.sealStatus.body({ ...identity, version: options.version ?? '1.17.2', sealed: state === 'sealed', initialized: state !== 'uninitialized', storage_type: options.storageType ?? 'raft' }));
     if (!authed) return json(res, 403, fixtures.errors.body('permission denied'));
     if (p === '/v1/sys/leader') return json(res, 200, fixtures.leader.body({ raft_applied_index: options.appliedIndex ?? 164 }));
     if (p === '/v1/sys/storage/raft/configuration') return options.raftConfigForbidden ? json(res, 403, fixtures.errors.body('permission denied')) : json(res, 200, fixtures.raftConfiguration.body(servers));
-    if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true')) return json(res, 200, fixtures.versionHistory.body());
+    if (p === '/v1/sys/storage/raft/autopilot/state') {
+      return json(res, 200, fixtures.autopilotState.body(servers, options.autopilotHealthy ?? true));
+    }
+    if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true')) return json(res, 200, fixtures.versionHistory.body(options.versionHistory));
     if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/')) return options.autoSnapshot ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot)) : json(res, 404, fixtures.errors.body('not found'));
     if (p === '/v1/sys/storage/raft/snapshot' && req.method === 'GET') {
       const mode = options.snapshot ?? 'ok';
+      options.onSnapshotRequest?.();
+      if (mode === 'hang') return; // read, never answered
       if (mode === 'forbidden') return json(res, 403, fixtures.errors.body('permission denied'));
       if (mode === 'sealed') return json(res, 503, fixtures.errors.body('Vault is sealed'));
       res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': 'attachment; filename="raft.snap"' });
@@ -150,6 +218,54 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     };
   }
   return vault;
+}
+
+/**
+ * A server that answers every request with a redirect to `to` + the request's path (a standby's 307, or a proxy
+ * sending the client elsewhere); with `tls`, over https.
+ */
+export async function startRedirector(
+  to: string,
+  options: { status?: number; tls?: { key: Buffer; cert: Buffer } } = {},
+): Promise<FakeVault> {
+  const requests: RecordedRequest[] = [];
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    res.writeHead(options.status ?? 307, { Location: `${to}${req.url ?? '/'}`, 'Content-Type': 'text/html' });
+    res.end('<a href="elsewhere">Moved</a>');
+  };
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+    : http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    address: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/**
+ * For a test file: `fake(options)` starts a fake Vault and `track(server)` adopts another; all are closed after
+ * each test.
+ */
+export function fakeVaults(): {
+  fake: (o?: FakeVaultOptions) => Promise<FakeVault>;
+  track: <T extends FakeVault>(v: T) => T;
+} {
+  const open: FakeVault[] = [];
+  afterEach(async () => {
+    while (open.length) await open.pop()?.close();
+  });
+  const track = <T extends FakeVault>(v: T): T => {
+    open.push(v);
+    return v;
+  };
+  return { track, fake: async (o = {}) => track(await startFakeVault(o)) };
 }
 
 /** A CA and a server certificate for 127.0.0.1 made with openssl for one test run. */

@@ -45,7 +45,7 @@ describe('cluster facts from the documented endpoints', () => {
   it('an active raft cluster: state, version, storage, raft servers, index, version history', async () => {
     const v = await fake();
     const f = await gatherClusterFacts(clientFor(v));
-    expect(f).toMatchObject({ reachable: true, state: 'active', healthStatus: 200, version: '1.17.2', storageType: 'raft', sealType: 'shamir', appliedIndex: 164, versionHistory: ['1.16.2', '1.17.2'] });
+    expect(f).toMatchObject({ reachable: true, state: 'active', healthStatus: 200, version: '1.17.2', storageType: 'raft', sealType: 'shamir', appliedIndex: 164, versionHistory: ['1.16.2', '1.17.0', '1.17.2'] });
     expect(f.raftServers?.map((s) => s.id)).toEqual(['vault-0', 'vault-1', 'vault-2']);
     expect(v.requests.find((r) => r.url.startsWith('/v1/sys/version-history'))).toMatchObject({ method: 'GET', url: '/v1/sys/version-history?list=true' });
   });
