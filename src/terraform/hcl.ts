@@ -21,10 +21,25 @@ export type HclValue =
   /** Anything else: references, function calls, collections, conditionals. Known only at plan time. */
   | { readonly kind: 'expression'; readonly text: string };
 
+/**
+ * An expression as a small tree, for the static evaluator (values.ts). What it does not model (conditionals, for
+ * expressions, operators, splats) is `other`, which keeps the references it contains so a change to them is seen.
+ */
+export type Expr =
+  | { readonly t: 'lit'; readonly v: string | number | boolean | null }
+  | { readonly t: 'tpl'; readonly parts: readonly Expr[] }
+  /** `local.a`, `var.b[0]`, `vault_mount.kv.path`: names and literal keys in order. */
+  | { readonly t: 'ref'; readonly path: readonly (string | number)[]; readonly text: string }
+  | { readonly t: 'call'; readonly name: string; readonly args: readonly Expr[] }
+  | { readonly t: 'obj'; readonly items: readonly (readonly [Expr, Expr])[] }
+  | { readonly t: 'tuple'; readonly items: readonly Expr[] }
+  | { readonly t: 'other'; readonly text: string; readonly refs: readonly Expr[] };
+
 export interface HclAttribute {
   readonly name: string;
   readonly line: number;
   readonly value: HclValue;
+  readonly expr: Expr;
 }
 
 export interface HclBlock {
@@ -117,6 +132,93 @@ function readValue(expression: SyntaxNode): HclValue {
   return { kind: 'expression', text };
 }
 
+const unwrapExpression = (node: SyntaxNode): SyntaxNode => {
+  let n = node;
+  while (n.type === 'expression' && n.namedChildCount === 1) n = n.namedChildren[0] as SyntaxNode;
+  return n;
+};
+
+function collectRefs(node: SyntaxNode, out: Expr[]): void {
+  if (node.type === 'expression' && node.namedChildren[0]?.type === 'variable_expr') {
+    const r = toExpr(node);
+    if (r.t === 'ref') out.push(r);
+  }
+  for (const c of node.namedChildren) collectRefs(c, out);
+}
+
+function templateParts(template: SyntaxNode, heredoc: boolean): Expr[] {
+  const parts: Expr[] = [];
+  for (const p of template.namedChildren) {
+    if (p.type === 'template_literal') parts.push({ t: 'lit', v: heredoc ? p.text : decodeString(p.text) });
+    else if (p.type === 'template_interpolation') {
+      const inner = p.namedChildren.find((c) => c.type === 'expression');
+      parts.push(inner ? toExpr(inner) : { t: 'other', text: p.text, refs: [] });
+    } else if (p.type === 'template_directive') {
+      const refs: Expr[] = [];
+      collectRefs(p, refs);
+      parts.push({ t: 'other', text: p.text, refs });
+    }
+  }
+  return parts;
+}
+
+/** The expression tree of an HCL expression node. */
+function toExpr(expression: SyntaxNode): Expr {
+  const node = unwrapExpression(expression);
+  if (node.type === 'literal_value') {
+    const lit = node.namedChildren[0];
+    if (lit?.type === 'numeric_lit') return { t: 'lit', v: Number(lit.text) };
+    if (lit?.type === 'bool_lit') return { t: 'lit', v: lit.text === 'true' };
+    if (lit?.type === 'null_lit') return { t: 'lit', v: null };
+    if (lit?.type === 'string_lit') return { t: 'lit', v: decodeString(lit.namedChildren.filter((c) => c.type === 'template_literal').map((c) => c.text).join('')) };
+  }
+  if (node.type === 'template_expr') {
+    const template = node.namedChildren[0];
+    return template ? { t: 'tpl', parts: templateParts(template, template.type === 'heredoc_template') } : { t: 'lit', v: '' };
+  }
+  if (node.type === 'expression' && node.namedChildren[0]?.type === 'variable_expr') {
+    const path: (string | number)[] = [node.namedChildren[0].text];
+    let simple = true;
+    for (const c of node.namedChildren.slice(1)) {
+      if (c.type === 'get_attr') path.push(c.namedChildren[0]?.text ?? '');
+      else if (c.type === 'index') {
+        const k = c.namedChildren[0]?.type === 'legacy_index' ? null : c.namedChildren[0]?.namedChildren[0];
+        const key = k ? toExpr(k) : null;
+        if (key?.t === 'lit' && (typeof key.v === 'string' || typeof key.v === 'number')) path.push(key.v);
+        else simple = false;
+      } else simple = false;
+      if (!simple) break;
+    }
+    if (simple) return { t: 'ref', path, text: node.text };
+  }
+  if (node.type === 'variable_expr') return { t: 'ref', path: [node.text], text: node.text };
+  if (node.type === 'function_call') {
+    const name = node.namedChildren[0]?.text ?? '';
+    const args = node.namedChildren.find((c) => c.type === 'function_arguments');
+    const expanded = args?.children.some((c) => c.type === '...');
+    if (!expanded) return { t: 'call', name, args: (args?.namedChildren ?? []).filter((c) => c.type === 'expression').map(toExpr) };
+  }
+  if (node.type === 'collection_value') {
+    const coll = node.namedChildren[0];
+    if (coll?.type === 'tuple') return { t: 'tuple', items: coll.namedChildren.filter((c) => c.type === 'expression').map(toExpr) };
+    if (coll?.type === 'object') {
+      const items = coll.namedChildren
+        .filter((c) => c.type === 'object_elem')
+        .map((e) => {
+          const [k, v] = [e.childForFieldName('key'), e.childForFieldName('val')];
+          const key = k ? toExpr(k) : ({ t: 'lit', v: '' } as Expr);
+          // An unquoted object key is its own name, not a reference.
+          const literalKey: Expr = key.t === 'ref' && key.path.length === 1 ? { t: 'lit', v: String(key.path[0]) } : key;
+          return [literalKey, v ? toExpr(v) : ({ t: 'lit', v: null } as Expr)] as const;
+        });
+      return { t: 'obj', items };
+    }
+  }
+  const refs: Expr[] = [];
+  collectRefs(node, refs);
+  return { t: 'other', text: node.text, refs };
+}
+
 function readBlock(node: SyntaxNode): HclBlock {
   const named = node.namedChildren;
   const type = named[0]?.text ?? '';
@@ -140,7 +242,7 @@ function readBody(body: SyntaxNode | null): { attributes: Map<string, HclAttribu
       const name = c.namedChildren[0]?.text ?? '';
       const expr = c.namedChildren[1];
       if (!expr) continue;
-      attributes.set(name, { name, line: c.startPosition.row + 1, value: readValue(expr) });
+      attributes.set(name, { name, line: c.startPosition.row + 1, value: readValue(expr), expr: toExpr(expr) });
       const tokens: string[] = [];
       leafTokens(expr, tokens);
       attrCanon.push(`${name}=${tokens.join(' ')}`);
@@ -162,7 +264,9 @@ export function parseHcl(text: string): HclParse {
     return { ok: false, line, message: `does not parse as HCL (${bad?.isMissing ? `missing ${bad.type}` : 'unexpected input'} at line ${line})` };
   }
   const body = root.namedChildren.find((c) => c.type === 'body') ?? null;
-  return { ok: true, blocks: readBody(body).blocks };
+  const read = readBody(body);
+  lastBodyAttrs = read.attributes;
+  return { ok: true, blocks: read.blocks };
 }
 
 const jsonValue = (v: unknown): HclValue => {
@@ -176,7 +280,36 @@ const jsonValue = (v: unknown): HclValue => {
 const canonicalJson = (v: unknown): string =>
   Array.isArray(v) ? `[${v.map(canonicalJson).join(',')}]` : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}` : JSON.stringify(v);
 
-/** Terraform JSON syntax (.tf.json): the block types Terraform labels, read into the same shape. Lines are found by search. */
+/** A JSON string of a .tf.json file as an expression: `${…}` templates are read by the HCL parser. */
+function jsonStringExpr(v: string): Expr {
+  if (!v.includes('${') && !v.includes('%{')) return { t: 'lit', v };
+  const parsed = parseHcl(`v = ${JSON.stringify(v)}\n`);
+  const attr = parsed.ok ? lastBodyAttrs?.get('v') : undefined;
+  return attr ? attr.expr : { t: 'other', text: v, refs: [] };
+}
+
+/** The attributes of the last parsed top-level body (parseHcl keeps them for jsonStringExpr). */
+let lastBodyAttrs: ReadonlyMap<string, HclAttribute> | null = null;
+
+function jsonExpr(v: unknown): Expr {
+  if (typeof v === 'string') return jsonStringExpr(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return { t: 'lit', v };
+  if (Array.isArray(v)) return { t: 'tuple', items: v.map(jsonExpr) };
+  if (v && typeof v === 'object') return { t: 'obj', items: Object.entries(v as Record<string, unknown>).map(([k, x]) => [{ t: 'lit', v: k }, jsonExpr(x)] as const) };
+  return { t: 'other', text: String(v), refs: [] };
+}
+
+/** Terraform JSON accepts an array of objects wherever it accepts an object of blocks: both read the same. */
+const objects = (v: unknown): Record<string, unknown>[] =>
+  (Array.isArray(v) ? v : [v]).filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
+
+/** Nested block types of resource bodies written as JSON objects (the rest stay object-valued attributes). */
+const JSON_NESTED = new Set(['lifecycle', 'set', 'connection', 'dynamic']);
+
+/**
+ * Terraform JSON syntax (.tf.json, .tofu.json), read into the same shape as HCL, in object and array forms.
+ * Lines are found by searching forward from the previous block, so a large file is read in one pass.
+ */
 export function parseTfJson(text: string): HclParse {
   let doc: unknown;
   try {
@@ -185,35 +318,48 @@ export function parseTfJson(text: string): HclParse {
     return { ok: false, line: 1, message: `is not valid JSON (${(error as Error).message})` };
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, line: 1, message: 'does not have a JSON object at its top level' };
+  let cursor = 0;
+  let cursorLine = 1;
   const lineOf = (needle: string): number => {
-    const at = text.indexOf(JSON.stringify(needle));
-    return at === -1 ? 1 : text.slice(0, at).split('\n').length;
+    const at = text.indexOf(JSON.stringify(needle), cursor);
+    if (at === -1) return cursorLine;
+    for (let i = cursor; i < at; i++) if (text.charCodeAt(i) === 10) cursorLine++;
+    cursor = at;
+    return cursorLine;
   };
   const blocks: HclBlock[] = [];
   const make = (type: string, labels: string[], body: unknown): HclBlock => {
-    const bodies = Array.isArray(body) ? body : [body];
+    const line = lineOf(labels.at(-1) ?? type);
     const attributes = new Map<string, HclAttribute>();
     const nested: HclBlock[] = [];
-    for (const b of bodies) {
-      for (const [k, v] of Object.entries((b ?? {}) as Record<string, unknown>)) {
-        if ((k === 'lifecycle' || k === 'set') && v && typeof v === 'object') nested.push(...(Array.isArray(v) ? v : [v]).map((x) => make(k, [], x)));
-        else attributes.set(k, { name: k, line: lineOf(k), value: jsonValue(v) });
+    for (const b of objects(body)) {
+      for (const [k, v] of Object.entries(b)) {
+        if (k === 'provisioner') {
+          for (const p of objects(v)) for (const [kind, pb] of Object.entries(p)) for (const one of objects(pb)) nested.push(make('provisioner', [kind], one));
+        } else if (JSON_NESTED.has(k) && v && typeof v === 'object') {
+          for (const one of objects(v)) nested.push(make(k, [], one));
+        } else attributes.set(k, { name: k, line: lineOf(k), value: jsonValue(v), expr: jsonExpr(v) });
       }
     }
-    return { type, labels, line: lineOf(labels.at(-1) ?? type), attributes, blocks: nested, canonical: `${type} ${labels.join(' ')} ${canonicalJson(body)}` };
+    return { type, labels, line, attributes, blocks: nested, canonical: `${type} ${labels.join(' ')} ${canonicalJson(body)}` };
   };
-  for (const [type, value] of Object.entries(doc as Record<string, unknown>)) {
-    if (!value || typeof value !== 'object') continue;
-    if (type === 'resource' || type === 'data') {
-      for (const [rtype, byName] of Object.entries(value as Record<string, unknown>)) {
-        for (const [name, body] of Object.entries((byName ?? {}) as Record<string, unknown>)) blocks.push(make(type, [rtype, name], body));
+  for (const top of objects(doc)) {
+    for (const [type, value] of Object.entries(top)) {
+      if (type === 'resource' || type === 'data') {
+        for (const byType of objects(value)) {
+          for (const [rtype, byName] of Object.entries(byType)) {
+            for (const named of objects(byName)) for (const [name, body] of Object.entries(named)) blocks.push(make(type, [rtype, name], body));
+          }
+        }
+      } else if (type === 'module' || type === 'provider' || type === 'variable' || type === 'output') {
+        for (const byName of objects(value)) {
+          for (const [name, body] of Object.entries(byName)) for (const b of objects(body)) blocks.push(make(type, [name], b));
+        }
+      } else if (type === 'locals') {
+        for (const b of objects(value)) blocks.push(make('locals', [], b));
+      } else if (type === 'removed' || type === 'moved' || type === 'import' || type === 'terraform') {
+        for (const b of objects(value)) blocks.push(make(type, [], b));
       }
-    } else if (type === 'module' || type === 'provider') {
-      for (const [name, body] of Object.entries(value as Record<string, unknown>)) {
-        for (const b of Array.isArray(body) ? body : [body]) blocks.push(make(type, [name], b));
-      }
-    } else if (type === 'removed' || type === 'moved' || type === 'import') {
-      for (const b of Array.isArray(value) ? value : [value]) blocks.push(make(type, [], b));
     }
   }
   return { ok: true, blocks };
