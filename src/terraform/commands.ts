@@ -12,7 +12,7 @@ import { evaluate, render, type Val } from './values.js';
  */
 
 const SHELLS = /^(ba|z|da|k|a)?sh$/;
-const MENTIONS_VAULT = /vault|openbao|\bbao\b|\/v1\//i;
+const MENTIONS_VAULT = /vault|openbao|\bbao\b|\bhvac\b|\/v1\//i;
 
 const where = (file: string, line: number, address: string) => ({ file, line, address });
 

@@ -146,19 +146,52 @@ function collectRefs(node: SyntaxNode, out: Expr[]): void {
   for (const c of node.namedChildren) collectRefs(c, out);
 }
 
+/**
+ * The parts of a template: the literal text between interpolations is taken from the source (the grammar's
+ * literal tokens leave out whitespace next to an interpolation); a heredoc's body loses its first newline, its
+ * closing line and, for `<<-`, the indentation common to its lines.
+ */
 function templateParts(template: SyntaxNode, heredoc: boolean): Expr[] {
-  const parts: Expr[] = [];
-  for (const p of template.namedChildren) {
-    if (p.type === 'template_literal') parts.push({ t: 'lit', v: heredoc ? p.text : decodeString(p.text) });
-    else if (p.type === 'template_interpolation') {
-      const inner = p.namedChildren.find((c) => c.type === 'expression');
-      parts.push(inner ? toExpr(inner) : { t: 'other', text: p.text, refs: [] });
-    } else if (p.type === 'template_directive') {
+  const text = template.text;
+  const children = template.namedChildren;
+  const inner = children.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
+  const opener = heredoc ? children.find((c) => c.type === 'heredoc_identifier') : children.find((c) => c.type === 'quoted_template_start');
+  let cursor = opener ? text.indexOf(opener.text) + opener.text.length : 0;
+  const closer = heredoc ? children.filter((c) => c.type === 'heredoc_identifier').at(-1) : children.find((c) => c.type === 'quoted_template_end');
+  const end = closer && closer !== opener ? text.lastIndexOf(closer.text) : text.length;
+  const raw: string[] = [];
+  const exprs: Expr[] = [];
+  for (const c of inner) {
+    const at = text.indexOf(c.text, cursor);
+    raw.push(text.slice(cursor, at));
+    cursor = at + c.text.length;
+    if (c.type === 'template_interpolation') {
+      const e = c.namedChildren.find((x) => x.type === 'expression');
+      exprs.push(e ? toExpr(e) : { t: 'other', text: c.text, refs: [] });
+    } else {
       const refs: Expr[] = [];
-      collectRefs(p, refs);
-      parts.push({ t: 'other', text: p.text, refs });
+      collectRefs(c, refs);
+      exprs.push({ t: 'other', text: c.text, refs });
     }
   }
+  raw.push(text.slice(cursor, Math.max(cursor, end)));
+  let literals = raw;
+  if (heredoc) {
+    const marker = '\u0000';
+    let body = raw.join(marker).replace(/^[^\n]*\n/, '').replace(/\n[ \t]*$/, '\n');
+    if (/^<<-/.test(text)) {
+      const indents = body.split('\n').filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
+      const cut = indents.reduce((a, b) => Math.min(a, b), indents[0] ?? 0);
+      body = body.split('\n').map((l) => l.slice(Math.min(cut, /^[ \t]*/.exec(l)?.[0].length ?? 0))).join('\n');
+    }
+    literals = body.split(marker);
+  } else literals = raw.map(decodeString);
+  const parts: Expr[] = [];
+  literals.forEach((l, i) => {
+    if (l) parts.push({ t: 'lit', v: l });
+    const e = exprs[i];
+    if (e) parts.push(e);
+  });
   return parts;
 }
 

@@ -133,6 +133,7 @@ function attrsOf(block: HclBlock, mod: TfModule) {
 /** `path = "${vault_mount.kv.path}/x"`: the mount named is declared here, and no mount can live under sys/. */
 function mountRelative(block: HclBlock, mod: TfModule): string | undefined {
   const e = block.attributes.get('path')?.expr;
+  if (!e || evaluate(e, mod).known) return undefined; // a known path is classified as it is
   const first = e?.t === 'tpl' ? e.parts[0] : e;
   const second = e?.t === 'tpl' ? e.parts[1] : undefined;
   if (first?.t !== 'ref' || first.path.length !== 3 || first.path[2] !== 'path') return undefined;
