@@ -39,13 +39,13 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
   const results: Classification[] = [];
   const env = { VAULT_NAMESPACE: io.env.VAULT_NAMESPACE };
   for (const file of values.script ?? []) {
-    results.push(...classifyScript(await readText(file, 'script', io.cwd), { file, env }));
+    for (const c of classifyScript(await readText(file, 'script', io.cwd), { file, env })) results.push(c);
   }
-  for (const plan of values.plan ?? []) results.push(...(await readPlanFile(path.resolve(io.cwd, plan), plan)));
+  for (const plan of values.plan ?? []) for (const c of await readPlanFile(path.resolve(io.cwd, plan), plan)) results.push(c);
   if (values['git-range'] !== undefined) {
     const { base, head } = parseRange(values['git-range']);
     const { config } = await loadConfig({ cwd: io.cwd, ...(values.config !== undefined ? { file: values.config } : {}) });
-    results.push(...(await classifyGitRange(io.cwd, base, head, config.upgradeWatch ? { upgradeWatch: config.upgradeWatch } : {})));
+    for (const c of await classifyGitRange(io.cwd, base, head, config.upgradeWatch ? { upgradeWatch: config.upgradeWatch } : {})) results.push(c);
   }
   for (const op of positionals) results.push(classify(op, { env }));
   if (values.stdin) {

@@ -22,7 +22,7 @@ export function renderClassifications(results: readonly Classification[], io: Io
     return '';
   };
   const rows = results.map((r) => [LABEL[r.verdict], r.category, where(r), target(r), r.input] as const);
-  const width = (i: 0 | 1 | 2 | 3) => Math.max(...rows.map((row) => row[i].length));
+  const width = (i: 0 | 1 | 2 | 3) => rows.reduce((w, row) => Math.max(w, row[i].length), 0);
   const widths = [width(0), width(1), width(2), width(3)];
   const lines: string[] = [];
   results.forEach((r, n) => {

@@ -105,12 +105,12 @@ async function gatherOperations(options: CheckOptions, cwd: string, upgradeWatch
       const code = (error as NodeJS.ErrnoException).code;
       throw new ConfigError(`cannot read the script ${script}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
     }
-    ops.push(...classifyScript(text, { file: script, env }));
+    for (const c of classifyScript(text, { file: script, env })) ops.push(c);
   }
-  for (const plan of options.plans ?? []) ops.push(...(await readPlanFile(path.resolve(cwd, plan), plan)));
+  for (const plan of options.plans ?? []) for (const c of await readPlanFile(path.resolve(cwd, plan), plan)) ops.push(c);
   if (options.gitRange !== undefined) {
     const { base, head } = parseRange(options.gitRange);
-    ops.push(...(await classifyGitRange(cwd, base, head, upgradeWatch ? { upgradeWatch } : {})));
+    for (const c of await classifyGitRange(cwd, base, head, upgradeWatch ? { upgradeWatch } : {})) ops.push(c);
   }
   return ops;
 }

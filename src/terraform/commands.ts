@@ -54,9 +54,11 @@ export function provisionerCommands(address: string, loc: Located, mod: TfModule
     const argv = interp?.known && Array.isArray(interp.value) ? interp.value.filter((x): x is string => typeof x === 'string') : null;
     const shell = !interpreter || (argv !== null && argv[0] !== undefined && SHELLS.test(path.posix.basename(argv[0])));
     if (!rendered && MENTIONS_VAULT.test(text)) out.push(unreadable(address, loc.file, command.line, 'a local-exec command'));
-    else if (shell) out.push(...classifyCommandText(text, address, loc.file, command.line, environmentOf(p, mod)));
-    else if (argv && argv[0] && /^(vault|bao)$/.test(path.posix.basename(argv[0]))) out.push(...classifyCommandText([...argv, text].join(' '), address, loc.file, command.line, environmentOf(p, mod)));
-    else if (MENTIONS_VAULT.test(text) || MENTIONS_VAULT.test(JSON.stringify(argv ?? interpreter))) {
+    else if (shell || (argv?.[0] && /^(vault|bao)$/.test(path.posix.basename(argv[0])))) {
+      // An interpreter that is the vault binary gets the command as its arguments.
+      const line = shell ? text : [...(argv as string[]), text].join(' ');
+      for (const c of classifyCommandText(line, address, loc.file, command.line, environmentOf(p, mod))) out.push(c);
+    } else if (MENTIONS_VAULT.test(text) || MENTIONS_VAULT.test(JSON.stringify(argv ?? interpreter))) {
       out.push(unreadable(address, loc.file, command.line, `a local-exec command with the interpreter ${argv ? argv.join(' ') : 'an expression'}`));
     }
   }

@@ -158,12 +158,33 @@ const safeJson = (text: string): unknown => {
   }
 };
 
+/**
+ * The most text read from one HCL file. The HCL parser reads about 0.7 MB a second and holds the whole tree in
+ * memory; past this a file is refused with a reason (a no-go, exit 2 in classify) rather than taking minutes or
+ * the machine's memory. JSON is read by V8's parser and may be larger.
+ */
+export const MAX_HCL_BYTES = 4 * 1024 * 1024;
+export const MAX_JSON_BYTES = 32 * 1024 * 1024;
+
+const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+function tooLarge(file: string, text: string): string | null {
+  const limit = file.endsWith('.json') ? MAX_JSON_BYTES : MAX_HCL_BYTES;
+  const size = Buffer.byteLength(text);
+  return size > limit ? `is ${mb(size)}, more than the ${mb(limit)} the gate reads from one file (split it, or classify the plan with --plan)` : null;
+}
+
 /** Builds one folder's configuration from its files (path → text). Files of other folders are ignored. */
 export function buildModule(dir: string, files: ReadonlyMap<string, string>): TfModule {
   const mod = emptyModule(dir);
   const inDir = [...files.keys()].filter((f) => path.posix.dirname(f) === dir);
   const overrides: { block: HclBlock; file: string }[] = [];
   for (const file of selectConfigFiles(inDir)) {
+    const large = tooLarge(file, files.get(file) as string);
+    if (large) {
+      mod.problems.push({ file, line: 1, message: large });
+      continue;
+    }
     const parsed = parseConfigFile(file, files.get(file) as string);
     if (!parsed.ok) {
       mod.problems.push({ file, line: parsed.line, message: parsed.message });
@@ -175,7 +196,11 @@ export function buildModule(dir: string, files: ReadonlyMap<string, string>): Tf
     }
   }
   for (const { block, file } of overrides) applyOverride(mod, block, file);
-  for (const file of inDir.filter(isTfvarsFile).sort()) readTfvars(file, files.get(file) as string, mod);
+  for (const file of inDir.filter(isTfvarsFile).sort()) {
+    const large = tooLarge(file, files.get(file) as string);
+    if (large) mod.problems.push({ file, line: 1, message: large });
+    else readTfvars(file, files.get(file) as string, mod);
+  }
   return mod;
 }
 

@@ -212,8 +212,8 @@ async function classifyFolder(pair: Pair, options: TfDiffOptions, out: Classific
       else if (after.imports.has(key)) emitResource(out, key, 'update', loc, after, ns, 'imported, then brought in line with its configuration');
       else emitResource(out, key, 'create', loc, after, ns);
     }
-    out.push(...provisionerCommands(key, loc, after, old ? 'update' : 'create'));
-    if (old) out.push(...(await resourceUpgrades(key, old, loc, pair, read)));
+    for (const c of provisionerCommands(key, loc, after, old ? 'update' : 'create')) out.push(c);
+    if (old) for (const c of await resourceUpgrades(key, old, loc, pair, read)) out.push(c);
   }
   for (const [key, loc] of before.resources) {
     if (after.resources.has(key) || movedFrom.has(key)) continue;
@@ -225,13 +225,13 @@ async function classifyFolder(pair: Pair, options: TfDiffOptions, out: Classific
       continue;
     }
     if (loc.block.labels[0]?.startsWith('vault_')) emitResource(out, key, 'delete', loc, before, nsBefore);
-    out.push(...provisionerCommands(key, loc, before, 'delete'));
+    for (const c of provisionerCommands(key, loc, before, 'delete')) out.push(c);
   }
   for (const [key, loc] of after.data) {
     if (loc.block.labels[0] !== 'external') continue;
     const old = before.data.get(key);
     if (!old || fingerprint(loc.block, after, memo.after) !== fingerprint(old.block, before, memo.before)) {
-      out.push(...(await externalProgram(`data.${key}`, loc, after, read.after)));
+      for (const c of await externalProgram(`data.${key}`, loc, after, read.after)) out.push(c);
     }
   }
   await classifyModuleCalls(pair, options, out, seen);
