@@ -174,8 +174,11 @@ function tooLarge(file: string, text: string): string | null {
   return size > limit ? `is ${mb(size)}, more than the ${mb(limit)} the gate reads from one file (split it, or classify the plan with --plan)` : null;
 }
 
+/** Parses of file texts, shared by the two sides of a comparison: a file that did not change is parsed once. */
+export type ParseCache = Map<string, HclParse>;
+
 /** Builds one folder's configuration from its files (path → text). Files of other folders are ignored. */
-export function buildModule(dir: string, files: ReadonlyMap<string, string>): TfModule {
+export function buildModule(dir: string, files: ReadonlyMap<string, string>, cache: ParseCache = new Map()): TfModule {
   const mod = emptyModule(dir);
   const inDir = [...files.keys()].filter((f) => path.posix.dirname(f) === dir);
   const overrides: { block: HclBlock; file: string }[] = [];
@@ -185,7 +188,10 @@ export function buildModule(dir: string, files: ReadonlyMap<string, string>): Tf
       mod.problems.push({ file, line: 1, message: large });
       continue;
     }
-    const parsed = parseConfigFile(file, files.get(file) as string);
+    const text = files.get(file) as string;
+    const key = `${file.endsWith('.json') ? 'json' : 'hcl'}\0${text}`;
+    const parsed = cache.get(key) ?? parseConfigFile(file, text);
+    cache.set(key, parsed);
     if (!parsed.ok) {
       mod.problems.push({ file, line: parsed.line, message: parsed.message });
       continue;

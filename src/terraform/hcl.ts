@@ -92,49 +92,30 @@ function firstError(node: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
-function leafTokens(node: SyntaxNode, out: string[]): void {
-  if (node.type === 'comment') return;
-  if (node.childCount === 0) {
-    out.push(node.text);
-    return;
-  }
-  for (const c of node.children) leafTokens(c, out);
-}
+const placeholderOf = (e: Expr): string =>
+  e.t === 'lit' ? String(e.v ?? '') : `$${(e.t === 'ref' || e.t === 'other' ? e.text : e.t === 'call' ? e.name : 'expr').replace(/^\$\{~?|~?\}$/g, '').trim().replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
 
-function readValue(expression: SyntaxNode): HclValue {
-  const node = expression.namedChildCount === 1 ? (expression.namedChildren[0] as SyntaxNode) : expression;
-  const text = expression.text;
-  if (node.type === 'literal_value') {
-    const lit = node.namedChildren[0];
-    if (lit?.type === 'numeric_lit') return { kind: 'number', value: Number(lit.text) };
-    if (lit?.type === 'bool_lit') return { kind: 'bool', value: lit.text === 'true' };
-    if (lit?.type === 'null_lit') return { kind: 'null' };
-    if (lit?.type === 'string_lit') {
-      return { kind: 'string', value: decodeString(lit.namedChildren.filter((c) => c.type === 'template_literal').map((c) => c.text).join('')) };
-    }
+/** The simple view of an expression (HclValue) from its tree and source text. */
+function valueOf(e: Expr, text: string): HclValue {
+  if (e.t === 'lit') {
+    if (typeof e.v === 'string') return { kind: 'string', value: e.v };
+    if (typeof e.v === 'number') return { kind: 'number', value: e.v };
+    if (typeof e.v === 'boolean') return { kind: 'bool', value: e.v };
+    return { kind: 'null' };
   }
-  if (node.type === 'template_expr') {
-    const template = node.namedChildren[0];
-    const parts = template?.namedChildren ?? [];
-    const hasDirective = parts.some((p) => p.type === 'template_interpolation' || p.type === 'template_directive');
-    const literal = parts.filter((p) => p.type === 'template_literal').map((p) => p.text).join('');
-    if (!hasDirective) return { kind: 'string', value: template?.type === 'heredoc_template' ? literal : decodeString(literal) };
-    const placeholder = parts
-      .map((p) => {
-        if (p.type === 'template_literal') return p.text;
-        if (p.type === 'template_interpolation') return `$${p.text.replace(/^\$\{~?|~?\}$/g, '').trim().replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
-        if (p.type === 'template_directive') return '$directive';
-        return '';
-      })
-      .join('');
-    return { kind: 'template', text, placeholder };
+  if (e.t === 'tpl') {
+    if (e.parts.every((p) => p.t === 'lit')) return { kind: 'string', value: e.parts.map((p) => String((p as { v: unknown }).v)).join('') };
+    return { kind: 'template', text, placeholder: e.parts.map(placeholderOf).join('') };
   }
   return { kind: 'expression', text };
 }
 
+/** An expression as comparable text: layout and comments are not in the tree, so equal text means unchanged. */
+const canonicalExpr = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === 'text' && typeof v === 'string' ? v.replace(/\s+/g, ' ') : v));
+
 const unwrapExpression = (node: SyntaxNode): SyntaxNode => {
   let n = node;
-  while (n.type === 'expression' && n.namedChildCount === 1) n = n.namedChildren[0] as SyntaxNode;
+  while (n.type === 'expression' && n.namedChildCount === 1) n = n.firstNamedChild as SyntaxNode;
   return n;
 };
 
@@ -199,18 +180,19 @@ function templateParts(template: SyntaxNode, heredoc: boolean): Expr[] {
 function toExpr(expression: SyntaxNode): Expr {
   const node = unwrapExpression(expression);
   if (node.type === 'literal_value') {
-    const lit = node.namedChildren[0];
+    const lit = node.firstNamedChild;
     if (lit?.type === 'numeric_lit') return { t: 'lit', v: Number(lit.text) };
     if (lit?.type === 'bool_lit') return { t: 'lit', v: lit.text === 'true' };
     if (lit?.type === 'null_lit') return { t: 'lit', v: null };
     if (lit?.type === 'string_lit') return { t: 'lit', v: decodeString(lit.namedChildren.filter((c) => c.type === 'template_literal').map((c) => c.text).join('')) };
   }
   if (node.type === 'template_expr') {
-    const template = node.namedChildren[0];
+    const template = node.firstNamedChild;
     return template ? { t: 'tpl', parts: templateParts(template, template.type === 'heredoc_template') } : { t: 'lit', v: '' };
   }
-  if (node.type === 'expression' && node.namedChildren[0]?.type === 'variable_expr') {
-    const path: (string | number)[] = [node.namedChildren[0].text];
+  const head = node.type === 'expression' ? node.firstNamedChild : null;
+  if (head?.type === 'variable_expr') {
+    const path: (string | number)[] = [head.text];
     let simple = true;
     for (const c of node.namedChildren.slice(1)) {
       if (c.type === 'get_attr') path.push(c.namedChildren[0]?.text ?? '');
@@ -226,13 +208,13 @@ function toExpr(expression: SyntaxNode): Expr {
   }
   if (node.type === 'variable_expr') return { t: 'ref', path: [node.text], text: node.text };
   if (node.type === 'function_call') {
-    const name = node.namedChildren[0]?.text ?? '';
+    const name = node.firstNamedChild?.text ?? '';
     const args = node.namedChildren.find((c) => c.type === 'function_arguments');
     const expanded = args?.children.some((c) => c.type === '...');
     if (!expanded) return { t: 'call', name, args: (args?.namedChildren ?? []).filter((c) => c.type === 'expression').map(toExpr) };
   }
   if (node.type === 'collection_value') {
-    const coll = node.namedChildren[0];
+    const coll = node.firstNamedChild;
     if (coll?.type === 'tuple') return { t: 'tuple', items: coll.namedChildren.filter((c) => c.type === 'expression').map(toExpr) };
     if (coll?.type === 'object') {
       const items = coll.namedChildren
@@ -272,13 +254,12 @@ function readBody(body: SyntaxNode | null): { attributes: Map<string, HclAttribu
   const attrCanon: string[] = [];
   for (const c of body?.namedChildren ?? []) {
     if (c.type === 'attribute') {
-      const name = c.namedChildren[0]?.text ?? '';
-      const expr = c.namedChildren[1];
+      const name = c.firstNamedChild?.text ?? '';
+      const expr = c.namedChild(1);
       if (!expr) continue;
-      attributes.set(name, { name, line: c.startPosition.row + 1, value: readValue(expr), expr: toExpr(expr) });
-      const tokens: string[] = [];
-      leafTokens(expr, tokens);
-      attrCanon.push(`${name}=${tokens.join(' ')}`);
+      const tree = toExpr(expr);
+      attributes.set(name, { name, line: c.startPosition.row + 1, value: valueOf(tree, expr.text), expr: tree });
+      attrCanon.push(`${name}=${canonicalExpr(tree)}`);
     } else if (c.type === 'block') blocks.push(readBlock(c));
   }
   attrCanon.sort();

@@ -4,7 +4,7 @@ import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import { matchesPattern } from '../snapshot/find.js';
 import { externalProgram, provisionerCommands } from './commands.js';
-import { buildModule, isConfigFile, isTfvarsFile, type Located, type TfModule } from './configuration.js';
+import { buildModule, isConfigFile, isTfvarsFile, type Located, type ParseCache, type TfModule } from './configuration.js';
 import type { Expr, HclBlock } from './hcl.js';
 import { isLocalSource, moduleSource, remoteModuleChange } from './modules.js';
 import { classifyResourceChange, type TfAction } from './operations.js';
@@ -297,7 +297,8 @@ export async function classifyConfigurations(texts: Configurations, changes: rea
   }
   const seen = new Set<string>();
   for (const dir of [...texts.dirs].sort()) {
-    const pair: Pair = { before: buildModule(dir, texts.before), after: buildModule(dir, texts.after), memo: { before: new Map(), after: new Map() } };
+    const cache: ParseCache = new Map();
+    const pair: Pair = { before: buildModule(dir, texts.before, cache), after: buildModule(dir, texts.after, cache), memo: { before: new Map(), after: new Map() } };
     for (const c of problemsOf(pair.after, 'after', pair.before, texts)) out.push(c);
     for (const c of problemsOf(pair.before, 'before', pair.after, texts)) out.push(c);
     await classifyFolder(pair, options, out, seen);
