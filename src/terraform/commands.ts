@@ -41,10 +41,14 @@ function environmentOf(block: HclBlock, mod: TfModule): Record<string, string> {
 export function provisionerCommands(address: string, loc: Located, mod: TfModule, action: 'create' | 'update' | 'delete'): Classification[] {
   const out: Classification[] = [];
   for (const p of loc.block.blocks) {
-    if (p.type !== 'provisioner' || p.labels[0] !== 'local-exec') continue;
+    if (p.type !== 'provisioner' || (p.labels[0] !== 'local-exec' && p.labels[0] !== 'remote-exec')) continue;
     const when = p.attributes.get('when')?.expr;
     const atDestroy = when !== undefined && (when.t === 'ref' ? when.text === 'destroy' : when.t === 'lit' && when.v === 'destroy');
     if (atDestroy !== (action === 'delete')) continue;
+    if (p.labels[0] === 'remote-exec') {
+      for (const c of remoteInline(address, loc.file, p, mod)) out.push(c);
+      continue;
+    }
     const command = p.attributes.get('command');
     if (!command) continue;
     const rendered = render(command.expr, mod);
@@ -63,6 +67,18 @@ export function provisionerCommands(address: string, loc: Located, mod: TfModule
     }
   }
   return out;
+}
+
+/** `remote-exec` runs its `inline` lines as a shell script on the machine it connects to. */
+function remoteInline(address: string, file: string, p: HclBlock, mod: TfModule): Classification[] {
+  const inline = p.attributes.get('inline');
+  if (!inline) return [];
+  const v = evaluate(inline.expr, mod);
+  if (v.known && Array.isArray(v.value)) return classifyCommandText(v.value.map((x) => String(x)).join('\n'), address, file, inline.line, {});
+  const text = inline.value.kind === 'expression' ? inline.value.text : '';
+  const parts = inline.expr.t === 'tuple' ? inline.expr.items.map((i) => render(i, mod)?.text ?? '') : [];
+  if (parts.length > 0) return classifyCommandText(parts.join('\n'), address, file, inline.line, {});
+  return MENTIONS_VAULT.test(text) ? [unreadable(address, file, inline.line, 'a remote-exec script')] : [];
 }
 
 const quote = (w: string): string => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);

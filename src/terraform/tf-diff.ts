@@ -136,7 +136,8 @@ function mountRelative(block: HclBlock, mod: TfModule): string | undefined {
   if (!e || evaluate(e, mod).known) return undefined; // a known path is classified as it is
   const first = e?.t === 'tpl' ? e.parts[0] : e;
   const second = e?.t === 'tpl' ? e.parts[1] : undefined;
-  if (first?.t !== 'ref' || first.path.length !== 3 || first.path[2] !== 'path') return undefined;
+  // A mount resource's id is its path too.
+  if (first?.t !== 'ref' || first.path.length !== 3 || (first.path[2] !== 'path' && first.path[2] !== 'id')) return undefined;
   if (second && !(second.t === 'lit' && typeof second.v === 'string' && second.v.startsWith('/'))) return undefined;
   const type = String(first.path[0]);
   const kind = resourceKind(type);

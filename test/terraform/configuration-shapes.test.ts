@@ -141,6 +141,10 @@ describe('paths that start at a mount declared in the configuration are not /sys
       repo.commit({ 'main.tf': mount('kv', '"secret"') });
       repo.commit({ 'app.tf': `resource "${type}" "a" {\n  path = "\${vault_mount.kv.path}/atlantis"\n  ${extra}\n}\n` });
       expect(await ops(repo)).toEqual([`${type}.a: create not-sys secret/atlantis`]);
+      repo.commit({ 'app.tf': `resource "${type}" "a" {\n  path = "\${vault_mount.kv.id}/atlantis"\n  ${extra}\n}\n` });
+      expect(await ops(repo)).toEqual([`${type}.a: update not-sys`]);
+      repo.commit({ 'app.tf': `resource "${type}" "a" {\n  path = "\${vault_mount.kv.path}/atlantis"\n  ${extra}\n}\n` });
+      expect(await ops(repo)).toEqual([`${type}.a: update not-sys secret/atlantis`]);
       // The mount's path is unknown (a variable without default): still a mount, and no mount lives under sys/.
       repo.commit({ 'main.tf': `${mount('kv', 'var.p')}variable "p" {}\n`, 'app.tf': `resource "${type}" "a" {\n  path = "\${vault_mount.kv.path}/atlantis/\${var.p}"\n  ${extra}\n}\n` });
       expect((await ops(repo)).filter((o) => o.startsWith(type))).toEqual([`${type}.a: update not-sys`]);
@@ -158,6 +162,7 @@ describe('provisioners and external programs run through the runbook classifier'
     ['aws_instance', 'provisioner "local-exec" {\n    interpreter = ["/bin/bash", "-c"]\n    command = "curl -X PUT $VAULT_ADDR/v1/sys/auth/x -d @a.json"\n  }', /backup-first/],
     ['terraform_data', 'provisioner "local-exec" {\n    interpreter = ["python3", "-c"]\n    command = "import hvac; hvac.Client().sys.disable_audit_device(\'file\')"\n  }', /invalid/],
     ['terraform_data', 'provisioner "local-exec" {\n    when = destroy\n    command = "vault operator raft snapshot save /tmp/x.snap"\n  }', /^$/],
+    ['aws_instance', 'provisioner "remote-exec" {\n    inline = ["sudo systemctl restart vault", "vault operator unseal ${var.key}"]\n  }', /backup-first/],
   ];
   for (const [type, body, want] of cases) {
     it(`${type} with ${body.split('\n')[1]?.trim()}`, async () => {
