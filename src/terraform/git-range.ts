@@ -3,7 +3,7 @@ import { changedFiles, emptyTree, GitError, listTree, readBlobs, repoRoot, resol
 import type { Classification } from '../classify/schema.js';
 import { matchesPattern } from '../snapshot/find.js';
 import { isConfigFile, isTfvarsFile } from './configuration.js';
-import { classifyConfigurations, type Side, type UpgradeWatch } from './tf-diff.js';
+import { classifyConfigurations, VALUES_FILE, type Side, type UpgradeWatch } from './tf-diff.js';
 
 /** A git range that cannot be read: a usage or configuration problem (exit 2). */
 export class GitRangeError extends Error {
@@ -90,7 +90,7 @@ export async function classifyCommits(root: string, base: string | null, head: s
       }
     }
   }
-  const watched = (p: string) => /\.(ya?ml)$/.test(p) || (options.upgradeWatch ?? []).some((w) => matchesPattern(p, w.files));
+  const watched = (p: string) => VALUES_FILE.test(p) || (options.upgradeWatch ?? []).some((w) => matchesPattern(p, w.files));
   const relevant = files.filter((f) => watched(f.path));
   const blobs = await readBlobs(root, [...wanted.before, ...wanted.after].map((w) => w.oid).concat(relevant.flatMap((f) => [f.oldBlob, f.newBlob])));
   const texts = (list: { path: string; oid: string }[]) => new Map(list.flatMap((w) => (blobs.get(w.oid) != null ? [[w.path, blobs.get(w.oid) as string] as const] : [])));

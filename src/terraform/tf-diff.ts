@@ -308,11 +308,14 @@ export async function classifyConfigurations(texts: Configurations, changes: rea
   return out;
 }
 
+/** A Helm values file, or a template of one (templatefile). */
+export const VALUES_FILE = /\.ya?ml(\.tpl|\.tftpl)?$/;
+
 /** Helm values files of the Vault chart changed on their own, and the files and patterns the config names. */
 function fileUpgrades(changes: readonly TfFileChange[], found: readonly Classification[], options: TfDiffOptions): Classification[] {
   const out: Classification[] = [];
   for (const change of changes) {
-    if (!/\.ya?ml$/.test(change.path) || change.before === null || change.after === null) continue;
+    if (!VALUES_FILE.test(change.path) || change.before === null || change.after === null) continue;
     const [was, now] = [yamlLookup(change.before, 'server.image.tag'), yamlLookup(change.after, 'server.image.tag')];
     if (!was || !now || was.value === now.value) continue;
     const repo = yamlLookup(change.after, 'server.image.repository')?.value ?? '';

@@ -87,9 +87,18 @@ async function helmVersions(block: HclBlock, mod: TfModule, read: ReadSideFile):
   for (const item of items) {
     const v = evaluate(item, mod);
     let text: string | null = v.known && typeof v.value === 'string' ? v.value : null;
-    if (!text && item.t === 'call' && item.name === 'file' && item.args[0]) {
+    if (!text && item.t === 'call' && (item.name === 'file' || item.name === 'templatefile') && item.args[0]) {
       const name = str(item.args[0], mod);
       if (name) text = await read(path.posix.normalize(name.startsWith(mod.dir) ? name : path.posix.join(mod.dir, name)));
+      const vars = item.args[1] ? evaluate(item.args[1], mod) : null;
+      // templatefile: simple `${name}` interpolations of the variables it is given.
+      if (text && vars?.known && vars.value && typeof vars.value === 'object' && !Array.isArray(vars.value)) {
+        const given = vars.value;
+        text = text.replace(/\$\{\s*([A-Za-z_][\w-]*)\s*\}/g, (whole, n: string) => {
+          const v = given[n];
+          return typeof v === 'string' || typeof v === 'number' ? String(v) : whole;
+        });
+      }
     }
     const tag = text ? tagFromValues(text) : undefined;
     if (tag) out.image = tag;

@@ -211,6 +211,17 @@ describe('Vault upgrades in other shapes', () => {
     expect(await upgrades(repo)).toEqual(['upgrade 1.15.0 -> 1.18.1']);
   });
 
+  it('helm_release values from templatefile with the tag from tfvars; the template itself changing', async () => {
+    const repo = new GitDir();
+    const release = helm('values = [templatefile("${path.module}/values.yaml.tpl", { tag = var.vault_version })]') + 'variable "vault_version" {}\n';
+    repo.commit({ 'k8s/vault.tf': release, 'k8s/values.yaml.tpl': 'server:\n  image:\n    repository: hashicorp/vault\n    tag: "${tag}"\n', 'k8s/terraform.tfvars': 'vault_version = "1.16.1"\n' });
+    repo.commit({ 'k8s/terraform.tfvars': 'vault_version = "1.17.3"\n' });
+    expect(await upgrades(repo)).toEqual(['upgrade 1.16.1 -> 1.17.3']);
+    repo.commit({ 'k8s/values.yaml.tpl': 'server:\n  image:\n    repository: hashicorp/vault\n    tag: "1.15.0"\n' });
+    // The template alone cannot say what its placeholder was: not understood, so a no-go (fail closed).
+    expect(await upgrades(repo)).toEqual(['invalid ${tag} -> 1.15.0']);
+  });
+
   const shapes: [string, (tag: string) => string][] = [
     ['kubernetes_stateful_set', (t) => `resource "kubernetes_stateful_set" "v" {\n  spec {\n    template {\n      spec {\n        container {\n          name = "vault"\n          image = "hashicorp/vault:${t}"\n        }\n      }\n    }\n  }\n}\n`],
     ['kubernetes_deployment_v1', (t) => `resource "kubernetes_deployment_v1" "v" {\n  spec {\n    template {\n      spec {\n        container {\n          image = "registry.example.com:5000/hashicorp/vault-enterprise:${t}-ent"\n        }\n      }\n    }\n  }\n}\n`],
