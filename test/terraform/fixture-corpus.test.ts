@@ -7,9 +7,10 @@ import { GitDir } from '../helpers/gitdir.js';
 import { repoRoot } from '../helpers/shared.js';
 
 /**
- * The fixture corpus: small multi-folder Terraform repositories, each a series of full trees (one per step).
- * Each step becomes a commit of a real history (git finds the renames itself); the most demanding verdict of
- * the step's range is the expected one, or `none` when the range has no Vault operation.
+ * The fixture corpus: small multi-folder Terraform repositories, each a series of steps: the files a step adds or
+ * changes (its folder) and the files it removes (`remove` in steps.json). Each step becomes a commit of a real
+ * history (git finds the renames itself); the most demanding verdict of the step's range is the expected one, or
+ * `none` when the range has no Vault operation.
  */
 const corpus = path.join(repoRoot, 'test/fixtures/terraform-repos');
 const ORDER: (Verdict | 'none')[] = ['none', 'not-sys', 'read-only', 'excluded', 'backup-first', 'invalid'];
@@ -18,11 +19,12 @@ interface Step {
   step: string;
   expect: Verdict | 'none';
   why: string;
+  remove?: string[];
 }
 
-function replaceTree(repo: GitDir, from: string): void {
-  for (const entry of readdirSync(repo.dir)) if (entry !== '.git') rmSync(path.join(repo.dir, entry), { recursive: true, force: true });
-  cpSync(from, repo.dir, { recursive: true });
+function applyStep(repo: GitDir, from: string, remove: readonly string[]): void {
+  for (const file of remove) rmSync(path.join(repo.dir, file));
+  cpSync(from, repo.dir, { recursive: true, filter: (src) => path.basename(src) !== '.step' });
 }
 
 for (const name of readdirSync(corpus).sort()) {
@@ -33,7 +35,7 @@ for (const name of readdirSync(corpus).sort()) {
       repo.commit({}, 'empty');
       const got: string[] = [];
       for (const s of steps) {
-        replaceTree(repo, path.join(corpus, name, s.step));
+        applyStep(repo, path.join(corpus, name, s.step), s.remove ?? []);
         repo.git('add', '-A');
         repo.git('commit', '-q', '--allow-empty', '-m', s.step);
         const ops = await classifyGitRange(repo.dir, 'HEAD~1', 'HEAD');
