@@ -38,7 +38,7 @@ function environmentOf(block: HclBlock, mod: TfModule): Record<string, string> {
 }
 
 /** The local-exec provisioners of a resource that run for this action (creation-time, or `when = destroy`). */
-export function provisionerCommands(address: string, loc: Located, mod: TfModule, action: 'create' | 'update' | 'delete'): Classification[] {
+export async function provisionerCommands(address: string, loc: Located, mod: TfModule, action: 'create' | 'update' | 'delete', read: ReadFile): Promise<Classification[]> {
   const out: Classification[] = [];
   for (const p of loc.block.blocks) {
     if (p.type !== 'provisioner' || (p.labels[0] !== 'local-exec' && p.labels[0] !== 'remote-exec')) continue;
@@ -62,6 +62,7 @@ export function provisionerCommands(address: string, loc: Located, mod: TfModule
       // An interpreter that is the vault binary gets the command as its arguments.
       const line = shell ? text : [...(argv as string[]), text].join(' ');
       for (const c of classifyCommandText(line, address, loc.file, command.line, environmentOf(p, mod))) out.push(c);
+      for (const c of await scriptFiles(line.split(/\s+/), address, loc.file, command.line, mod, read)) out.push(c);
     } else if (MENTIONS_VAULT.test(text) || MENTIONS_VAULT.test(JSON.stringify(argv ?? interpreter))) {
       out.push(unreadable(address, loc.file, command.line, `a local-exec command with the interpreter ${argv ? argv.join(' ') : 'an expression'}`));
     }
@@ -81,10 +82,28 @@ function remoteInline(address: string, file: string, p: HclBlock, mod: TfModule)
   return MENTIONS_VAULT.test(text) ? [unreadable(address, file, inline.line, 'a remote-exec script')] : [];
 }
 
+type ReadFile = (file: string) => Promise<string | null>;
+
+/** Shell scripts a command names (`./scripts/rotate.sh`, `bash ${path.module}/x.sh`), read from the repository. */
+async function scriptFiles(words: readonly string[], address: string, file: string, line: number, mod: TfModule, read: ReadFile): Promise<Classification[]> {
+  const out: Classification[] = [];
+  for (const w of words.map((x) => x.replace(/^["']|["']$/g, '')).filter((x) => /\.(sh|bash)$/.test(x))) {
+    if (w.startsWith('/')) {
+      if (MENTIONS_VAULT.test(w)) out.push(unreadable(address, file, line, `the script ${w}`));
+      continue;
+    }
+    const text = await read(path.posix.normalize(w.startsWith(`${mod.dir}/`) ? w : path.posix.join(mod.dir, w)));
+    if (text === null) {
+      if (MENTIONS_VAULT.test(w)) out.push(unreadable(address, file, line, `the script ${w}`));
+    } else for (const c of classifyCommandText(text, address, file, line, {})) out.push(c);
+  }
+  return out;
+}
+
 const quote = (w: string): string => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
 
 /** `data "external"`: its program runs at every plan and apply; a script file it names is read too. */
-export async function externalProgram(address: string, loc: Located, mod: TfModule, read: (file: string) => Promise<string | null>): Promise<Classification[]> {
+export async function externalProgram(address: string, loc: Located, mod: TfModule, read: ReadFile): Promise<Classification[]> {
   const program = loc.block.attributes.get('program');
   if (!program) return [];
   const v = evaluate(program.expr, mod);
@@ -95,12 +114,7 @@ export async function externalProgram(address: string, loc: Located, mod: TfModu
   }
   const [first = '', ...rest] = argv;
   if (SHELLS.test(path.posix.basename(first)) && rest[0] === '-c' && rest[1] !== undefined) return classifyCommandText(rest[1], address, loc.file, program.line, {});
-  const script = [first, ...rest].find((w) => /\.(sh|bash)$/.test(w));
-  if (script && (SHELLS.test(path.posix.basename(first)) || first === script)) {
-    const text = await read(path.posix.normalize(script.startsWith(mod.dir) ? script : path.posix.join(mod.dir, script)));
-    if (text === null) return MENTIONS_VAULT.test(script) ? [unreadable(address, loc.file, program.line, `the script ${script}`)] : [];
-    return classifyCommandText(text, address, loc.file, program.line, {});
-  }
+  if (argv.some((w) => /\.(sh|bash)$/.test(w))) return scriptFiles(argv, address, loc.file, program.line, mod, read);
   const line = argv.map(quote).join(' ');
   const found = classifyCommandText(line, address, loc.file, program.line, {});
   if (found.length === 0 && MENTIONS_VAULT.test(line) && !SHELLS.test(path.posix.basename(first))) {

@@ -213,7 +213,7 @@ async function classifyFolder(pair: Pair, options: TfDiffOptions, out: Classific
       else if (after.imports.has(key)) emitResource(out, key, 'update', loc, after, ns, 'imported, then brought in line with its configuration');
       else emitResource(out, key, 'create', loc, after, ns);
     }
-    for (const c of provisionerCommands(key, loc, after, old ? 'update' : 'create')) out.push(c);
+    for (const c of await provisionerCommands(key, loc, after, old ? 'update' : 'create', read.after)) out.push(c);
     if (old) for (const c of await resourceUpgrades(key, old, loc, pair, read)) out.push(c);
   }
   for (const [key, loc] of before.resources) {
@@ -226,7 +226,7 @@ async function classifyFolder(pair: Pair, options: TfDiffOptions, out: Classific
       continue;
     }
     if (loc.block.labels[0]?.startsWith('vault_')) emitResource(out, key, 'delete', loc, before, nsBefore);
-    for (const c of provisionerCommands(key, loc, before, 'delete')) out.push(c);
+    for (const c of await provisionerCommands(key, loc, before, 'delete', read.before)) out.push(c);
   }
   for (const [key, loc] of after.data) {
     if (loc.block.labels[0] !== 'external') continue;

@@ -174,6 +174,15 @@ describe('provisioners and external programs run through the runbook classifier'
     });
   }
 
+  it('a local-exec that runs a script of the repository: the script is read', async () => {
+    const repo = new GitDir();
+    repo.commit({ 'infra/main.tf': '', 'infra/scripts/rotate.sh': '#!/bin/bash\nset -e\nvault operator rotate\n', 'infra/scripts/ok.sh': 'echo ok\n' });
+    repo.commit({ 'infra/run.tf': 'resource "null_resource" "r" {\n  provisioner "local-exec" {\n    command = "bash ${path.module}/scripts/rotate.sh --now"\n  }\n}\n' });
+    expect(blocks(await ops(repo))).toBe(true);
+    repo.commit({ 'infra/run.tf': 'resource "null_resource" "r" {\n  provisioner "local-exec" {\n    command = "./scripts/ok.sh"\n  }\n}\n' });
+    expect(await ops(repo)).toEqual([]);
+  });
+
   it('a destroy-time provisioner runs when its resource leaves; echo is nothing', async () => {
     const repo = new GitDir();
     repo.commit({ 'run.tf': 'resource "terraform_data" "r" {\n  provisioner "local-exec" {\n    when = destroy\n    command = "vault auth disable userpass"\n  }\n  provisioner "local-exec" {\n    command = "echo hello"\n  }\n}\n' });
