@@ -54,8 +54,10 @@ export async function classifyCommits(root: string, base: string | null, head: s
   let files: ChangedFile[];
   let trees: { before: TreeEntry[]; after: TreeEntry[] };
   try {
-    files = await changedFiles(root, from, head);
-    trees = { before: await listTree(root, from), after: await listTree(root, head) };
+    // Nothing to list in the empty tree (and simple-git waits 50 ms after a command that prints nothing).
+    const [changed, before, after] = await Promise.all([changedFiles(root, from, head), base === null ? Promise.resolve([]) : listTree(root, from), listTree(root, head)]);
+    files = changed;
+    trees = { before, after };
   } catch (error) {
     if (error instanceof GitError) throw new GitRangeError(error.message, { cause: error });
     throw error;
