@@ -281,3 +281,23 @@ describe('remote modules', () => {
     expect(blocks(await ops(repo))).toBe(true);
   });
 });
+
+describe('other spellings of values from elsewhere', () => {
+  it('.tf.json locals, variables and comment keys; two -var-file candidates that disagree are unknowable', async () => {
+    const repo = new GitDir();
+    const doc = (target: string) => ({
+      '//': 'generated',
+      locals: { target },
+      variable: { suffix: { default: 'tune' } },
+      resource: { vault_generic_endpoint: { e: { '//': 'tuning', path: '${local.target}/${var.suffix}', data_json: '{}' } } },
+    });
+    repo.commit({ 'main.tf.json': JSON.stringify(doc('secret/x'), null, 2) });
+    repo.commit({ 'main.tf.json': JSON.stringify(doc('sys/mounts/kv'), null, 2) });
+    expect(await ops(repo)).toEqual(['vault_generic_endpoint.e: update backup-first sys/mounts/kv/tune']);
+    repo.commit({ 'main.tf.json': JSON.stringify(doc('${var.where}'), null, 2), 'dev.tfvars': 'where = "secret/dev"\n', 'prod.tfvars': 'where = "sys/auth/x"\n' });
+    const [c] = await classifyGitRange(repo.dir, 'HEAD~1', 'HEAD');
+    expect([c?.verdict, c?.reason]).toEqual(['backup-first', expect.stringMatching(/depends on var\.where \(set differently by dev\.tfvars, prod\.tfvars/)]);
+    repo.commit({ 'prod.tfvars': 'where = "secret/dev"\n' });
+    expect(await ops(repo)).toEqual(['vault_generic_endpoint.e: update not-sys secret/dev/tune']);
+  });
+});
