@@ -328,3 +328,26 @@ export async function hooksDir(cwd: string): Promise<string> {
   const { isAbsolute, resolve } = await import('node:path');
   return isAbsolute(raw) ? raw : resolve(cwd, raw);
 }
+
+export interface TreeEntry {
+  /** `100644`, `100755`, `120000` (a symbolic link: its blob is the target path), `160000` (a submodule). */
+  readonly mode: string;
+  readonly oid: string;
+  readonly path: string;
+}
+
+/** Every file of a revision, with its mode and blob id (`git ls-tree -r -z --full-tree`): one process. */
+export async function listTree(cwd: string, rev: string): Promise<TreeEntry[]> {
+  let raw: string;
+  try {
+    raw = await git(cwd).raw(['ls-tree', '-r', '-z', '--full-tree', rev]);
+  } catch (error) {
+    throw new GitError(`git cannot list the files of ${rev}: ${firstLine(error)}`, { cause: error });
+  }
+  const out: TreeEntry[] = [];
+  for (const line of raw.split('\0')) {
+    const m = /^(\d+) \w+ ([0-9a-f]+)\t([\s\S]*)$/.exec(line);
+    if (m) out.push({ mode: m[1] as string, oid: m[2] as string, path: m[3] as string });
+  }
+  return out;
+}

@@ -1,7 +1,9 @@
-import { changedFiles, emptyTree, GitError, listFiles, readBlobs, repoRoot, resolveRev } from '../git/git.js';
+import path from 'node:path';
+import { changedFiles, emptyTree, GitError, listTree, readBlobs, repoRoot, resolveRev, type ChangedFile, type TreeEntry } from '../git/git.js';
 import type { Classification } from '../classify/schema.js';
 import { matchesPattern } from '../snapshot/find.js';
-import { classifyTerraformChanges, type Side, type UpgradeWatch } from './tf-diff.js';
+import { isConfigFile, isTfvarsFile } from './configuration.js';
+import { classifyConfigurations, VALUES_FILE, type Side, type UpgradeWatch } from './tf-diff.js';
 
 /** A git range that cannot be read: a usage or configuration problem (exit 2). */
 export class GitRangeError extends Error {
@@ -27,35 +29,79 @@ export async function classifyGitRange(cwd: string, base: string, head: string, 
   return classifyCommits(root, b, h, options);
 }
 
+const SYMLINK = '120000';
+
+/**
+ * Which module folders a change touches: those of every changed (or renamed) configuration and tfvars file, by
+ * name on either side; and how a symbolic link's target is found inside the repository.
+ */
+function collectConfigurations(files: readonly ChangedFile[]) {
+  const changed = new Set(files.flatMap((f) => [f.from, f.path]));
+  const dirs = new Set<string>();
+  for (const p of changed) if (isConfigFile(p) || isTfvarsFile(p)) dirs.add(path.posix.dirname(p));
+  const targetOf = (link: string, target: string): string | null => {
+    if (target.startsWith('/')) return null;
+    const joined = path.posix.normalize(path.posix.join(path.posix.dirname(link), target));
+    return joined.startsWith('../') || joined === '..' ? null : joined;
+  };
+  return { changed, dirs, targetOf };
+}
+
 /** The same, between two commit ids (the hook's entry point). `base` null means "from nothing" (a root commit). */
 export async function classifyCommits(root: string, base: string | null, head: string, options: { upgradeWatch?: readonly UpgradeWatch[] } = {}): Promise<Classification[]> {
   // The empty tree stands for "nothing" so that a first commit is compared with no files.
   const from = base ?? (await emptyTree(root));
-  let files;
+  let files: ChangedFile[];
+  let trees: { before: TreeEntry[]; after: TreeEntry[] };
   try {
-    files = await changedFiles(root, from, head);
+    // Nothing to list in the empty tree (and simple-git waits 50 ms after a command that prints nothing).
+    const [changed, before, after] = await Promise.all([changedFiles(root, from, head), base === null ? Promise.resolve([]) : listTree(root, from), listTree(root, head)]);
+    files = changed;
+    trees = { before, after };
   } catch (error) {
     if (error instanceof GitError) throw new GitRangeError(error.message, { cause: error });
     throw error;
   }
-  const watched = (p: string) => /\.(ya?ml)$/.test(p) || (options.upgradeWatch ?? []).some((w) => matchesPattern(p, w.files));
-  const relevant = files.filter((f) => f.path.endsWith('.tf') || f.path.endsWith('.tf.json') || f.from.endsWith('.tf') || watched(f.path));
-  const blobs = await readBlobs(root, relevant.flatMap((f) => [f.oldBlob, f.newBlob]));
-  const changes = relevant.map((f) => ({ path: f.path, before: blobs.get(f.oldBlob) ?? null, after: blobs.get(f.newBlob) ?? null }));
-  // A rename keeps its old path on the before side, so a block that only moved files is matched by its folder.
-  for (const f of relevant) {
-    if (f.from !== f.path && changes.some((c) => c.path === f.path)) {
-      const c = changes.find((x) => x.path === f.path);
-      if (c && f.from.split('/').slice(0, -1).join('/') !== f.path.split('/').slice(0, -1).join('/')) {
-        changes.push({ path: f.from, before: c.before, after: null });
-        (c as { before: string | null }).before = null;
+  const { changed, dirs, targetOf } = collectConfigurations(files);
+  // Links to configuration files: their targets (blob text) are read first, then followed within the revision.
+  const links = (['before', 'after'] as const).flatMap((side) => trees[side].filter((e) => e.mode === SYMLINK && (isConfigFile(e.path) || isTfvarsFile(e.path))).map((e) => ({ side, e })));
+  const linkTexts = await readBlobs(root, links.map((l) => l.e.oid));
+  const byPath = { before: new Map(trees.before.map((e) => [e.path, e])), after: new Map(trees.after.map((e) => [e.path, e])) };
+  const resolved = new Map<string, string | null>(); // `${side}\0${link}` → target path or null (outside, dangling)
+  for (const { side, e } of links) {
+    let target = targetOf(e.path, linkTexts.get(e.oid) ?? '');
+    for (let hops = 0; target && byPath[side].get(target)?.mode === SYMLINK && hops < 8; hops++) {
+      const next = byPath[side].get(target) as TreeEntry;
+      target = targetOf(target, (await readBlobs(root, [next.oid])).get(next.oid) ?? '');
+    }
+    if (target && !byPath[side].has(target)) target = null;
+    resolved.set(`${side}\0${e.path}`, target);
+    if (target && changed.has(target)) dirs.add(path.posix.dirname(e.path));
+  }
+  const wanted = { before: [] as { path: string; oid: string }[], after: [] as { path: string; oid: string }[] };
+  const unreadable: { file: string; reason: string }[] = [];
+  for (const side of ['before', 'after'] as const) {
+    for (const e of trees[side]) {
+      if (!dirs.has(path.posix.dirname(e.path)) || !(isConfigFile(e.path) || isTfvarsFile(e.path)) || e.mode === '160000') continue;
+      if (e.mode !== SYMLINK) wanted[side].push({ path: e.path, oid: e.oid });
+      else {
+        const target = resolved.get(`${side}\0${e.path}`);
+        const entry = target ? byPath[side].get(target) : undefined;
+        if (entry) wanted[side].push({ path: e.path, oid: entry.oid });
+        else if (side === 'after') unreadable.push({ file: e.path, reason: 'is a symbolic link to a file outside the repository (or to nothing)' });
       }
     }
   }
+  const watched = (p: string) => VALUES_FILE.test(p) || (options.upgradeWatch ?? []).some((w) => matchesPattern(p, w.files));
+  const relevant = files.filter((f) => watched(f.path));
+  const blobs = await readBlobs(root, [...wanted.before, ...wanted.after].map((w) => w.oid).concat(relevant.flatMap((f) => [f.oldBlob, f.newBlob])));
+  const texts = (list: { path: string; oid: string }[]) => new Map(list.flatMap((w) => (blobs.get(w.oid) != null ? [[w.path, blobs.get(w.oid) as string] as const] : [])));
+  const changes = relevant.map((f) => ({ path: f.path, before: blobs.get(f.oldBlob) ?? null, after: blobs.get(f.newBlob) ?? null }));
   const revOf = (side: Side) => (side === 'before' ? from : head);
-  return classifyTerraformChanges(changes, {
+  const filesUnder = (side: Side, dir: string) => trees[side].filter((e) => e.path.startsWith(dir === '.' ? '' : `${dir}/`)).map((e) => e.path);
+  return classifyConfigurations({ before: texts(wanted.before), after: texts(wanted.after), dirs: [...dirs], unreadable }, changes, {
     ...(options.upgradeWatch ? { upgradeWatch: options.upgradeWatch } : {}),
     readFile: async (side, file) => (await readBlobs(root, [`${revOf(side)}:${file}`])).get(`${revOf(side)}:${file}`) ?? null,
-    listDir: (side, dir) => listFiles(root, revOf(side), dir),
+    listDir: async (side, dir) => filesUnder(side, dir),
   });
 }

@@ -21,10 +21,25 @@ export type HclValue =
   /** Anything else: references, function calls, collections, conditionals. Known only at plan time. */
   | { readonly kind: 'expression'; readonly text: string };
 
+/**
+ * An expression as a small tree, for the static evaluator (values.ts). What it does not model (conditionals, for
+ * expressions, operators, splats) is `other`, which keeps the references it contains so a change to them is seen.
+ */
+export type Expr =
+  | { readonly t: 'lit'; readonly v: string | number | boolean | null }
+  | { readonly t: 'tpl'; readonly parts: readonly Expr[] }
+  /** `local.a`, `var.b[0]`, `vault_mount.kv.path`: names and literal keys in order. */
+  | { readonly t: 'ref'; readonly path: readonly (string | number)[]; readonly text: string }
+  | { readonly t: 'call'; readonly name: string; readonly args: readonly Expr[] }
+  | { readonly t: 'obj'; readonly items: readonly (readonly [Expr, Expr])[] }
+  | { readonly t: 'tuple'; readonly items: readonly Expr[] }
+  | { readonly t: 'other'; readonly text: string; readonly refs: readonly Expr[] };
+
 export interface HclAttribute {
   readonly name: string;
   readonly line: number;
   readonly value: HclValue;
+  readonly expr: Expr;
 }
 
 export interface HclBlock {
@@ -77,44 +92,146 @@ function firstError(node: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
-function leafTokens(node: SyntaxNode, out: string[]): void {
-  if (node.type === 'comment') return;
-  if (node.childCount === 0) {
-    out.push(node.text);
-    return;
-  }
-  for (const c of node.children) leafTokens(c, out);
-}
+const placeholderOf = (e: Expr): string =>
+  e.t === 'lit' ? String(e.v ?? '') : `$${(e.t === 'ref' || e.t === 'other' ? e.text : e.t === 'call' ? e.name : 'expr').replace(/^\$\{~?|~?\}$/g, '').trim().replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
 
-function readValue(expression: SyntaxNode): HclValue {
-  const node = expression.namedChildCount === 1 ? (expression.namedChildren[0] as SyntaxNode) : expression;
-  const text = expression.text;
-  if (node.type === 'literal_value') {
-    const lit = node.namedChildren[0];
-    if (lit?.type === 'numeric_lit') return { kind: 'number', value: Number(lit.text) };
-    if (lit?.type === 'bool_lit') return { kind: 'bool', value: lit.text === 'true' };
-    if (lit?.type === 'null_lit') return { kind: 'null' };
-    if (lit?.type === 'string_lit') {
-      return { kind: 'string', value: decodeString(lit.namedChildren.filter((c) => c.type === 'template_literal').map((c) => c.text).join('')) };
-    }
+/** The simple view of an expression (HclValue) from its tree and source text. */
+function valueOf(e: Expr, text: string): HclValue {
+  if (e.t === 'lit') {
+    if (typeof e.v === 'string') return { kind: 'string', value: e.v };
+    if (typeof e.v === 'number') return { kind: 'number', value: e.v };
+    if (typeof e.v === 'boolean') return { kind: 'bool', value: e.v };
+    return { kind: 'null' };
   }
-  if (node.type === 'template_expr') {
-    const template = node.namedChildren[0];
-    const parts = template?.namedChildren ?? [];
-    const hasDirective = parts.some((p) => p.type === 'template_interpolation' || p.type === 'template_directive');
-    const literal = parts.filter((p) => p.type === 'template_literal').map((p) => p.text).join('');
-    if (!hasDirective) return { kind: 'string', value: template?.type === 'heredoc_template' ? literal : decodeString(literal) };
-    const placeholder = parts
-      .map((p) => {
-        if (p.type === 'template_literal') return p.text;
-        if (p.type === 'template_interpolation') return `$${p.text.replace(/^\$\{~?|~?\}$/g, '').trim().replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
-        if (p.type === 'template_directive') return '$directive';
-        return '';
-      })
-      .join('');
-    return { kind: 'template', text, placeholder };
+  if (e.t === 'tpl') {
+    if (e.parts.every((p) => p.t === 'lit')) return { kind: 'string', value: e.parts.map((p) => String((p as { v: unknown }).v)).join('') };
+    return { kind: 'template', text, placeholder: e.parts.map(placeholderOf).join('') };
   }
   return { kind: 'expression', text };
+}
+
+/** An expression as comparable text: layout and comments are not in the tree, so equal text means unchanged. */
+const canonicalExpr = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === 'text' && typeof v === 'string' ? v.replace(/\s+/g, ' ') : v));
+
+const unwrapExpression = (node: SyntaxNode): SyntaxNode => {
+  let n = node;
+  while (n.type === 'expression' && n.namedChildCount === 1) n = n.firstNamedChild as SyntaxNode;
+  return n;
+};
+
+function collectRefs(node: SyntaxNode, out: Expr[]): void {
+  if (node.type === 'expression' && node.namedChildren[0]?.type === 'variable_expr') {
+    const r = toExpr(node);
+    if (r.t === 'ref') out.push(r);
+  }
+  for (const c of node.namedChildren) collectRefs(c, out);
+}
+
+/**
+ * The parts of a template: the literal text between interpolations is taken from the source (the grammar's
+ * literal tokens leave out whitespace next to an interpolation); a heredoc's body loses its first newline, its
+ * closing line and, for `<<-`, the indentation common to its lines.
+ */
+function templateParts(template: SyntaxNode, heredoc: boolean): Expr[] {
+  const text = template.text;
+  const children = template.namedChildren;
+  const inner = children.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
+  const opener = heredoc ? children.find((c) => c.type === 'heredoc_identifier') : children.find((c) => c.type === 'quoted_template_start');
+  let cursor = opener ? text.indexOf(opener.text) + opener.text.length : 0;
+  const closer = heredoc ? children.filter((c) => c.type === 'heredoc_identifier').at(-1) : children.find((c) => c.type === 'quoted_template_end');
+  const end = closer && closer !== opener ? text.lastIndexOf(closer.text) : text.length;
+  const raw: string[] = [];
+  const exprs: Expr[] = [];
+  for (const c of inner) {
+    const at = text.indexOf(c.text, cursor);
+    raw.push(text.slice(cursor, at));
+    cursor = at + c.text.length;
+    if (c.type === 'template_interpolation') {
+      const e = c.namedChildren.find((x) => x.type === 'expression');
+      exprs.push(e ? toExpr(e) : { t: 'other', text: c.text, refs: [] });
+    } else {
+      const refs: Expr[] = [];
+      collectRefs(c, refs);
+      exprs.push({ t: 'other', text: c.text, refs });
+    }
+  }
+  raw.push(text.slice(cursor, Math.max(cursor, end)));
+  let literals = raw;
+  if (heredoc) {
+    const marker = '\u0000';
+    let body = raw.join(marker).replace(/^[^\n]*\n/, '').replace(/\n[ \t]*$/, '\n');
+    if (/^<<-/.test(text)) {
+      const indents = body.split('\n').filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
+      const cut = indents.reduce((a, b) => Math.min(a, b), indents[0] ?? 0);
+      body = body.split('\n').map((l) => l.slice(Math.min(cut, /^[ \t]*/.exec(l)?.[0].length ?? 0))).join('\n');
+    }
+    literals = body.split(marker);
+  } else literals = raw.map(decodeString);
+  const parts: Expr[] = [];
+  literals.forEach((l, i) => {
+    if (l) parts.push({ t: 'lit', v: l });
+    const e = exprs[i];
+    if (e) parts.push(e);
+  });
+  return parts;
+}
+
+/** The expression tree of an HCL expression node. */
+function toExpr(expression: SyntaxNode): Expr {
+  const node = unwrapExpression(expression);
+  if (node.type === 'literal_value') {
+    const lit = node.firstNamedChild;
+    if (lit?.type === 'numeric_lit') return { t: 'lit', v: Number(lit.text) };
+    if (lit?.type === 'bool_lit') return { t: 'lit', v: lit.text === 'true' };
+    if (lit?.type === 'null_lit') return { t: 'lit', v: null };
+    if (lit?.type === 'string_lit') return { t: 'lit', v: decodeString(lit.namedChildren.filter((c) => c.type === 'template_literal').map((c) => c.text).join('')) };
+  }
+  if (node.type === 'template_expr') {
+    const template = node.firstNamedChild;
+    return template ? { t: 'tpl', parts: templateParts(template, template.type === 'heredoc_template') } : { t: 'lit', v: '' };
+  }
+  const head = node.type === 'expression' ? node.firstNamedChild : null;
+  if (head?.type === 'variable_expr') {
+    const path: (string | number)[] = [head.text];
+    let simple = true;
+    for (const c of node.namedChildren.slice(1)) {
+      if (c.type === 'get_attr') path.push(c.namedChildren[0]?.text ?? '');
+      else if (c.type === 'index') {
+        const k = c.namedChildren[0]?.type === 'legacy_index' ? null : c.namedChildren[0]?.namedChildren[0];
+        const key = k ? toExpr(k) : null;
+        if (key?.t === 'lit' && (typeof key.v === 'string' || typeof key.v === 'number')) path.push(key.v);
+        else simple = false;
+      } else simple = false;
+      if (!simple) break;
+    }
+    if (simple) return { t: 'ref', path, text: node.text };
+  }
+  if (node.type === 'variable_expr') return { t: 'ref', path: [node.text], text: node.text };
+  if (node.type === 'function_call') {
+    const name = node.firstNamedChild?.text ?? '';
+    const args = node.namedChildren.find((c) => c.type === 'function_arguments');
+    const expanded = args?.children.some((c) => c.type === '...');
+    if (!expanded) return { t: 'call', name, args: (args?.namedChildren ?? []).filter((c) => c.type === 'expression').map(toExpr) };
+  }
+  if (node.type === 'collection_value') {
+    const coll = node.firstNamedChild;
+    if (coll?.type === 'tuple') return { t: 'tuple', items: coll.namedChildren.filter((c) => c.type === 'expression').map(toExpr) };
+    if (coll?.type === 'object') {
+      const items = coll.namedChildren
+        .filter((c) => c.type === 'object_elem')
+        .map((e) => {
+          const [k, v] = [e.childForFieldName('key'), e.childForFieldName('val')];
+          const key = k ? toExpr(k) : ({ t: 'lit', v: '' } as Expr);
+          // An unquoted object key is its own name, not a reference.
+          const literalKey: Expr = key.t === 'ref' && key.path.length === 1 ? { t: 'lit', v: String(key.path[0]) } : key;
+          return [literalKey, v ? toExpr(v) : ({ t: 'lit', v: null } as Expr)] as const;
+        });
+      return { t: 'obj', items };
+    }
+  }
+  const refs: Expr[] = [];
+  collectRefs(node, refs);
+  return { t: 'other', text: node.text, refs };
 }
 
 function readBlock(node: SyntaxNode): HclBlock {
@@ -137,13 +254,12 @@ function readBody(body: SyntaxNode | null): { attributes: Map<string, HclAttribu
   const attrCanon: string[] = [];
   for (const c of body?.namedChildren ?? []) {
     if (c.type === 'attribute') {
-      const name = c.namedChildren[0]?.text ?? '';
-      const expr = c.namedChildren[1];
+      const name = c.firstNamedChild?.text ?? '';
+      const expr = c.namedChild(1);
       if (!expr) continue;
-      attributes.set(name, { name, line: c.startPosition.row + 1, value: readValue(expr) });
-      const tokens: string[] = [];
-      leafTokens(expr, tokens);
-      attrCanon.push(`${name}=${tokens.join(' ')}`);
+      const tree = toExpr(expr);
+      attributes.set(name, { name, line: c.startPosition.row + 1, value: valueOf(tree, expr.text), expr: tree });
+      attrCanon.push(`${name}=${canonicalExpr(tree)}`);
     } else if (c.type === 'block') blocks.push(readBlock(c));
   }
   attrCanon.sort();
@@ -162,7 +278,9 @@ export function parseHcl(text: string): HclParse {
     return { ok: false, line, message: `does not parse as HCL (${bad?.isMissing ? `missing ${bad.type}` : 'unexpected input'} at line ${line})` };
   }
   const body = root.namedChildren.find((c) => c.type === 'body') ?? null;
-  return { ok: true, blocks: readBody(body).blocks };
+  const read = readBody(body);
+  lastBodyAttrs = read.attributes;
+  return { ok: true, blocks: read.blocks };
 }
 
 const jsonValue = (v: unknown): HclValue => {
@@ -176,7 +294,36 @@ const jsonValue = (v: unknown): HclValue => {
 const canonicalJson = (v: unknown): string =>
   Array.isArray(v) ? `[${v.map(canonicalJson).join(',')}]` : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}` : JSON.stringify(v);
 
-/** Terraform JSON syntax (.tf.json): the block types Terraform labels, read into the same shape. Lines are found by search. */
+/** A JSON string of a .tf.json file as an expression: `${…}` templates are read by the HCL parser. */
+function jsonStringExpr(v: string): Expr {
+  if (!v.includes('${') && !v.includes('%{')) return { t: 'lit', v };
+  const parsed = parseHcl(`v = ${JSON.stringify(v)}\n`);
+  const attr = parsed.ok ? lastBodyAttrs?.get('v') : undefined;
+  return attr ? attr.expr : { t: 'other', text: v, refs: [] };
+}
+
+/** The attributes of the last parsed top-level body (parseHcl keeps them for jsonStringExpr). */
+let lastBodyAttrs: ReadonlyMap<string, HclAttribute> | null = null;
+
+function jsonExpr(v: unknown): Expr {
+  if (typeof v === 'string') return jsonStringExpr(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return { t: 'lit', v };
+  if (Array.isArray(v)) return { t: 'tuple', items: v.map(jsonExpr) };
+  if (v && typeof v === 'object') return { t: 'obj', items: Object.entries(v as Record<string, unknown>).map(([k, x]) => [{ t: 'lit', v: k }, jsonExpr(x)] as const) };
+  return { t: 'other', text: String(v), refs: [] };
+}
+
+/** Terraform JSON accepts an array of objects wherever it accepts an object of blocks: both read the same. */
+const objects = (v: unknown): Record<string, unknown>[] =>
+  (Array.isArray(v) ? v : [v]).filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
+
+/** Nested block types of resource bodies written as JSON objects (the rest stay object-valued attributes). */
+const JSON_NESTED = new Set(['lifecycle', 'set', 'connection', 'dynamic']);
+
+/**
+ * Terraform JSON syntax (.tf.json, .tofu.json), read into the same shape as HCL, in object and array forms.
+ * Lines are found by searching forward from the previous block, so a large file is read in one pass.
+ */
 export function parseTfJson(text: string): HclParse {
   let doc: unknown;
   try {
@@ -185,35 +332,48 @@ export function parseTfJson(text: string): HclParse {
     return { ok: false, line: 1, message: `is not valid JSON (${(error as Error).message})` };
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, line: 1, message: 'does not have a JSON object at its top level' };
+  let cursor = 0;
+  let cursorLine = 1;
   const lineOf = (needle: string): number => {
-    const at = text.indexOf(JSON.stringify(needle));
-    return at === -1 ? 1 : text.slice(0, at).split('\n').length;
+    const at = text.indexOf(JSON.stringify(needle), cursor);
+    if (at === -1) return cursorLine;
+    for (let i = cursor; i < at; i++) if (text.charCodeAt(i) === 10) cursorLine++;
+    cursor = at;
+    return cursorLine;
   };
   const blocks: HclBlock[] = [];
   const make = (type: string, labels: string[], body: unknown): HclBlock => {
-    const bodies = Array.isArray(body) ? body : [body];
+    const line = lineOf(labels.at(-1) ?? type);
     const attributes = new Map<string, HclAttribute>();
     const nested: HclBlock[] = [];
-    for (const b of bodies) {
-      for (const [k, v] of Object.entries((b ?? {}) as Record<string, unknown>)) {
-        if ((k === 'lifecycle' || k === 'set') && v && typeof v === 'object') nested.push(...(Array.isArray(v) ? v : [v]).map((x) => make(k, [], x)));
-        else attributes.set(k, { name: k, line: lineOf(k), value: jsonValue(v) });
+    for (const b of objects(body)) {
+      for (const [k, v] of Object.entries(b)) {
+        if (k === 'provisioner') {
+          for (const p of objects(v)) for (const [kind, pb] of Object.entries(p)) for (const one of objects(pb)) nested.push(make('provisioner', [kind], one));
+        } else if (JSON_NESTED.has(k) && v && typeof v === 'object') {
+          for (const one of objects(v)) nested.push(make(k, [], one));
+        } else attributes.set(k, { name: k, line: lineOf(k), value: jsonValue(v), expr: jsonExpr(v) });
       }
     }
-    return { type, labels, line: lineOf(labels.at(-1) ?? type), attributes, blocks: nested, canonical: `${type} ${labels.join(' ')} ${canonicalJson(body)}` };
+    return { type, labels, line, attributes, blocks: nested, canonical: `${type} ${labels.join(' ')} ${canonicalJson(body)}` };
   };
-  for (const [type, value] of Object.entries(doc as Record<string, unknown>)) {
-    if (!value || typeof value !== 'object') continue;
-    if (type === 'resource' || type === 'data') {
-      for (const [rtype, byName] of Object.entries(value as Record<string, unknown>)) {
-        for (const [name, body] of Object.entries((byName ?? {}) as Record<string, unknown>)) blocks.push(make(type, [rtype, name], body));
+  for (const top of objects(doc)) {
+    for (const [type, value] of Object.entries(top)) {
+      if (type === 'resource' || type === 'data') {
+        for (const byType of objects(value)) {
+          for (const [rtype, byName] of Object.entries(byType)) {
+            for (const named of objects(byName)) for (const [name, body] of Object.entries(named)) blocks.push(make(type, [rtype, name], body));
+          }
+        }
+      } else if (type === 'module' || type === 'provider' || type === 'variable' || type === 'output') {
+        for (const byName of objects(value)) {
+          for (const [name, body] of Object.entries(byName)) for (const b of objects(body)) blocks.push(make(type, [name], b));
+        }
+      } else if (type === 'locals') {
+        for (const b of objects(value)) blocks.push(make('locals', [], b));
+      } else if (type === 'removed' || type === 'moved' || type === 'import' || type === 'terraform') {
+        for (const b of objects(value)) blocks.push(make(type, [], b));
       }
-    } else if (type === 'module' || type === 'provider') {
-      for (const [name, body] of Object.entries(value as Record<string, unknown>)) {
-        for (const b of Array.isArray(body) ? body : [body]) blocks.push(make(type, [name], b));
-      }
-    } else if (type === 'removed' || type === 'moved' || type === 'import') {
-      for (const b of Array.isArray(value) ? value : [value]) blocks.push(make(type, [], b));
     }
   }
   return { ok: true, blocks };

@@ -17,6 +17,10 @@ export interface ResourceChangeInput {
   readonly line?: number;
   /** Extra words for the input text (`deferred`, `for_each`, `import`). */
   readonly note?: string;
+  /** For configuration read statically: what an attribute depends on when its value cannot be read before apply. */
+  readonly dependsOn?: (name: string) => string | undefined;
+  /** The `path` of a generic resource starts at a mount declared in the configuration (never under sys/). */
+  readonly mountRelative?: string;
 }
 
 const joinNamespace = (provider: string, resource: string): string => [provider, resource].filter(Boolean).join('/');
@@ -55,6 +59,13 @@ export function classifyResourceChange(change: ResourceChangeInput): Classificat
   if (spec.generic && change.attrs('disable_delete') === true && change.action === 'delete') {
     return { input, verdict: 'not-sys', category: 'no-change', method: null, path: null, namespace, reason: `${change.type} has disable_delete = true, so removing it makes no Vault request.`, ...where };
   }
+  if (spec.generic && change.mountRelative) {
+    return { input, verdict: 'not-sys', category: 'logical', method: null, path: null, namespace, reason: `The path of ${change.address} starts at the mount ${change.mountRelative} declared in the configuration, and Vault cannot mount a secrets engine at sys/, so it is not a /sys write.`, ...where };
+  }
+  const dependency = spec.generic ? change.dependsOn?.('path') : undefined;
+  if (dependency) {
+    return { input, verdict: 'backup-first', category: 'unknown-sys', method: null, path: null, namespace, reason: `The path of ${change.address} depends on ${dependency}, which cannot be read before apply, and ${change.type} can write anywhere, /sys included: a backup comes first (fail closed).`, ...where };
+  }
   const requests = templates.map((t) => {
     const filled = fillTemplate(t, change.attrs);
     if (spec.generic && filled.unknown.includes('path')) {
@@ -64,5 +75,8 @@ export function classifyResourceChange(change: ResourceChangeInput): Classificat
   });
   const out = combineRequests(input, requests);
   if (nsUnknown) out.namespace = '<unknown>';
+  const used = [...new Set(templates.flatMap((t) => [...t.matchAll(/\{([a-z_]+)/g)].map((m) => m[1] as string)))];
+  const deps = used.map((n) => change.dependsOn?.(n)).filter((d): d is string => !!d);
+  if (deps.length > 0 && out.verdict === 'backup-first') out.reason = `${out.reason} (${used.length > 1 ? 'Its path' : 'The path'} depends on ${deps[0]}, which cannot be read before apply.)`;
   return { ...out, ...where };
 }

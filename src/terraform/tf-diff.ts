@@ -3,9 +3,16 @@ import { invalidRequest } from '../classify/request.js';
 import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import { matchesPattern } from '../snapshot/find.js';
-import { parseHcl, parseTfJson, type HclBlock, type HclValue } from './hcl.js';
+import { externalProgram, provisionerCommands } from './commands.js';
+import { buildModule, isConfigFile, isTfvarsFile, type Located, type ParseCache, type TfModule } from './configuration.js';
+import type { Expr, HclBlock } from './hcl.js';
+import { isLocalSource, moduleSource, remoteModuleChange } from './modules.js';
 import { classifyResourceChange, type TfAction } from './operations.js';
-import { UNKNOWN, type AttributeValue } from './resources.js';
+import { resourceKind, UNKNOWN, type AttributeValue } from './resources.js';
+import { resourceUpgrades, yamlLookup } from './upgrades.js';
+import { evaluate, referencesOf, render, type Val } from './values.js';
+
+export { yamlLookup };
 
 /** One changed file between two revisions; `null` where it does not exist on that side. Paths are posix, repo-relative. */
 export interface TfFileChange {
@@ -31,283 +38,291 @@ export interface TfDiffOptions {
   readonly listDir?: (side: Side, dir: string) => Promise<string[]>;
 }
 
-const isTf = (p: string): boolean => p.endsWith('.tf') || p.endsWith('.tf.json');
-
-interface Located {
-  readonly block: HclBlock;
-  readonly file: string;
+/** Both sides of the module folders a change touches: every configuration and tfvars file in them, by path. */
+export interface Configurations {
+  readonly before: ReadonlyMap<string, string>;
+  readonly after: ReadonlyMap<string, string>;
+  /** The module folders (repository-relative, `.` for the top) whose configuration may differ. */
+  readonly dirs: readonly string[];
+  /** Configuration files that exist but cannot be read (a symbolic link out of the repository). */
+  readonly unreadable?: readonly { readonly file: string; readonly reason: string }[];
 }
 
-interface SideIndex {
-  resources: Map<string, Located>;
-  moved: { dir: string; from: string; to: string }[];
-  removed: { dir: string; from: string; destroy: boolean; file: string; line: number }[];
-  imports: Set<string>;
-  modules: Map<string, Located>;
-  providerNamespace: Map<string, string | typeof UNKNOWN>;
+const isTfInput = (p: string): boolean => isConfigFile(p) || isTfvarsFile(p);
+
+/**
+ * The net change of the Terraform configuration between two revisions, from the changed files only (a library
+ * entry point; `classifyCommits` gives whole folders, so files that did not change are seen too).
+ */
+export async function classifyTerraformChanges(changes: readonly TfFileChange[], options: TfDiffOptions = {}): Promise<Classification[]> {
+  const before = new Map<string, string>();
+  const after = new Map<string, string>();
+  for (const c of changes) {
+    if (!isTfInput(c.path)) continue;
+    if (c.before !== null) before.set(c.path, c.before);
+    if (c.after !== null) after.set(c.path, c.after);
+  }
+  const dirs = [...new Set(changes.filter((c) => isTfInput(c.path)).map((c) => path.posix.dirname(c.path)))];
+  return classifyConfigurations({ before, after, dirs }, changes, options);
 }
 
-const emptyIndex = (): SideIndex => ({ resources: new Map(), moved: [], removed: [], imports: new Set(), modules: new Map(), providerNamespace: new Map() });
+type Memo = Map<string, string>;
 
-/** A reference expression (`vault_mount.a`, `module.x.vault_mount.a`) as written in moved/removed/import blocks. */
-const refText = (v: HclValue | undefined): string | null => (v && v.kind === 'expression' ? v.text.replace(/\s+/g, '') : v && v.kind === 'string' ? v.value : null);
+/** What a reference stands for, as text: equal on both sides means the value did not change. */
+function dependencyText(ref: string, mod: TfModule, memo: Memo, depth = 0): string {
+  const cached = memo.get(ref);
+  if (cached !== undefined) return cached;
+  if (depth > 20) return 'deep';
+  memo.set(ref, 'cycle');
+  const [root, name = '', attr] = ref.split('.');
+  const nested = (exprs: readonly Expr[]): string =>
+    [...new Set(exprs.flatMap((e) => referencesOf(e)))].sort().map((r) => `${r}=${dependencyText(r, mod, memo, depth + 1)}`).join(';');
+  let text = '';
+  if (root === 'local') {
+    const e = mod.locals.get(name)?.attr.expr;
+    text = e ? `${JSON.stringify(e)}{${nested([e])}}` : 'undeclared';
+  } else if (root === 'var') {
+    const def = mod.variables.get(name)?.block.attributes.get('default')?.expr;
+    const sets = (mod.tfvars.get(name) ?? []).map((t) => t.expr);
+    text = `${JSON.stringify(def ?? null)}|${JSON.stringify((mod.tfvars.get(name) ?? []).map((t) => [t.file, t.expr]))}{${nested([...(def ? [def] : []), ...sets])}}`;
+  } else if (root !== undefined && /^[a-z][a-z0-9]*_/.test(root)) {
+    const res = mod.resources.get(`${root}.${name}`);
+    const e = attr ? res?.block.attributes.get(attr)?.expr : undefined;
+    text = e ? `${JSON.stringify(e)}{${nested([e])}}` : (res?.block.canonical ?? '');
+  }
+  memo.set(ref, text);
+  return text;
+}
 
-function indexBlocks(blocks: readonly HclBlock[], file: string, into: SideIndex): void {
-  const dir = path.posix.dirname(file);
-  for (const b of blocks) {
-    if (b.type === 'resource' && b.labels.length === 2) into.resources.set(`${dir}\0${b.labels[0]}.${b.labels[1]}`, { block: b, file });
-    else if (b.type === 'module' && b.labels[0]) into.modules.set(`${dir}\0${b.labels[0]}`, { block: b, file });
-    else if (b.type === 'moved') {
-      const from = refText(b.attributes.get('from')?.value);
-      const to = refText(b.attributes.get('to')?.value);
-      if (from && to) into.moved.push({ dir, from, to });
-    } else if (b.type === 'removed') {
-      const from = refText(b.attributes.get('from')?.value);
-      const lifecycle = b.blocks.find((x) => x.type === 'lifecycle');
-      const destroy = lifecycle?.attributes.get('destroy')?.value;
-      if (from) into.removed.push({ dir, from, destroy: !(destroy?.kind === 'bool' && destroy.value === false), file, line: b.line });
-    } else if (b.type === 'import') {
-      const to = refText(b.attributes.get('to')?.value);
-      if (to) into.imports.add(`${dir}\0${to.replace(/\[.*\]$/, '')}`);
-    } else if (b.type === 'provider' && b.labels[0] === 'vault') {
-      const ns = b.attributes.get('namespace')?.value;
-      // Only the default (unaliased) provider: an alias is chosen per resource, which a diff cannot follow.
-      if (!b.attributes.has('alias')) into.providerNamespace.set(dir, ns === undefined ? '' : ns.kind === 'string' ? ns.value.replace(/^\/+|\/+$/g, '') : UNKNOWN);
+function blockExprs(block: HclBlock, out: Expr[] = []): Expr[] {
+  for (const a of block.attributes.values()) out.push(a.expr);
+  for (const b of block.blocks) blockExprs(b, out);
+  return out;
+}
+
+/** A block's text plus what every value it references stands for: equal means Terraform sees no change. */
+function fingerprint(block: HclBlock, mod: TfModule, memo: Memo): string {
+  const refs = [...new Set(blockExprs(block).flatMap((e) => referencesOf(e)))].sort();
+  return `${block.canonical.replace(/^(resource|data|module) ("[^"]*" ?)+|^(resource|data|module) \S+( \S+)? /, '')}\n${refs.map((r) => `${r}=${dependencyText(r, mod, memo)}`).join('\n')}`;
+}
+
+const scalar = (v: Val): AttributeValue => (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : UNKNOWN);
+
+/** Attribute values for the request templates, from the static evaluator; partly known strings keep `$ref` parts. */
+function attrsOf(block: HclBlock, mod: TfModule) {
+  const attrs = (name: string): AttributeValue => {
+    const a = block.attributes.get(name);
+    if (!a) return undefined;
+    const v = evaluate(a.expr, mod);
+    if (v.known) return scalar(v.value);
+    return render(a.expr, mod)?.text ?? UNKNOWN;
+  };
+  const dependsOn = (name: string): string | undefined => {
+    const a = block.attributes.get(name);
+    if (!a) return undefined;
+    const v = evaluate(a.expr, mod);
+    if (v.known) return undefined;
+    const r = render(a.expr, mod);
+    // A path whose first segment is known is classified by it ("secret/$var.x" is not /sys).
+    if (r && /^[^/]+\//.test(r.knownPrefix.replace(/^\/+/, ''))) return undefined;
+    return r?.dependsOn ?? v.dependsOn;
+  };
+  return { attrs, dependsOn };
+}
+
+/** `path = "${vault_mount.kv.path}/x"`: the mount named is declared here, and no mount can live under sys/. */
+function mountRelative(block: HclBlock, mod: TfModule): string | undefined {
+  const e = block.attributes.get('path')?.expr;
+  if (!e || evaluate(e, mod).known) return undefined; // a known path is classified as it is
+  const first = e?.t === 'tpl' ? e.parts[0] : e;
+  const second = e?.t === 'tpl' ? e.parts[1] : undefined;
+  // A mount resource's id is its path too.
+  if (first?.t !== 'ref' || first.path.length !== 3 || (first.path[2] !== 'path' && first.path[2] !== 'id')) return undefined;
+  if (second && !(second.t === 'lit' && typeof second.v === 'string' && second.v.startsWith('/'))) return undefined;
+  const type = String(first.path[0]);
+  const kind = resourceKind(type);
+  const mountType = kind.kind === 'sys' && kind.spec.create.some((t) => t.startsWith('POST sys/mounts/'));
+  return mountType && mod.resources.has(`${type}.${String(first.path[1])}`) ? `${type}.${String(first.path[1])}` : undefined;
+}
+
+function providerNamespace(mod: TfModule): string | typeof UNKNOWN | undefined {
+  // Only the default (unaliased) provider: an alias is chosen per resource, which a diff cannot follow.
+  const p = mod.providers.find((x) => x.block.labels[0] === 'vault' && !x.block.attributes.has('alias'));
+  if (!p) return undefined;
+  const ns = p.block.attributes.get('namespace')?.expr;
+  if (!ns) return '';
+  const v = evaluate(ns, mod);
+  return v.known && typeof v.value === 'string' ? v.value.replace(/^\/+|\/+$/g, '') : UNKNOWN;
+}
+
+interface Pair {
+  readonly before: TfModule;
+  readonly after: TfModule;
+  readonly memo: { before: Memo; after: Memo };
+}
+
+function emitResource(out: Classification[], address: string, action: TfAction, loc: Located, mod: TfModule, ns: string | typeof UNKNOWN, note?: string): void {
+  const counted = loc.block.attributes.has('for_each') ? 'for_each' : loc.block.attributes.has('count') ? 'count' : '';
+  const { attrs, dependsOn } = attrsOf(loc.block, mod);
+  const relative = mountRelative(loc.block, mod);
+  out.push(
+    classifyResourceChange({
+      address: counted ? `${address}[*]` : address,
+      type: loc.block.labels[0] as string,
+      action,
+      attrs,
+      dependsOn,
+      ...(relative ? { mountRelative: relative } : {}),
+      providerNamespace: ns,
+      file: loc.file,
+      line: loc.block.line,
+      ...(note || counted ? { note: [note, counted && `every instance of its ${counted}`].filter(Boolean).join('; ') } : {}),
+    }),
+  );
+}
+
+const problemsOf = (mod: TfModule, side: 'before' | 'after', other: TfModule, texts: Configurations): Classification[] =>
+  mod.problems
+    .filter((p) => side === 'after' || !other.problems.some((q) => q.file === p.file && texts.before.get(p.file) === texts.after.get(p.file)))
+    .map((p) => ({
+      input: `${p.file}:${p.line}`,
+      ...invalidRequest(null, null, '', `${p.file} ${side === 'before' ? '(before the change) ' : ''}${p.message}, so what it changes cannot be known`),
+      file: p.file,
+      line: p.line,
+    }));
+
+/** One module folder: resources, provisioners, external programs, module calls and image versions, before and after. */
+async function classifyFolder(pair: Pair, options: TfDiffOptions, out: Classification[], seen: Set<string>): Promise<void> {
+  const { before, after, memo } = pair;
+  const ns = providerNamespace(after) ?? providerNamespace(before) ?? '';
+  const nsBefore = providerNamespace(before) ?? ns;
+  const changed = (a: Located, b: Located) => fingerprint(a.block, after, memo.after) !== fingerprint(b.block, before, memo.before);
+  const read = {
+    before: async (f: string) => (await options.readFile?.('before', f)) ?? null,
+    after: async (f: string) => (await options.readFile?.('after', f)) ?? null,
+  };
+  const movedTo = new Map(after.moved.map((m) => [m.to, m.from]));
+  const movedFrom = new Set(after.moved.map((m) => m.from));
+  for (const [key, loc] of after.resources) {
+    seen.add(`${after.dir}\0${key}`);
+    const old = before.resources.get(key) ?? before.resources.get(movedTo.get(key) ?? '');
+    const differs = !old || changed(loc, old);
+    if (!differs) continue;
+    if (loc.block.labels[0]?.startsWith('vault_')) {
+      if (old) emitResource(out, key, 'update', loc, after, ns);
+      else if (after.imports.has(key)) emitResource(out, key, 'update', loc, after, ns, 'imported, then brought in line with its configuration');
+      else emitResource(out, key, 'create', loc, after, ns);
     }
+    for (const c of await provisionerCommands(key, loc, after, old ? 'update' : 'create', read.after)) out.push(c);
+    if (old) for (const c of await resourceUpgrades(key, old, loc, pair, read)) out.push(c);
+  }
+  for (const [key, loc] of before.resources) {
+    if (after.resources.has(key) || movedFrom.has(key)) continue;
+    const removed = after.removed.find((r) => r.from === key);
+    if (removed && !removed.destroy) {
+      if (loc.block.labels[0]?.startsWith('vault_')) {
+        out.push({ input: `${key}: removed from state (destroy = false)`, verdict: 'not-sys', category: 'no-change', method: null, path: null, namespace: '', reason: `A removed block with lifecycle { destroy = false } forgets ${key} without deleting it in Vault.`, file: removed.file, line: removed.line, address: key });
+      }
+      continue;
+    }
+    if (loc.block.labels[0]?.startsWith('vault_')) emitResource(out, key, 'delete', loc, before, nsBefore);
+    for (const c of await provisionerCommands(key, loc, before, 'delete', read.before)) out.push(c);
+  }
+  for (const [key, loc] of after.data) {
+    if (loc.block.labels[0] !== 'external') continue;
+    const old = before.data.get(key);
+    if (!old || fingerprint(loc.block, after, memo.after) !== fingerprint(old.block, before, memo.before)) {
+      for (const c of await externalProgram(`data.${key}`, loc, after, read.after)) out.push(c);
+    }
+  }
+  await classifyModuleCalls(pair, options, out, seen);
+}
+
+/** Argument values of a module call, as the called module's variables (auto-loaded tfvars, in effect). */
+function callArguments(call: HclBlock, caller: TfModule, into: TfModule): void {
+  for (const [name, attr] of call.attributes) {
+    if (['source', 'version', 'providers', 'count', 'for_each', 'depends_on'].includes(name)) continue;
+    const v = evaluate(attr.expr, caller);
+    const expr: Expr = v.known ? valueExpr(v.value) : { t: 'other', text: `module argument ${name}`, refs: [] };
+    into.tfvars.set(name, [{ expr, file: `module call argument ${name}`, auto: true }]);
   }
 }
 
-const attrReader = (block: HclBlock) => (name: string): AttributeValue => {
-  const v = block.attributes.get(name)?.value;
-  if (v === undefined) return undefined;
-  if (v.kind === 'string' || v.kind === 'number' || v.kind === 'bool') return v.value;
-  if (v.kind === 'null') return null;
-  if (v.kind === 'template') return v.placeholder;
-  return UNKNOWN;
-};
+const valueExpr = (v: Val): Expr =>
+  Array.isArray(v) ? { t: 'tuple', items: v.map(valueExpr) } : v && typeof v === 'object' ? { t: 'obj', items: Object.entries(v).map(([k, x]) => [{ t: 'lit', v: k }, valueExpr(x)] as const) } : { t: 'lit', v };
 
-function parseFile(file: string, text: string) {
-  return file.endsWith('.json') ? parseTfJson(text) : parseHcl(text);
+async function classifyModuleCalls(pair: Pair, options: TfDiffOptions, out: Classification[], seen: Set<string>): Promise<void> {
+  const { before, after, memo } = pair;
+  for (const name of new Set([...before.modules.keys(), ...after.modules.keys()])) {
+    const [b, a] = [before.modules.get(name), after.modules.get(name)];
+    if (b && a && fingerprint(a.block, after, memo.after) === fingerprint(b.block, before, memo.before)) continue;
+    const loc = (a ?? b) as Located;
+    const caller = a ? after : before;
+    const action: TfAction = !b ? 'create' : !a ? 'delete' : 'update';
+    const source = moduleSource(loc.block, caller);
+    if (!isLocalSource(source)) {
+      const c = remoteModuleChange(name, action, loc, caller);
+      if (c) out.push(c);
+      continue;
+    }
+    const side = a ? 'after' : 'before';
+    const moduleDir = path.posix.normalize(path.posix.join(caller.dir, source));
+    const files = ((await options.listDir?.(side, moduleDir)) ?? []).filter((f) => path.posix.dirname(f) === moduleDir && isTfInput(f));
+    const texts = new Map<string, string>();
+    for (const f of files) {
+      const text = await options.readFile?.(side, f);
+      if (text != null) texts.set(f, text);
+    }
+    const mod = buildModule(moduleDir, texts);
+    callArguments(loc.block, caller, mod);
+    for (const p of mod.problems) {
+      out.push({ input: `${p.file}:${p.line}`, ...invalidRequest(null, null, '', `${p.file} ${p.message}, so what module.${name} changes cannot be known`), file: p.file, line: p.line });
+    }
+    for (const [key, res] of mod.resources) {
+      if (!res.block.labels[0]?.startsWith('vault_') || seen.has(`${moduleDir}\0${key}`)) continue;
+      seen.add(`${moduleDir}\0${key}`);
+      emitResource(out, `module.${name}.${key}`, action, res, mod, providerNamespace(caller) ?? '', `the call of module.${name} changed`);
+    }
+  }
 }
 
 /**
- * The net change of Terraform files between two revisions, at the level of resource blocks across every changed
- * file: a block moved to another file is no change; an added, removed or edited block is a create, delete or
- * update. Also: `moved`, `removed` (destroy = false), `import`, local modules, and Vault upgrades (Helm and
- * watched files). A file that does not parse is `invalid`, named with its line.
+ * The net change of Terraform configurations, folder by folder: which files count is decided by their names, so
+ * a file renamed out of (or into) the configuration removes (or adds) what it holds; values are resolved through
+ * locals, variables, tfvars and override files. Also Vault upgrades in values files and watched files.
  */
-export async function classifyTerraformChanges(changes: readonly TfFileChange[], options: TfDiffOptions = {}): Promise<Classification[]> {
+export async function classifyConfigurations(texts: Configurations, changes: readonly TfFileChange[], options: TfDiffOptions = {}): Promise<Classification[]> {
   const out: Classification[] = [];
-  const sides: Record<Side, SideIndex> = { before: emptyIndex(), after: emptyIndex() };
-  for (const change of changes) {
-    if (!isTf(change.path)) continue;
-    for (const side of ['before', 'after'] as const) {
-      const text = change[side];
-      if (text === null) continue;
-      const parsed = parseFile(change.path, text);
-      if (!parsed.ok) {
-        out.push({
-          input: `${change.path}:${parsed.line}`,
-          ...invalidRequest(null, null, '', `${change.path} ${side === 'before' ? '(before the change) ' : ''}${parsed.message}, so what it changes cannot be known`),
-          file: change.path,
-          line: parsed.line,
-        });
-        continue;
-      }
-      indexBlocks(parsed.blocks, change.path, sides[side]);
-    }
+  for (const u of texts.unreadable ?? []) {
+    out.push({ input: u.file, ...invalidRequest(null, null, '', `${u.file} ${u.reason}, so what it changes cannot be known`), file: u.file, line: 1 });
   }
-  const { before, after } = sides;
-  const emitted = new Set<string>();
-  const emit = (key: string, action: TfAction, loc: Located, note?: string) => {
-    emitted.add(key);
-    const [dir, local] = key.split('\0') as [string, string];
-    const type = loc.block.labels[0] as string;
-    const counted = loc.block.attributes.has('for_each') ? 'for_each' : loc.block.attributes.has('count') ? 'count' : '';
-    out.push(
-      classifyResourceChange({
-        address: counted ? `${local}[*]` : local,
-        type,
-        action,
-        attrs: attrReader(loc.block),
-        providerNamespace: after.providerNamespace.get(dir) ?? before.providerNamespace.get(dir) ?? '',
-        file: loc.file,
-        line: loc.block.line,
-        ...(note || counted ? { note: [note, counted && `every instance of its ${counted}`].filter(Boolean).join('; ') } : {}),
-      }),
-    );
-  };
-
-  const movedTo = new Map(after.moved.map((m) => [`${m.dir}\0${m.to}`, `${m.dir}\0${m.from}`]));
-  const movedFrom = new Set(after.moved.map((m) => `${m.dir}\0${m.from}`));
-  for (const [key, loc] of after.resources) {
-    if (!loc.block.labels[0]?.startsWith('vault_')) continue;
-    const old = before.resources.get(key) ?? before.resources.get(movedTo.get(key) ?? '');
-    if (old) {
-      if (old.block.canonical.replace(/^resource "[^"]+" "[^"]+"/, '') !== loc.block.canonical.replace(/^resource "[^"]+" "[^"]+"/, '')) emit(key, 'update', loc);
-    } else if (after.imports.has(key)) emit(key, 'update', loc, 'imported, then brought in line with its configuration');
-    else emit(key, 'create', loc);
+  const seen = new Set<string>();
+  for (const dir of [...texts.dirs].sort()) {
+    const cache: ParseCache = new Map();
+    const pair: Pair = { before: buildModule(dir, texts.before, cache), after: buildModule(dir, texts.after, cache), memo: { before: new Map(), after: new Map() } };
+    for (const c of problemsOf(pair.after, 'after', pair.before, texts)) out.push(c);
+    for (const c of problemsOf(pair.before, 'before', pair.after, texts)) out.push(c);
+    await classifyFolder(pair, options, out, seen);
   }
-  for (const [key, loc] of before.resources) {
-    if (!loc.block.labels[0]?.startsWith('vault_') || after.resources.has(key) || movedFrom.has(key)) continue;
-    const [dir, local] = key.split('\0') as [string, string];
-    const removed = after.removed.find((r) => r.dir === dir && r.from === local);
-    if (removed && !removed.destroy) {
-      out.push({ input: `${local}: removed from state (destroy = false)`, verdict: 'not-sys', category: 'no-change', method: null, path: null, namespace: '', reason: `A removed block with lifecycle { destroy = false } forgets ${local} without deleting it in Vault.`, file: removed.file, line: removed.line, address: local });
-      continue;
-    }
-    emit(key, 'delete', loc);
-  }
-
-  await classifyModules(before, after, emitted, options, out);
-  out.push(...(await classifyUpgrades(changes, before, after, options)));
+  for (const c of fileUpgrades(changes, out, options)) out.push(c);
   return out;
 }
 
-const isLocalSource = (v: HclValue | undefined): string | null => (v?.kind === 'string' && /^\.\.?\//.test(v.value) ? v.value : null);
+/** A Helm values file, or a template of one (templatefile). */
+export const VALUES_FILE = /\.ya?ml(\.tpl|\.tftpl)?$/;
 
-/** A changed call of a local module: every Vault resource of that module may change with its inputs. */
-async function classifyModules(before: SideIndex, after: SideIndex, emitted: Set<string>, options: TfDiffOptions, out: Classification[]): Promise<void> {
-  const keys = new Set([...before.modules.keys(), ...after.modules.keys()]);
-  for (const key of keys) {
-    const b = before.modules.get(key);
-    const a = after.modules.get(key);
-    if (b && a && b.block.canonical === a.block.canonical) continue;
-    const loc = (a ?? b) as Located;
-    const [dir, name] = key.split('\0') as [string, string];
-    const source = loc.block.attributes.get('source')?.value;
-    const local = isLocalSource(source);
-    const action: TfAction = !b ? 'create' : !a ? 'delete' : 'update';
-    if (!local) {
-      const text = source?.kind === 'string' ? source.value : '(an expression)';
-      if (/vault/i.test(text) || /vault/i.test(name)) {
-        out.push({ input: `module.${name}: ${action}`, verdict: 'backup-first', category: 'unknown-sys', method: null, path: null, namespace: '', reason: `module.${name} (source ${text}) changed and its source cannot be read here, so it is treated as a /sys write (fail closed); classify the plan (--plan) for an exact answer.`, file: loc.file, line: loc.block.line, address: `module.${name}` });
-      }
-      continue;
-    }
-    const moduleDir = path.posix.normalize(path.posix.join(dir, local));
-    const side: 'before' | 'after' = a ? 'after' : 'before';
-    const files = ((await options.listDir?.(side, moduleDir)) ?? []).filter(isTf);
-    for (const f of files) {
-      const text = await options.readFile?.(side, f);
-      if (text == null) continue;
-      const parsed = parseFile(f, text);
-      if (!parsed.ok) {
-        out.push({ input: `${f}:${parsed.line}`, ...invalidRequest(null, null, '', `${f} ${parsed.message}, so what module.${name} changes cannot be known`), file: f, line: parsed.line });
-        continue;
-      }
-      for (const blk of parsed.blocks) {
-        if (blk.type !== 'resource' || !blk.labels[0]?.startsWith('vault_')) continue;
-        const rkey = `${moduleDir}\0${blk.labels[0]}.${blk.labels[1]}`;
-        if (emitted.has(rkey)) continue;
-        emitted.add(rkey);
-        out.push(
-          classifyResourceChange({
-            address: `module.${name}.${blk.labels[0]}.${blk.labels[1]}`,
-            type: blk.labels[0],
-            action,
-            attrs: attrReader(blk),
-            providerNamespace: (a ? after : before).providerNamespace.get(dir) ?? '',
-            file: f,
-            line: blk.line,
-            note: `the call of module.${name} changed`,
-          }),
-        );
-      }
-    }
-  }
-}
-
-/** `server.image.tag` (or any dotted path) from YAML text, by indentation; enough for Helm values files. */
-export function yamlLookup(text: string, dotted: string): { value: string; line: number } | null {
-  const want = dotted.split('.');
-  const stack: { indent: number; key: string }[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const m = /^(\s*)([A-Za-z0-9_.-]+|"[^"]*"|'[^']*'):(?:\s+(.*?))?\s*(?:#.*)?$/.exec(line);
-    if (!m) continue;
-    const indent = (m[1] as string).length;
-    const key = (m[2] as string).replace(/^["']|["']$/g, '');
-    while (stack.length && (stack.at(-1) as { indent: number }).indent >= indent) stack.pop();
-    stack.push({ indent, key });
-    const value = m[3];
-    if (value && stack.length === want.length && stack.every((s, j) => s.key === want[j])) {
-      return { value: value.replace(/^["']|["']$/g, ''), line: i + 1 };
-    }
-  }
-  return null;
-}
-
-const VAULT_CHART = /(^|\/)vault$/;
-
-interface HelmVersions {
-  chart?: string;
-  image?: string;
-  line: number;
-  file: string;
-}
-
-async function helmVersions(loc: Located, side: Side, options: TfDiffOptions): Promise<HelmVersions | null> {
-  const b = loc.block;
-  const chart = b.attributes.get('chart')?.value;
-  if (chart?.kind !== 'string' || !VAULT_CHART.test(chart.value)) return null;
-  const out: HelmVersions = { line: b.line, file: loc.file };
-  const version = b.attributes.get('version')?.value;
-  if (version?.kind === 'string') out.chart = version.value;
-  for (const set of b.blocks.filter((x) => x.type === 'set')) {
-    const name = set.attributes.get('name')?.value;
-    const value = set.attributes.get('value')?.value;
-    if (name?.kind === 'string' && name.value === 'server.image.tag' && value?.kind === 'string') out.image = value.value;
-  }
-  // Helm provider 3: `set = [{ name = "server.image.tag", value = "1.17.2" }]`.
-  const setList = b.attributes.get('set')?.value;
-  if (setList?.kind === 'expression') {
-    const m = /name\s*=\s*"server\.image\.tag"\s*,?\s*value\s*=\s*"([^"]+)"/.exec(setList.text);
-    if (m) out.image = m[1];
-  }
-  const values = b.attributes.get('values')?.value;
-  if (!out.image && values && values.kind === 'expression') {
-    const dir = path.posix.dirname(loc.file);
-    for (const m of values.text.matchAll(/file\(\s*"(?:\$\{path\.(?:module|root)\}\/)?([^"$]+)"\s*\)/g)) {
-      const valuesFile = path.posix.normalize(path.posix.join(dir, m[1] as string));
-      const text = await options.readFile?.(side, valuesFile);
-      const tag = text ? yamlLookup(text, 'server.image.tag') : null;
-      if (tag) out.image = tag.value;
-    }
-    const heredoc = /<<-?\s*(\w+)\n([\s\S]*?)\n\s*\1/.exec(values.text);
-    if (!out.image && heredoc) out.image = yamlLookup(heredoc[2] as string, 'server.image.tag')?.value;
-  }
-  return out;
-}
-
-async function classifyUpgrades(changes: readonly TfFileChange[], before: SideIndex, after: SideIndex, options: TfDiffOptions): Promise<Classification[]> {
+/** Helm values files of the Vault chart changed on their own, and the files and patterns the config names. */
+function fileUpgrades(changes: readonly TfFileChange[], found: readonly Classification[], options: TfDiffOptions): Classification[] {
   const out: Classification[] = [];
-  for (const [key, loc] of after.resources) {
-    if (loc.block.labels[0] !== 'helm_release') continue;
-    const old = before.resources.get(key);
-    if (!old) continue;
-    const [a, b] = [await helmVersions(loc, 'after', options), await helmVersions(old, 'before', options)];
-    if (!a || !b) continue;
-    const address = key.split('\0')[1] as string;
-    if (a.image && b.image && a.image !== b.image) {
-      out.push({ ...classifyUpgrade(`${address}: server.image.tag ${b.image} -> ${a.image}`, b.image, a.image), file: a.file, line: a.line, address });
-    } else if (a.chart && b.chart && a.chart !== b.chart) {
-      const c = classifyUpgrade(`${address}: vault chart ${b.chart} -> ${a.chart}`, b.chart, a.chart);
-      out.push({ ...c, reason: `The Vault Helm chart changes version, which changes the Vault it runs: ${c.reason}`, file: a.file, line: a.line, address });
-    }
-  }
-  // Helm values files of the Vault chart that changed on their own (the release block did not).
   for (const change of changes) {
-    if (!/\.ya?ml$/.test(change.path) || change.before === null || change.after === null) continue;
+    if (!VALUES_FILE.test(change.path) || change.before === null || change.after === null) continue;
     const [was, now] = [yamlLookup(change.before, 'server.image.tag'), yamlLookup(change.after, 'server.image.tag')];
     if (!was || !now || was.value === now.value) continue;
     const repo = yamlLookup(change.after, 'server.image.repository')?.value ?? '';
-    if (!/vault/i.test(repo) && !/vault/i.test(change.path)) continue;
-    if (out.some((o) => o.from === was.value && o.to === now.value)) continue;
+    if (!/vault|openbao/i.test(repo) && !/vault|openbao/i.test(change.path)) continue;
+    if ([...found, ...out].some((o) => o.from === was.value && o.to === now.value)) continue;
     out.push({ ...classifyUpgrade(`${change.path}: server.image.tag ${was.value} -> ${now.value}`, was.value, now.value), file: change.path, line: now.line });
   }
-  // Files and patterns the config names (upgradeWatch).
   for (const watch of options.upgradeWatch ?? []) {
     let re: RegExp;
     try {

@@ -44,7 +44,7 @@ describe('classify --git-range: the net change of .tf files', () => {
     const out = await classifyGitRange(repo.dir, 'HEAD~1', 'HEAD');
     expect(out.map((c) => [c.address, c.verdict, c.path])).toEqual([
       ['vault_mount.teams[*]', 'backup-first', 'sys/mounts/team-$each.key'],
-      ['vault_generic_endpoint.x', 'invalid', null],
+      ['vault_generic_endpoint.x', 'backup-first', null],
     ]);
   });
 
