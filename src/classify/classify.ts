@@ -65,6 +65,8 @@ export function classifyVaultWords(given: string, words: readonly string[], env:
       return invalid(input, `the command ${JSON.stringify(commandName(words.slice(i)))} ${plan.problem}`);
     case 'local':
       return { input, verdict: 'not-sys', category: 'local', method: null, path: null, namespace: '', reason: `The command ${plan.what}; it sends nothing to Vault.` };
+    case 'reads':
+      return { input, verdict: 'read-only', category: 'logical', method: 'GET', path: null, namespace: plan.namespace ?? '', reason: `The command ${plan.what}; it changes nothing in storage.` };
     case 'offline':
       return {
         input,
