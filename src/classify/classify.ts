@@ -1,5 +1,5 @@
-import { classifyCurl } from './curl.js';
-import { redactVaultWords } from './redact.js';
+import { classifyCurl, redactCurlArgs } from './curl.js';
+import { redactLoose, redactLooseText, redactUrl, redactVaultWords } from './redact.js';
 import { classifyRequest, classifyRequestAs, invalidRequest } from './request.js';
 import {
   HttpMethodSchema,
@@ -25,6 +25,15 @@ const invalid = (input: string, problem: string, extra: Partial<Classification> 
   ...invalidRequest(null, null, '', problem),
   ...extra,
 });
+
+/** Several curl URLs in one call: the most demanding decides, every request listed. */
+export function combineCalls(calls: readonly Classification[]): Classification {
+  const requests = calls.map(({ verdict, category, method, path, namespace, reason }) => ({ verdict, category, method, path, namespace, reason }));
+  return combineRequests((calls[0] as Classification).input, requests);
+}
+
+/** `METHOD PATH` echoed: only a URL-ish part (`?token=`, `u:p@`) can hold a secret; most texts have neither. */
+const safeText = (text: string): string => (text.includes('?') || text.includes('@') ? redactUrl(text) : text);
 
 /** The most demanding request decides; the others are listed when there are several. */
 export function combineRequests(input: string, requests: RequestClassification[]): Classification {
@@ -103,12 +112,12 @@ function classifyText(text: string, options: ClassifyOptions): Classification {
     if (method !== null) {
       let rest = text.slice(space + 1);
       if (/\s$/.test(rest) || rest.charCodeAt(0) <= 32) rest = rest.trim();
-      if (rest !== '') return classifyRequestAs(input, method, rest);
+      if (rest !== '') return classifyRequestAs(safeText(input), method, redactUrl(rest));
     }
   }
   if (text.startsWith('vault ')) {
     const split = shellWords(text);
-    if ('error' in split) return invalid(input, `the text cannot be read: ${split.error}`);
+    if ('error' in split) return invalid(redactLooseText(input), `the text cannot be read: ${split.error}`);
     return classifyVaultWords(input, split.words, options.env);
   }
   const trimmed = text.trim();
@@ -121,21 +130,22 @@ function classifyText(text: string, options: ClassifyOptions): Classification {
   const tokens = trimmed.split(/\s+/);
   const first = tokens[0] as string;
   if (/^[A-Za-z]+$/.test(first) && first !== 'vault' && first !== 'curl') {
-    if (tokens.length !== 2) return invalid(input, 'write an operation as "METHOD PATH", "vault …", "curl …" or "upgrade FROM -> TO"');
-    return classifyRequestAs(input, first, tokens[1] as string);
+    if (tokens.length !== 2) return invalid(redactLoose(tokens), 'write an operation as "METHOD PATH", "vault …", "curl …" or "upgrade FROM -> TO"');
+    return classifyRequestAs(safeText(input), first, tokens[1] as string);
   }
   const split = shellWords(trimmed);
-  if ('error' in split) return invalid(input, `the text cannot be read: ${split.error}`);
+  if ('error' in split) return invalid(redactLooseText(input), `the text cannot be read: ${split.error}`);
   const words = split.words;
   let at = 0;
   while (at < words.length && ASSIGNMENT.test(words[at] as string)) at++;
   const head = words[at] ?? '';
   if (isVaultBinary(head)) return classifyVaultWords(input, words, options.env);
   if (head === 'curl') {
-    const curl = classifyCurl(input, words.slice(at + 1));
-    return curl ?? invalid(input, 'the curl command addresses no Vault /v1/ URL');
+    const calls = classifyCurl(words.slice(at + 1));
+    if (calls.length === 0) return invalid(redactCurlArgs(words.slice(at + 1)), 'the curl command addresses no Vault /v1/ URL');
+    return calls.length === 1 ? (calls[0] as Classification) : combineCalls(calls);
   }
-  return invalid(input, 'write an operation as "METHOD PATH", "vault …", "curl …" or "upgrade FROM -> TO"');
+  return invalid(redactLoose(words), 'write an operation as "METHOD PATH", "vault …", "curl …" or "upgrade FROM -> TO"');
 }
 
 /**
@@ -187,7 +197,7 @@ export function classify(op: Operation | unknown, options: ClassifyOptions = {})
     const env = { ...options.env, ...value.env };
     if (typeof value.command !== 'string') return classifyVaultWords(input, value.command, env);
     const split = shellWords(value.command);
-    if ('error' in split) return invalid(input, `the command line cannot be read: ${split.error}`);
+    if ('error' in split) return invalid(redactLooseText(input), `the command line cannot be read: ${split.error}`);
     return classifyVaultWords(input, split.words, env);
   }
   const http = value as HttpOperation;
