@@ -114,3 +114,13 @@ export const redactLooseText = (text: string, keep?: (word: string) => boolean):
   const words = text.trim().split(/\s+/).filter(Boolean);
   return redactLoose(words, keep);
 };
+
+/** Arguments of a command the gate understood (an upgrade): URLs cleaned, secret-named settings masked. */
+export const redactArgs = (words: readonly string[]): string =>
+  words
+    .map((w) => {
+      const eq = w.indexOf('=');
+      if (eq > 0 && SECRET_ENV.test(w.slice(0, eq))) return `${w.slice(0, eq)}=${MASK}`;
+      return quoteWord(redactUrl(w));
+    })
+    .join(' ');

@@ -1,6 +1,6 @@
 import { classifyVaultWords, type ClassifyOptions } from './classify.js';
 import { classifyCurl, isVaultApiUrl } from './curl.js';
-import { redactLoose } from './redact.js';
+import { redactArgs, redactLoose } from './redact.js';
 import { invalidRequest } from './request.js';
 import { runbookUpgrade } from './runbook-upgrade.js';
 import type { Classification } from './schema.js';
@@ -30,7 +30,7 @@ const DATA_ONLY = new Set([
   'touch', 'ls', 'stat', 'test', '[', '[[', 'cut', 'tr', 'jq', 'yq', 'logger', 'read', 'wc', 'head', 'tail', 'sort',
   'uniq', 'basename', 'dirname', 'realpath', 'readlink', 'file', 'diff', 'cmp', 'type', 'which', 'whereis', 'hash',
   'unset', 'setcap', 'getent', 'id', 'install', 'tar', 'unzip', 'gzip', 'sha256sum', 'shasum', 'openssl', 'base64',
-  'log', 'info', 'warn', 'die', 'fail', 'say', 'note', 'step', 'banner', 'cecho', 'msg', 'wget', 'tput', 'sleep',
+  'log', 'info', 'warn', 'die', 'fail', 'say', 'note', 'step', 'banner', 'cecho', 'msg', 'tput', 'sleep',
 ]);
 const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose', 'podman-compose', 'kubectl', 'oc', 'crictl']);
 const CONTAINER_VERBS = new Set(['exec', 'run', 'rsh', 'debug']);
@@ -47,16 +47,16 @@ const isVaultWord = (word: string): boolean => base(word) === 'vault' || VAULT_V
 const isVaultImage = (word: string): boolean => /(?:^|\/)vault(?:-enterprise)?(?::[\w.+-]+)?(?:@sha256:[0-9a-f]+)?$/.test(word);
 const VAULT_IN_TEXT = /(?:^|[\s;&|(`'"])(?:\S*\/)?vault\s+([a-z][a-z-]*)/g;
 
-/** Whether the words hold a Vault command (`vault` then a vault subcommand) or a Vault API URL. */
-function holdsVault(words: readonly string[]): boolean {
+/** Whether the words hold a Vault command (`vault` then a vault subcommand) or a Vault API URL, and which. */
+function holdsVault(words: readonly string[]): 'command' | 'url' | null {
   for (let j = 1; j < words.length; j++) {
     const w = words[j] as string;
-    if (isVaultWord(w) && isVaultSubcommand(words[j + 1])) return true;
-    if (w.includes('v1') && isVaultApiUrl(w)) return true;
-    if (w.includes('vault') && /\s/.test(w)) for (const m of w.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return true;
-    if (w.includes('/v1/') && /https?:\/\/\S*\/v1\/|\$\{?VAULT_ADDR\}?\/v1\//.test(w)) return true;
+    if (isVaultWord(w) && isVaultSubcommand(words[j + 1])) return 'command';
+    if (w.includes('vault') && /\s/.test(w)) for (const m of w.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
+    if (w.includes('v1') && isVaultApiUrl(w)) return 'url';
+    if (w.includes('/v1/') && /https?:\/\/\S*\/v1\/|\$\{?VAULT_ADDR\}?\/v1\//.test(w)) return 'url';
   }
-  return false;
+  return null;
 }
 
 interface Stdin {
@@ -69,6 +69,9 @@ class ScriptReader {
   private readonly vars = new Map<string, string>();
   private readonly wrappers: ReadonlySet<string>;
   private readonly options: ScriptOptions;
+  /** Functions that pass their arguments to vault (`v() { vault "$@"; }`): calling one runs vault. */
+  private readonly aliases = new Set<string>();
+  private lastFunction: string | undefined;
 
   constructor(options: ScriptOptions) {
     this.options = options;
@@ -137,6 +140,14 @@ class ScriptReader {
       for (const a of assignments) this.assign(a);
       return;
     }
+    if (head === 'function') {
+      // `function name {` or `name () {` (read as `function name`): its body commands follow as commands.
+      this.lastFunction = raw[i + 1];
+      let from = i + 2;
+      while (raw[from] === '()' || raw[from] === '{') from++;
+      if (from < raw.length) this.command(raw.slice(from), line, stdin, depth);
+      return;
+    }
     if (DECLARE.has(head)) {
       for (const w of raw.slice(i + 1)) this.assign(w);
       return;
@@ -175,6 +186,12 @@ class ScriptReader {
     if (head === undefined) return;
     const name = base(head);
     const where = this.where(line);
+    if (isVaultWord(head) && words.length > 1 && words.slice(1).every((w) => /^\$\{?[@*]\}?$/.test(w))) {
+      // `vault "$@"` passes a function's arguments on: the function is another name for vault.
+      if (this.lastFunction !== undefined) this.aliases.add(this.lastFunction);
+      return;
+    }
+    if (this.aliases.has(name) && !isVaultWord(head)) return this.visit([...lead, 'vault', ...words.slice(1)], line, stdin, depth + 1);
     if (isVaultWord(head)) {
       const argv = [...lead, 'vault', ...words.slice(1)];
       this.out.push({ ...classifyVaultWords(argv.join(' '), argv, env), ...where });
@@ -186,7 +203,7 @@ class ScriptReader {
     }
     const upgrade = runbookUpgrade(words.join(' '), words);
     if (upgrade) {
-      this.out.push({ ...upgrade, input: redactLoose(words, keepWord), ...where });
+      this.out.push({ ...upgrade, input: redactArgs(words), ...where });
       return;
     }
     if (isWrapper(name)) {
@@ -206,11 +223,13 @@ class ScriptReader {
       if (text !== undefined) return this.script(text, line, depth + 1);
       return;
     }
-    if (holdsVault(words)) {
+    const holds = holdsVault(words);
+    if (holds) {
+      const how = holds === 'command' ? `runs vault through "${name}"` : `calls the Vault API (/v1/) through "${name}"`;
       this.invalidAt(
         line,
         redactLoose([...lead, ...words], keepWord),
-        `runs vault through "${name}", which the gate does not understand: call vault directly, or name "${name}" in runbooks.wrappers ` +
+        `${how}, which the gate does not understand: call vault or curl directly, or name "${name}" in runbooks.wrappers ` +
           'of the configuration if it runs its arguments as a command',
       );
     }

@@ -218,14 +218,16 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
       continue;
     }
     if (c === '(' && inWord === false && words.length === 1 && /^\s*\)/.test(text.slice(i + 1, i + 40))) {
-      // `name () { …; }` defines a function (even one named vault): the name is not a command.
-      words = [];
+      // `name () { …; }` defines a function (even one named vault): the name is not a command, `function name` is.
+      words.unshift('function');
+      endCommand();
       i = text.indexOf(')', i) + 1;
       continue;
     }
     if (c === '(' && inWord && /^\s*\)/.test(text.slice(i + 1, i + 40)) && words.length === 0) {
-      word = '';
-      inWord = false;
+      endWord();
+      words.unshift('function');
+      endCommand();
       i = text.indexOf(')', i) + 1;
       continue;
     }
