@@ -13,7 +13,7 @@ import {
 } from './schema.js';
 import { shellWords } from './shell.js';
 import { classifyUpgrade, parseUpgradeText } from './upgrade.js';
-import { planVaultCommand } from './vault-cli.js';
+import { isCommandWord, planVaultCommand } from './vault-cli.js';
 
 export interface ClassifyOptions {
   /** `VAULT_NAMESPACE` as the operations would see it (applies to `vault …` command lines). */
@@ -71,7 +71,8 @@ export function classifyVaultWords(given: string, words: readonly string[], env:
   const plan = planVaultCommand(words.slice(i + 1), namespace);
   switch (plan.kind) {
     case 'error':
-      return invalid(input, `the command ${JSON.stringify(commandName(words.slice(i)))} ${plan.problem}`);
+      // A line the gate does not understand is echoed with every value masked: its secrets cannot be told apart.
+      return invalid(redactLoose(words, isCommandWord), `the command ${JSON.stringify(commandName(words.slice(i)))} ${plan.problem}`);
     case 'local':
       return { input, verdict: 'not-sys', category: 'local', method: null, path: null, namespace: '', reason: `The command ${plan.what}; it sends nothing to Vault.` };
     case 'reads':

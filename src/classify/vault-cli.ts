@@ -465,3 +465,10 @@ export const isVaultSubcommand = (word: string | undefined): boolean => word !==
 
 /** How many leading words of `words` (argv after `vault`) name the command: `operator rekey` is 2. */
 export const commandDepth = (words: readonly string[]): number => walkCommand(words).depth;
+
+let commandWords: Set<string> | null = null;
+/** Whether `word` is part of some vault command's name (operator, raft, remove-peer, …): safe to echo. */
+export const isCommandWord = (word: string): boolean => {
+  commandWords ??= new Set([...Object.keys(commands), ...GROUPS, ...Object.keys(LEGACY)].flatMap((n) => n.split(' ')));
+  return commandWords.has(word);
+};
