@@ -16,6 +16,8 @@ const SECRET_FLAG_INITIALS = new Set([...SECRET_FLAGS].map((f) => f[0] as string
 /** Commands whose positional arguments are secrets (a token, a key share, an encoded root token). */
 const SECRET_POSITIONALS = new Set(['login', 'unwrap', 'operator unseal', 'operator rekey', 'operator generate-root', 'token lookup', 'token revoke', 'token renew']);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+/** Commands whose arguments after the first are data (`key=value`, or a stray value that may be one). */
+const DATA_COMMANDS = new Set(['write', 'patch', 'kv put', 'kv patch', 'kv metadata put', 'kv metadata patch', 'secrets enable', 'auth enable', 'audit enable']);
 
 export const quoteWord = (w: string): string => (w === '' || /[\s"'\\$`;&|<>()]/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w);
 const redactAssignment = (w: string): string | null => {
@@ -67,6 +69,7 @@ export function redactVaultWords(words: readonly string[]): string | null {
       if (r !== w) mask(at, r);
     }
     else if (positionalsSecret && (!capabilities || positionalIndex === 0)) mask(at, MASK);
+    else if (positionalIndex > 0 && eq === -1 && DATA_COMMANDS.has(name)) mask(at, MASK);
     positionalIndex++;
   }
   const masked = out as string[] | null;

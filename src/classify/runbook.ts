@@ -306,9 +306,11 @@ class ScriptReader {
 
 /** What a pipe feeds: the text of `echo "…"` / `printf '…'`, or the here-document of `cat <<EOF`. */
 function piped(previous: ShellCommand): Stdin | undefined {
-  const name = base(previous.words[0] ?? '');
+  // The producer may itself be wrapped (`retry 3 echo "…" | sh`): the first echo/printf/cat word is it.
+  const from = Math.max(0, previous.words.findIndex((w) => ['echo', 'printf', 'cat'].includes(base(w))));
+  const name = base(previous.words[from] ?? '');
   if (name === 'echo' || name === 'printf') {
-    const args = previous.words.slice(1).filter((w, k) => k > 0 || !/^-[neE]+$/.test(w));
+    const args = previous.words.slice(from + 1).filter((w, k) => k > 0 || !/^-[neE]+$/.test(w));
     return { text: args.join(' ').replace(/\\n/g, '\n'), line: previous.line };
   }
   if (name === 'cat' && previous.heredoc) return previous.heredoc;
