@@ -49,7 +49,8 @@ const WRAPPERS: ((c: string) => string)[] = [
     const tag = `EOF${++heredocs}`;
     return `bash <<'${tag}'\n${c}\n${tag}`;
   },
-  (c) => (c.includes('\n') ? `STEP=${sq(c)}\neval "$STEP"` : `STEP=${sq(c)}\n$STEP`),
+  // A command in a variable runs as `$STEP` when it is a plain command; anything else needs `eval "$STEP"`.
+  (c) => (/^(vault|curl|retry|timeout|sudo|nice|env) [^'"$();|&\n]*$/.test(c) ? `STEP=${sq(c)}\n$STEP` : `STEP=${sq(c)}\neval "$STEP"`),
   (c) => `run_as=/usr/bin/sudo\n$run_as ${c}`,
 ];
 /** Variable indirection of the binary itself. */
