@@ -45,13 +45,15 @@ const VAULT_VARIABLE = /^\$\{?[A-Za-z_]*VAULT[A-Za-z_]*(?::-[^}]*)?\}?$/i;
 const isVaultWord = (word: string): boolean => base(word) === 'vault' || VAULT_VARIABLE.test(word);
 /** An image that is Vault's (its entrypoint runs `vault` with the arguments): `hashicorp/vault:1.17`. */
 const isVaultImage = (word: string): boolean => /(?:^|\/)vault(?:-enterprise)?(?::[\w.+-]+)?(?:@sha256:[0-9a-f]+)?$/.test(word);
+const VALUE_FLAG = /^(-[nugcslmpNCU]|--(namespace|user|group|container|name|label|selector|owner|home|shell|project|context|cluster|service))$/;
 const VAULT_IN_TEXT = /(?:^|[\s;&|(`'"])(?:\S*\/)?vault\s+([a-z][a-z-]*)/g;
 
 /** Whether the words hold a Vault command (`vault` then a vault subcommand) or a Vault API URL, and which. */
 function holdsVault(words: readonly string[]): 'command' | 'url' | null {
   for (let j = 1; j < words.length; j++) {
     const w = words[j] as string;
-    if (isVaultWord(w) && isVaultSubcommand(words[j + 1])) return 'command';
+    // `kubectl -n vault delete pod …`: a value of an option (namespace, user, container) is not a command.
+    if (isVaultWord(w) && isVaultSubcommand(words[j + 1]) && !VALUE_FLAG.test(words[j - 1] as string)) return 'command';
     if (w.includes('vault') && /\s/.test(w)) for (const m of w.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
     if (w.includes('v1') && isVaultApiUrl(w)) return 'url';
     if (w.includes('/v1/') && /https?:\/\/\S*\/v1\/|\$\{?VAULT_ADDR\}?\/v1\//.test(w)) return 'url';
@@ -278,7 +280,7 @@ class ScriptReader {
    */
   private container(words: readonly string[], line: number, stdin: Stdin | undefined, depth: number): boolean {
     const verb = words.findIndex((w, j) => j > 0 && CONTAINER_VERBS.has(w));
-    if (verb === -1 || words.slice(1, verb).some((w) => !/^(compose|container|-.*)$/.test(w))) return false;
+    if (verb === -1) return false;
     const dashes = words.indexOf('--', verb);
     if (dashes !== -1) {
       this.visit(words.slice(dashes + 1), line, stdin, depth + 1);

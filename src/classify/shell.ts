@@ -127,6 +127,13 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
           j += 2;
           continue;
         }
+        if (d === '$' && text[j + 1] === '(' && text[j + 2] === '(') {
+          const end = readSubstitution(j + 2);
+          if (end === -1) return failAt(openedAt, 'a "$((" is never closed');
+          word += text.slice(j, end);
+          j = end;
+          continue;
+        }
         if (d === '$' && text[j + 1] === '(') {
           const end = readSubstitution(j + 2);
           if (end === -1) return failAt(openedAt, 'a "$(" is never closed');
