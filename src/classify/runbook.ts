@@ -36,6 +36,7 @@ const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose'
 const CONTAINER_VERBS = new Set(['exec', 'run', 'rsh', 'debug']);
 const SSH_VALUES = new Set('-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B'.split(' '));
 const MAX_DEPTH = 12;
+const UPGRADE_TOOLS = new Set(['helm', 'kubectl', 'oc', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'docker', 'podman', 'nerdctl']);
 /** A variable's value longer than this is not expanded further (X=$X$X doubling). */
 const MAX_VALUE = 4096;
 
@@ -203,7 +204,7 @@ class ScriptReader {
       for (const c of classifyCurl(words.slice(1))) this.out.push({ ...c, ...where });
       return;
     }
-    const upgrade = runbookUpgrade(words.join(' '), words);
+    const upgrade = UPGRADE_TOOLS.has(name) ? runbookUpgrade(words.join(' '), words) : null;
     if (upgrade) {
       this.out.push({ ...upgrade, input: redactArgs(words), ...where });
       return;

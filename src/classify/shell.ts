@@ -23,6 +23,8 @@ export interface ShellParse {
 }
 
 const OPERATOR_CHARS = new Set([';', '&', '|', '(', ')', '\n']);
+/** Characters with no meaning to the reader (every special one is excluded), matched from a position. */
+const PLAIN_RUN = /[^\s\\'"$`#<>;&|()]+/y;
 
 export function parseShell(text: string, firstLine = 1, readSubstitutions = true, depth = 0): ShellParse {
   const commands: ShellCommand[] = [];
@@ -271,8 +273,12 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
       continue;
     }
     startWord();
-    word += c;
-    i++;
+    // A run of ordinary characters is taken at once: one string per run, not one per character.
+    PLAIN_RUN.lastIndex = i;
+    const run = PLAIN_RUN.exec(text);
+    const end = run ? i + run[0].length : i + 1;
+    word += end > i + 1 ? text.slice(i, end) : c;
+    i = end;
   }
   endCommand();
   if (heredocs.length) return failAt(line, `the here-document ending in ${heredocs[0]?.delimiter} is never closed`);
