@@ -43,7 +43,11 @@ const MAX_VALUE = 4096;
 const base = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
 const VAULT_VARIABLE = /^\$\{?[A-Za-z_]*VAULT[A-Za-z_]*(?::-[^}]*)?\}?$/i;
 /** `vault`, `/usr/local/bin/vault`, or a variable that names it (`$VAULT`, `"${VAULT_BIN:-vault}"`). */
-const isVaultWord = (word: string): boolean => base(word) === 'vault' || VAULT_VARIABLE.test(word);
+const isVaultWord = (word: string): boolean => base(word) === 'vault' || VAULT_VARIABLE.test(word) || LOOKUP.test(word);
+/** `$(command -v vault)`, `` `which vault` ``: the path of the vault binary. */
+const LOOKUP = /^(?:\$\(|`)\s*(?:command -v|which|type -[pP]|readlink -f \$\(which)\s+vault\s*\)?(?:\)|`)$/;
+/** Subcommands that only vault has, so an unknown `$CMD operator …` is vault under another name. */
+const VAULT_ONLY = new Set(['operator', 'secrets', 'auth', 'audit', 'policy', 'kv', 'lease', 'namespace', 'plugin', 'token', 'pki', 'transit', 'unwrap']);
 /** An image that is Vault's (its entrypoint runs `vault` with the arguments): `hashicorp/vault:1.17`. */
 const isVaultImage = (word: string): boolean => /(?:^|\/)vault(?:-enterprise)?(?::[\w.+-]+)?(?:@sha256:[0-9a-f]+)?$/.test(word);
 const VALUE_FLAG = /^(-[nugcslmpNCU]|--(namespace|user|group|container|name|label|selector|owner|home|shell|project|context|cluster|service))$/;
@@ -209,6 +213,15 @@ class ScriptReader {
       this.out.push({ ...upgrade, input: redactArgs(words), ...where });
       return;
     }
+    if (name === 'busybox' && words.length > 1) return this.visit([...lead, ...words.slice(1)], line, stdin, depth + 1);
+    if (head.startsWith('$') && (VAULT_ONLY.has(words[1] as string) || (/^(write|delete|patch)$/.test(words[1] as string) && words.some((w) => /^\/?sys\//.test(w))))) {
+      this.invalidAt(
+        line,
+        redactLoose([...lead, ...words], keepWord),
+        `runs ${head}, which the script does not set, with the vault subcommand "${words[1]}": set it in the script (X=/path/to/vault) or call vault directly`,
+      );
+      return;
+    }
     if (isWrapper(name)) {
       const inner = unwrapCommand(name, words);
       if (inner.kind === 'command') this.visit([...lead, ...inner.assignments, ...inner.words], line, stdin, depth + 1);
@@ -270,7 +283,9 @@ class ScriptReader {
       if (!w.startsWith('-')) break;
       if (SSH_VALUES.has(w)) j++;
     }
-    const rest = words.slice(j + 1);
+    const rest = words.slice(words[j + 1] === '--' ? j + 2 : j + 1);
+    // `… | ssh host bash`: the remote shell reads what the pipe or here-document feeds.
+    if (rest.length === 1 && SHELLS.has(base(rest[0] as string))) return this.shell(rest, line, stdin, depth + 1);
     if (rest.length) this.script(rest.join(' '), line, depth + 1);
     else if (stdin) this.script(stdin.text, stdin.line, depth + 1);
   }
@@ -314,7 +329,8 @@ function piped(previous: ShellCommand): Stdin | undefined {
   const name = base(previous.words[from] ?? '');
   if (name === 'echo' || name === 'printf') {
     const args = previous.words.slice(from + 1).filter((w, k) => k > 0 || !/^-[neE]+$/.test(w));
-    return { text: args.join(' ').replace(/\\n/g, '\n'), line: previous.line };
+    // printf's `\n` separates commands; as `;` it keeps them on the producer's line.
+    return { text: args.join(' ').replace(/\\n/g, ';'), line: previous.line };
   }
   if (name === 'cat' && previous.heredoc) return previous.heredoc;
   return undefined;

@@ -290,3 +290,41 @@ describe('line numbers, control characters and nesting', () => {
     expect(out[0]?.reason).toMatch(/more than \d+ deep/);
   });
 });
+
+describe('more spellings of the same shapes', () => {
+  it.each([
+    'sudo -i -u vault vault operator seal',
+    'sudo su - vault -c "vault operator seal"',
+    'doas vault operator seal',
+    'env -i PATH=/bin vault operator seal',
+    'command vault operator seal',
+    'timeout 30s bash -c \'vault operator seal\'',
+    'nice -n10 ionice -c2 -n7 vault operator seal',
+    'stdbuf -oL vault operator seal',
+    "kubectl exec -it vault-0 -n vault -- /bin/sh -c 'vault operator seal'",
+    'kubectl -n vault exec vault-0 -- vault operator seal',
+    'podman exec -it vault vault operator seal',
+    'docker compose -f dc.yml exec vault vault operator seal',
+    'nerdctl run --rm hashicorp/vault operator seal',
+    `ssh -t host "sudo -u vault bash -lc 'vault operator seal'"`,
+    'ssh host -- vault operator seal',
+    "bash -x -c 'vault operator seal'",
+    "bash --login -c 'vault operator seal'",
+    "/bin/zsh -c 'vault operator seal'",
+    "busybox sh -c 'vault operator seal'",
+    "cat <<'X' | ssh host bash\nvault operator seal\nX",
+    'echo "vault operator seal" | sudo -u vault bash',
+    "printf '%s\\n' 'vault operator seal' | sh",
+    'vault_bin="$(command -v vault)"\n$vault_bin operator seal',
+    'V=`which vault`\n$V operator seal',
+  ])('%s', (script) => {
+    const out = classifyScript(script);
+    expect(out.map((c) => `${c.verdict} ${c.method} ${c.path}`)).toEqual(['backup-first PUT sys/seal']);
+  });
+
+  it('an unset variable given a vault-only subcommand is invalid; other commands in variables are left alone', () => {
+    expect(classifyScript('$UNKNOWN operator raft remove-peer x').map((c) => c.verdict)).toEqual(['invalid']);
+    expect(classifyScript('$X write sys/mounts/x type=kv').map((c) => c.verdict)).toEqual(['invalid']);
+    expect(classifyScript('$KUBECTL delete pod x\n$SYSTEMCTL status vault\nkubectl -n vault delete pod vault-2')).toEqual([]);
+  });
+});
