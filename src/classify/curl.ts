@@ -17,7 +17,9 @@ const LONG_VALUE = new Set([
 /** Options whose value is a request body: curl then sends POST. */
 const BODY = new Set(['d', 'data', 'data-raw', 'data-binary', 'data-urlencode', 'data-ascii', 'json', 'F', 'form', 'form-string']);
 /** Options whose value is secret as a whole (bodies, credentials, bearer tokens, cookies). */
-const SECRET_VALUE = new Set([...BODY, 'u', 'user', 'U', 'proxy-user', 'b', 'cookie', 'oauth2-bearer', 'pass', 'proxy-pass', 'aws-sigv4']);
+const SECRET_VALUE = new Set([
+  ...BODY, 'u', 'user', 'U', 'proxy-user', 'b', 'cookie', 'oauth2-bearer', 'pass', 'proxy-pass', 'aws-sigv4', 'url-query', 'variable',
+]);
 const SECRET_HEADER = /^\s*(x-vault-token|authorization|proxy-authorization|cookie|x-vault-wrap-token|x-vault-mfa)\s*:/i;
 
 export interface CurlOption {

@@ -357,7 +357,7 @@ function parseFlags(words: readonly string[], bools: ReadonlySet<string>): Parse
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     if (w === '--') {
-      args.push(...words.slice(i + 1));
+      for (let k = i + 1; k < words.length; k++) args.push(words[k] as string);
       break;
     }
     if (!w.startsWith('-') || w === '-') {
