@@ -22,7 +22,12 @@ const DATA_COMMANDS = new Set(['write', 'patch', 'kv put', 'kv patch', 'kv metad
 export const quoteWord = (w: string): string => (w === '' || /[\s"'\\$`;&|<>()]/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w);
 const redactAssignment = (w: string): string | null => {
   const m = ASSIGNMENT.exec(w);
-  return m && SECRET_ENV.test(m[1] as string) ? `${m[1]}=${MASK}` : null;
+  if (!m) return null;
+  if (SECRET_ENV.test(m[1] as string)) return `${m[1]}=${MASK}`;
+  // VAULT_ADDR=https://user:PASS@vault:8200 carries a password in the URL.
+  const value = m[2] as string;
+  const clean = value.includes('@') || value.includes('?') ? redactUrl(value) : value;
+  return clean === value ? null : `${m[1]}=${clean}`;
 };
 
 /** The words of a `vault …` command line (with leading assignments), with secrets masked; null when none were. */

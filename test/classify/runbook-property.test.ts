@@ -120,6 +120,9 @@ const SECRET_LINES = [
   "curl -X POST 'http://ops:SECRET@v:8200/v1/sys/seal",
   'PUT sys/seal?token=SECRET',
   'vault operator generate-root -otp=SECRET',
+  'VAULT_ADDR=https://ops:SECRET@vault:8200 vault operator seal',
+  'export VAULT_ADDR=https://ops:SECRET@vault:8200\ncurl -X PUT $VAULT_ADDR/v1/sys/seal',
+  'curl --url-query token=SECRET $VAULT_ADDR/v1/sys/seal',
   'vault nosuchcommand SECRET',
 ];
 
