@@ -21,6 +21,8 @@ const upgradeTo = (input: string, to: string, how: string): Classification => {
   return c.verdict === 'invalid' ? c : { ...c, reason: `${how}: ${c.reason}` };
 };
 
+const DOWNGRADE_RULE = 'Vault does not support storage downgrades, so take a backup first';
+
 function chartChange(input: string, version: string | undefined): Classification {
   const what = version ? `to chart version ${version}` : 'with its default or values-file image';
   return {
@@ -41,6 +43,10 @@ function chartChange(input: string, version: string | undefined): Classification
 const HELM_VALUES = new Set(['-f', '--values', '--set', '--set-string', '--set-file', '--set-json', '--version', '-n', '--namespace', '--kube-context', '--timeout', '--repo', '--kubeconfig', '-o', '--output', '--description', '--post-renderer', '--history-max']);
 
 function helm(input: string, args: readonly string[]): Classification | null {
+  // `helm rollback vault 3` puts an earlier chart (and image) back: a version change the line does not name.
+  if (args[0] === 'rollback' && /vault/.test(args.find((a, k) => k > 0 && !a.startsWith('-')) ?? '')) {
+    return { ...chartChange(input, undefined), reason: `Rolling the Vault Helm release back can change the Vault image to an older one: ${DOWNGRADE_RULE}.` };
+  }
   if (args[0] !== 'upgrade') return null;
   const plain: string[] = [];
   const sets: string[] = [];
@@ -61,8 +67,17 @@ function helm(input: string, args: readonly string[]): Classification | null {
   return chartChange(input, version);
 }
 
-/** `kubectl set image statefulset/vault vault=hashicorp/vault:1.17.0`. */
+/** `kubectl set image statefulset/vault vault=hashicorp/vault:1.17.0`, or a patch that sets a Vault image. */
 function kubectlSetImage(input: string, args: readonly string[]): Classification | null {
+  if (args.includes('patch')) {
+    for (const a of args) {
+      for (const m of a.matchAll(/"?image"?\s*:\s*"?([^"\s,}]+)/g)) {
+        const tag = imageTag(m[1] as string);
+        if (tag) return upgradeTo(input, tag, `The patch sets the Vault image ${m[1]}`);
+      }
+    }
+    return null;
+  }
   const at = args.indexOf('set');
   if (at === -1 || args[at + 1] !== 'image') return null;
   for (const a of args.slice(at + 2)) {
@@ -85,6 +100,12 @@ function packageInstall(input: string, tool: string, args: readonly string[]): C
     // Debian/RPM revisions (`-1`, `-1.x86_64`) are the package's, not Vault's.
     const version = (m[1] as string).replace(/-\d+(\.[\w]+)*$/, '').replace(/\.(x86_64|aarch64|noarch)$/, '');
     return upgradeTo(input, version, `The package ${a} installs Vault ${version}`);
+  }
+  // `apt-get install --only-upgrade vault`, `yum update vault`, `brew upgrade vault`: the newest packaged version.
+  const upgrading = args.some((a) => a === 'upgrade' || a === 'update' || a === '--only-upgrade');
+  const named = args.find((a) => /^vault(-enterprise)?(@[\d.]+)?$/.test(a));
+  if (upgrading && named) {
+    return { ...chartChange(input, undefined), reason: `Upgrading the ${named} package to the newest version in its repository: ${DOWNGRADE_RULE}.` };
   }
   return null;
 }
@@ -112,6 +133,7 @@ export function runbookUpgrade(input: string, words: readonly string[]): Classif
     case 'yum':
     case 'dnf':
     case 'microdnf':
+    case 'brew':
       return packageInstall(input, tool, args);
     case 'docker':
     case 'podman':

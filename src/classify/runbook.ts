@@ -36,7 +36,7 @@ const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose'
 const CONTAINER_VERBS = new Set(['exec', 'run', 'rsh', 'debug']);
 const SSH_VALUES = new Set('-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B'.split(' '));
 const MAX_DEPTH = 12;
-const UPGRADE_TOOLS = new Set(['helm', 'kubectl', 'oc', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'docker', 'podman', 'nerdctl']);
+const UPGRADE_TOOLS = new Set(['helm', 'kubectl', 'oc', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'brew', 'docker', 'podman', 'nerdctl']);
 /** A variable's value longer than this is not expanded further (X=$X$X doubling). */
 const MAX_VALUE = 4096;
 

@@ -328,3 +328,25 @@ describe('more spellings of the same shapes', () => {
     expect(classifyScript('$KUBECTL delete pod x\n$SYSTEMCTL status vault\nkubectl -n vault delete pod vault-2')).toEqual([]);
   });
 });
+
+describe('more upgrade spellings', () => {
+  it.each([
+    [`kubectl -n vault patch sts vault -p '{"spec":{"template":{"spec":{"containers":[{"name":"vault","image":"hashicorp/vault:1.18.1"}]}}}}'`, '1.18.1'],
+    ['helm upgrade -n vault --atomic --wait vault hashicorp/vault --set-string server.image.tag=1.18.0', '1.18.0'],
+  ])('%s', (script, to) => {
+    const c = one(script);
+    expect([c.verdict, c.category, c.to]).toEqual(['backup-first', 'upgrade', to]);
+  });
+
+  it.each(['helm rollback vault 3 -n vault', 'sudo apt-get install --only-upgrade vault', 'yum update -y vault', 'brew upgrade vault'])(
+    'a version change the line does not name is an upgrade without a target: %s',
+    (script) => {
+      const c = one(script);
+      expect([c.verdict, c.category, c.to]).toEqual(['backup-first', 'upgrade', undefined]);
+    },
+  );
+
+  it('a fresh unpinned install is not an upgrade', () => {
+    expect(classifyScript('sudo apt-get install -y vault\nsudo yum -y install vault\nhelm install vault hashicorp/vault')).toEqual([]);
+  });
+});
