@@ -27,7 +27,7 @@ export function renderClassifications(results: readonly Classification[], io: Io
   const target = (r: Classification) => {
     const ns = r.namespace ? ` [ns ${r.namespace}]` : '';
     if (r.method && r.path) return escapeControls(`${r.method} ${r.path}${ns}`);
-    if (r.from !== undefined || r.to) return `${r.from ?? '(running)'} -> ${r.to}`;
+    if (r.to) return `${r.from ?? '(running)'} -> ${r.to}`;
     return '';
   };
   const rows = results.map((r) => [LABEL[r.verdict], r.category, where(r), target(r), escapeControls(r.input)] as const);
