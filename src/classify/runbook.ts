@@ -193,9 +193,10 @@ class ScriptReader {
     if (head === undefined) return;
     const name = base(head);
     const where = this.where(line);
-    if (isVaultWord(head) && words.length > 1 && words.slice(1).every((w) => /^\$\{?[@*]\}?$/.test(w))) {
-      // `vault "$@"` passes a function's arguments on: the function is another name for vault.
-      if (this.lastFunction !== undefined) this.aliases.add(this.lastFunction);
+    if (this.lastFunction !== undefined && isVaultWord(head) && words.length > 1 && words.slice(1).every((w) => /^\$\{?[@*]\}?$/.test(w))) {
+      // `vault "$@"` in a function passes its arguments on: the function is another name for vault. (At the top of a
+      // script it runs vault with arguments nobody can see here: invalid, below.)
+      this.aliases.add(this.lastFunction);
       return;
     }
     if (this.aliases.has(name) && !isVaultWord(head)) return this.visit([...lead, 'vault', ...words.slice(1)], line, stdin, depth + 1);

@@ -350,3 +350,9 @@ describe('more upgrade spellings', () => {
     expect(classifyScript('sudo apt-get install -y vault\nsudo yum -y install vault\nhelm install vault hashicorp/vault')).toEqual([]);
   });
 });
+
+describe('arguments passed on', () => {
+  it('vault "$@" at the top of a script runs vault with arguments the gate cannot see: invalid', () => {
+    expect(classifyScript('#!/bin/sh\nvault "$@"\n').map((c) => c.verdict)).toEqual(['invalid']);
+  });
+});
