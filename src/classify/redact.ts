@@ -110,6 +110,9 @@ export function redactLoose(words: readonly string[], keep: (word: string) => bo
       if (assign) return i === 0 && !SECRET_ENV.test(assign[1] as string) && assign[2] === '' ? w : `${assign[1]}=${MASK}`;
       if (i === 0 && !w.includes('@') && !w.includes('?') && eq === -1) return quoteWord(w);
       if (w.startsWith('-') && eq > 0) return `${w.slice(0, eq)}=${MASK}`;
+      // The value after `--token`, `-p`, `--password`: a secret whatever it looks like.
+      const previous = words[i - 1] ?? '';
+      if (previous.startsWith('-') && (SECRET_FLAG_PLAIN.test(previous) || /^-[pPkK]$/.test(previous))) return MASK;
       if ((PLAIN_WORD.test(w) && !SECRET_FLAG_PLAIN.test(w)) || keep(w)) return w;
       return MASK;
     })

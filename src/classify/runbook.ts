@@ -5,7 +5,7 @@ import { invalidRequest } from './request.js';
 import { runbookUpgrade } from './runbook-upgrade.js';
 import type { Classification } from './schema.js';
 import { parseShell, shellWords, type ShellCommand } from './shell.js';
-import { isVaultSubcommand } from './vault-cli.js';
+import { isCommandWord, isVaultSubcommand } from './vault-cli.js';
 import { isWrapper, unwrapCommand } from './wrappers.js';
 
 export interface ScriptOptions extends ClassifyOptions {
@@ -337,8 +337,8 @@ function piped(previous: ShellCommand): Stdin | undefined {
   return undefined;
 }
 
-/** Words kept when a line is echoed with its values masked: vault, its subcommands, known tools. */
-const keepWord = (w: string): boolean => isVaultSubcommand(w) || /^[a-z][a-z-]*$/.test(w) && w.length <= 12 && !/token|pass|secret|key/.test(w);
+/** Words kept when a line is echoed with its values masked: vault's command words (operator, raft, seal, …). */
+const keepWord = (w: string): boolean => isCommandWord(w);
 
 /**
  * Reads a shell runbook and classifies every `vault …` command, every `curl` call to `…/v1/…` and every Vault

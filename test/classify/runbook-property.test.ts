@@ -115,6 +115,8 @@ const SECRET_LINES = [
   'sudo VAULT_TOKEN=SECRET vault operator seal',
   'my_wrapper --token SECRET vault operator seal',
   'my_wrapper SECRET vault operator seal',
+  'my_wrapper --token lower-SECRET vault operator seal',
+  'my_wrapper -p SECRET/x vault operator seal',
   'wget --header="X-Vault-Token: SECRET" http://v:8200/v1/sys/seal',
   'vault write sys/mounts/x "type=kv SECRET',
   "curl -X POST 'http://ops:SECRET@v:8200/v1/sys/seal",
