@@ -267,7 +267,14 @@ class ScriptReader {
         continue;
       }
       if (script) return this.script(w, line, depth + 1);
-      return holdsVault(words) ? this.visit(['unknown-script', ...words.slice(j)], line, undefined, depth + 1) : undefined;
+      // `bash <(echo "vault …")`: the script is what the substitution prints.
+      const fed = /^<\((.*)\)$/s.exec(w);
+      const printed = fed ? piped({ words: shellWordsOrEmpty(fed[1] as string), line }) : undefined;
+      if (printed) return this.script(printed.text, line, depth + 1);
+      if (holdsVault(words)) {
+        this.invalidAt(line, redactLoose(words, keepWord), `runs vault through the script file ${JSON.stringify(w.slice(0, 40))} given to ${base(words[0] as string)}, which the gate cannot read: classify that file too`);
+      }
+      return;
     }
     if (stdin) this.script(stdin.text, stdin.line, depth + 1);
   }
@@ -322,6 +329,11 @@ class ScriptReader {
     return false;
   }
 }
+
+const shellWordsOrEmpty = (text: string): string[] => {
+  const split = shellWords(text);
+  return 'words' in split ? split.words : [];
+};
 
 /** What a pipe feeds: the text of `echo "…"` / `printf '…'`, or the here-document of `cat <<EOF`. */
 function piped(previous: ShellCommand): Stdin | undefined {

@@ -356,3 +356,13 @@ describe('arguments passed on', () => {
     expect(classifyScript('#!/bin/sh\nvault "$@"\n').map((c) => c.verdict)).toEqual(['invalid']);
   });
 });
+
+describe('a shell given a file', () => {
+  it('reads what a process substitution prints, and refuses a file that holds vault it cannot see', () => {
+    expect(classifyScript('bash <(echo "vault operator seal")').map((c) => `${c.verdict} ${c.path}`)).toEqual(['backup-first sys/seal']);
+    const c = one('bash deploy.sh "vault operator seal"');
+    expect(c.verdict).toBe('invalid');
+    expect(c.reason).toMatch(/script file "deploy\.sh"/);
+    expect(classifyScript('bash ./install.sh\nsh -x setup.sh vault')).toEqual([]);
+  });
+});
