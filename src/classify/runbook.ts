@@ -79,6 +79,7 @@ class ScriptReader {
   /** Functions that pass their arguments to vault (`v() { vault "$@"; }`): calling one runs vault. */
   private readonly aliases = new Set<string>();
   private lastFunction: string | undefined;
+  private readonly shellAliases = new Map<string, string>();
 
   constructor(options: ScriptOptions) {
     this.options = options;
@@ -159,6 +160,14 @@ class ScriptReader {
       for (const w of raw.slice(i + 1)) this.assign(w);
       return;
     }
+    if (head === 'alias') {
+      // `alias v='vault'`, `alias seal='vault operator seal'`: a later `v …` runs the aliased words.
+      for (const w of raw.slice(i + 1)) {
+        const m = ASSIGNMENT.exec(w);
+        if (m) this.shellAliases.set(m[1] as string, this.expand(m[3] as string, false));
+      }
+      return;
+    }
     if (head === 'unset') {
       for (const w of raw.slice(i + 1)) this.vars.delete(w);
       return;
@@ -198,6 +207,16 @@ class ScriptReader {
       // script it runs vault with arguments nobody can see here: invalid, below.)
       this.aliases.add(this.lastFunction);
       return;
+    }
+    const aliased = this.shellAliases.get(head);
+    if (aliased !== undefined) {
+      // Bash does not expand an alias inside its own expansion (`alias vault='vault -tls-skip-verify'`).
+      this.shellAliases.delete(head);
+      try {
+        return this.visit([...lead, ...shellWordsOrEmpty(aliased), ...words.slice(1)], line, stdin, depth + 1);
+      } finally {
+        this.shellAliases.set(head, aliased);
+      }
     }
     if (this.aliases.has(name) && !isVaultWord(head)) return this.visit([...lead, 'vault', ...words.slice(1)], line, stdin, depth + 1);
     if (isVaultWord(head)) {

@@ -366,3 +366,13 @@ describe('a shell given a file', () => {
     expect(classifyScript('bash ./install.sh\nsh -x setup.sh vault')).toEqual([]);
   });
 });
+
+describe('aliases', () => {
+  it('an alias of vault or of a vault command runs it', () => {
+    expect(rows("alias v='vault'\nv operator seal\nalias down='vault operator step-down'\ndown")).toEqual([
+      '2 backup-first PUT sys/seal',
+      '4 backup-first PUT sys/step-down',
+    ]);
+    expect(rows("alias vault='vault -tls-skip-verify'\nvault operator seal")).toEqual(['2 backup-first PUT sys/seal']);
+  });
+});
