@@ -210,7 +210,7 @@ class ScriptReader {
     }
     const aliased = this.shellAliases.get(head);
     if (aliased !== undefined) {
-      // Bash does not expand an alias inside its own expansion (`alias vault='vault -tls-skip-verify'`).
+      // Bash does not expand an alias inside its own expansion (`alias vault='sudo -E vault'`).
       this.shellAliases.delete(head);
       try {
         return this.visit([...lead, ...shellWordsOrEmpty(aliased), ...words.slice(1)], line, stdin, depth + 1);

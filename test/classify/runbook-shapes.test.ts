@@ -373,6 +373,6 @@ describe('aliases', () => {
       '2 backup-first PUT sys/seal',
       '4 backup-first PUT sys/step-down',
     ]);
-    expect(rows("alias vault='vault -tls-skip-verify'\nvault operator seal")).toEqual(['2 backup-first PUT sys/seal']);
+    expect(rows("alias vault='sudo -E vault'\nvault operator seal")).toEqual(['2 backup-first PUT sys/seal']);
   });
 });
