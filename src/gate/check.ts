@@ -163,10 +163,9 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
       : [{ name: null, dir: dirFromCli ?? dirFromConfig, pattern, env: live ? env : null }];
   const decisions: Decision[] = [];
   for (const target of targets) {
-    decisions.push(await decideFor(target, { options, config, cwd, classified, now, policy, context }));
+    decisions.push(await decideFor(target, { options, config, cwd, classified, now, policy, context, notes: scriptNotes }));
   }
-  const decided = decisions.length === 1 ? (decisions[0] as Decision) : combine(decisions);
-  const decision = scriptNotes.length ? { ...decided, warnings: [...scriptNotes, ...decided.warnings] } : decided;
+  const decision = decisions.length === 1 ? (decisions[0] as Decision) : combine(decisions);
   if (config.decisionLog) {
     await appendDecision(resolveConfigPath(config.decisionLog, loaded.baseDir), decision, { cwd, by: decision.overridden?.by ?? (await whoAmI(cwd)) });
   }
@@ -190,6 +189,8 @@ interface Shared {
   readonly now: string;
   readonly policy: Policy;
   readonly context: EvaluateContext;
+  /** Warnings about the input itself (a script in which nothing was found), shown in every decision. */
+  readonly notes: readonly Warning[];
 }
 
 /**
@@ -249,6 +250,7 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   // Reading snapshots costs a pass over each file: only when something needs one.
   const needsEvidence = classified.some((c) => c.verdict === 'backup-first');
   const { snapshots, rejected, warnings } = needsEvidence ? await collectEvidence(target, shared, cluster) : { snapshots: [], rejected: [], warnings: [] };
+  warnings.unshift(...shared.notes);
   const decide = () => evaluate(classified, { now, snapshots, rejected, warnings, snapshotDir: target.dir ? show(target.dir, cwd) : null, cluster }, policy, context);
   const decision = decide();
   const lacking = decision.operations.some((o) => o.status === 'no-snapshot' || o.status === 'stale');

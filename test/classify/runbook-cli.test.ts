@@ -18,6 +18,11 @@ describe('runbooks through the CLI', () => {
     expect(table.stderr).toMatch(/warning: No vault command, curl call to \/v1\/ or Vault upgrade was found in notes\.sh/);
     const decision = await runCli(['check', '--json', '--script', 'notes.sh'], { cwd: dir });
     expect(JSON.parse(decision.stdout).warnings.map((w: { code: string }) => w.code)).toContain('SCRIPT_NOTHING_FOUND');
+    expect(decision.code).toBe(0);
+    // Strict mode makes every warning a no-go, this one included.
+    const strict = await runCli(['check', '--json', '--strict', '--script', 'notes.sh'], { cwd: dir });
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout).reasons.join(' ')).toMatch(/SCRIPT_NOTHING_FOUND/);
   });
 
   it('follows a wrapper named in runbooks.wrappers, and refuses it as invalid without', async () => {
