@@ -1,4 +1,4 @@
-import { classifyVaultWords, type ClassifyOptions } from './classify.js';
+import { classifyVaultWords, type ClassifyOptions } from './vault-words.js';
 import { classifyCurl, isVaultApiUrl } from './curl.js';
 import { redactArgs, redactLoose } from './redact.js';
 import { invalidRequest } from './request.js';

@@ -376,3 +376,18 @@ describe('aliases', () => {
     expect(rows("alias vault='sudo -E vault'\nvault operator seal")).toEqual(['2 backup-first PUT sys/seal']);
   });
 });
+
+describe('one shell line given to classify', () => {
+  it.each([
+    ['sudo -u vault vault operator seal', 'backup-first'],
+    ['kubectl exec -n vault vault-0 -- vault operator raft remove-peer vault-2', 'backup-first'],
+    ['retry 5 vault secrets list', 'read-only'],
+    ['myhelper vault operator seal', 'invalid'],
+    ['echo hello world', 'invalid'],
+    ['helm upgrade vault hashicorp/vault --set server.image.tag=1.17.0', 'backup-first'],
+  ])('%s', (line, verdict) => {
+    const c = classify(line);
+    expect(c.verdict, c.reason).toBe(verdict);
+    expect(c.line).toBeUndefined();
+  });
+});
