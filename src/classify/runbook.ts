@@ -139,7 +139,7 @@ class ScriptReader {
 
   private command(raw: readonly string[], line: number, stdin: Stdin | undefined, depth: number): void {
     let i = 0;
-    while (i < raw.length && KEYWORDS.has(raw[i] as string)) i++;
+    while (i < raw.length && KEYWORDS.has(raw[i] as string)) i += raw[i] === 'time' && raw[i + 1] === '-p' ? 2 : 1;
     const assignments: string[] = [];
     while (i < raw.length && ASSIGNMENT.test(raw[i] as string)) assignments.push(raw[i++] as string);
     const head = raw[i];
@@ -195,7 +195,10 @@ class ScriptReader {
     }
     let at = 0;
     const env: Record<string, string | undefined> = { VAULT_NAMESPACE: this.vars.get('VAULT_NAMESPACE') };
-    while (at < all.length && (ASSIGNMENT.test(all[at] as string) || KEYWORDS.has(all[at] as string))) at++;
+    while (at < all.length && (ASSIGNMENT.test(all[at] as string) || KEYWORDS.has(all[at] as string))) {
+      // `time -p vault …`: the keyword's own option.
+      at += all[at] === 'time' && all[at + 1] === '-p' ? 2 : 1;
+    }
     const words = all.slice(at);
     const lead = all.slice(0, at).filter((w) => !KEYWORDS.has(w));
     const head = words[0];
@@ -332,7 +335,7 @@ class ScriptReader {
     for (let j = verb + 1; j < words.length; j++) {
       const w = words[j] as string;
       const next = words[j + 1];
-      if (isVaultWord(w) && isVaultSubcommand(next)) {
+      if ((isVaultWord(w) && isVaultSubcommand(next)) || (base(w) === 'curl' && next !== undefined)) {
         this.visit(words.slice(j), line, stdin, depth + 1);
         return true;
       }

@@ -317,6 +317,9 @@ describe('more spellings of the same shapes', () => {
     "printf '%s\\n' 'vault operator seal' | sh",
     'vault_bin="$(command -v vault)"\n$vault_bin operator seal',
     'V=`which vault`\n$V operator seal',
+    'time -p vault operator seal',
+    'docker exec vault curl -s -X PUT http://127.0.0.1:8200/v1/sys/seal',
+    'kubectl exec vault-0 -- curl -sXPUT http://127.0.0.1:8200/v1/sys/seal',
   ])('%s', (script) => {
     const out = classifyScript(script);
     expect(out.map((c) => `${c.verdict} ${c.method} ${c.path}`)).toEqual(['backup-first PUT sys/seal']);
