@@ -158,3 +158,20 @@ describe('property: a planted secret never comes back out', () => {
     expect(JSON.parse(json.stdout).length).toBeGreaterThan(10);
   });
 });
+
+describe('property: any text is a result, never a throw', () => {
+  it('classifyScript and classify give schema-valid classifications for arbitrary shell-ish text', async () => {
+    const { ClassificationSchema } = await import('../../src/index.js');
+    const pieces = fc.constantFrom(
+      'vault ', 'operator ', 'seal', ' sys/mounts/x', '$(', ')', '`', "'", '"', '\\\n', '\n', ' | sh', '<<EOF\n', 'EOF\n',
+      'eval ', 'sudo ', 'bash -c ', '$((1<<2))', '<(', 'curl -sXPOST ', '$VAULT_ADDR/v1/sys/seal', '\x1b[2K', '\r', 'x=', '$x ',
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        for (const c of [...classifyScript(text), classify(text)]) expect(ClassificationSchema.safeParse(c).success, text).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
