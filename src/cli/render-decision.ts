@@ -53,7 +53,7 @@ export function renderDecision(d: Decision, io: Io): string {
   }
   if (d.warnings.length) {
     lines.push('', 'Warnings:');
-    for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${w.message}`);
+    for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${escapeControls(w.message)}`);
   }
   // Reasons that are not about one operation (strict mode) are not shown above.
   const general = d.reasons.filter((r) => !d.operations.some((o) => o.why === r || r.startsWith(`${o.input} is not understood`)));
