@@ -2,7 +2,14 @@ import { classifyCurl, redactCurlArgs } from './curl.js';
 import { redactLoose, redactLooseText, redactUrl } from './redact.js';
 import { classifyRequestAs } from './request.js';
 import { classifyScript } from './runbook.js';
-import { HttpMethodSchema, OperationObjectSchema, type Classification, type CliOperation, type HttpOperation, type Operation } from './schema.js';
+import {
+  HttpMethodSchema,
+  OperationObjectSchema,
+  type Classification,
+  type CliOperation,
+  type HttpOperation,
+  type Operation,
+} from './schema.js';
 import { shellWords } from './shell.js';
 import { classifyUpgrade, parseUpgradeText } from './upgrade.js';
 import { ASSIGNMENT, classifyVaultWords, combineCalls, invalid, isVaultBinary, type ClassifyOptions } from './vault-words.js';

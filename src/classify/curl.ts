@@ -69,9 +69,14 @@ export function redactCurlArgs(args: readonly string[]): string {
     if (o.value === undefined) continue;
     let masked: string | null = null;
     if (o.name === null || o.name === 'url') masked = redactUrl(o.value);
-    else if (o.name === 'H' || o.name === 'header' || o.name === 'proxy-header') masked = SECRET_HEADER.test(o.value) ? `${o.value.split(':')[0]}: ${MASK}` : null;
+    else if (o.name === 'H' || o.name === 'header' || o.name === 'proxy-header') {
+      masked = SECRET_HEADER.test(o.value) ? `${o.value.split(':')[0]}: ${MASK}` : null;
+    }
     else if (SECRET_VALUE.has(o.name)) masked = MASK;
-    else if (o.name === 'E' || o.name === 'cert' || o.name === 'proxy-cert') masked = o.value.replace(/^((?:[A-Za-z]:)?[^:]*):.*$/s, `$1:${MASK}`);
+    else if (o.name === 'E' || o.name === 'cert' || o.name === 'proxy-cert') {
+      // --cert FILE:PASSWORD (a Windows drive letter is part of FILE).
+      masked = o.value.replace(/^((?:[A-Za-z]:)?[^:]*):.*$/s, `$1:${MASK}`);
+    }
     if (masked === null || masked === o.value) continue;
     const word = out[o.at] as string;
     out[o.at] = o.inline ? word.slice(0, word.length - o.value.length) + masked : masked;
@@ -110,7 +115,8 @@ export function classifyCurl(args: readonly string[]): Classification[] {
   }
   if (urls.length === 0) {
     if (hidden === null) return [];
-    return [{ input, ...invalidRequest(null, null, '', `the curl URL ${redactUrl(hidden)} hides the API path in a variable the script does not set`) }];
+    const problem = `the curl URL ${redactUrl(hidden)} hides the API path in a variable the script does not set`;
+    return [{ input, ...invalidRequest(null, null, '', problem) }];
   }
   const verb = method ?? (forceGet ? 'GET' : implied);
   return urls.map((url) => {

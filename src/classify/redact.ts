@@ -17,7 +17,9 @@ const SECRET_FLAG_INITIALS = new Set([...SECRET_FLAGS].map((f) => f[0] as string
 const SECRET_POSITIONALS = new Set(['login', 'unwrap', 'operator unseal', 'operator rekey', 'operator generate-root', 'token lookup', 'token revoke', 'token renew']);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 /** Commands whose arguments after the first are data (`key=value`, or a stray value that may be one). */
-const DATA_COMMANDS = new Set(['write', 'patch', 'kv put', 'kv patch', 'kv metadata put', 'kv metadata patch', 'secrets enable', 'auth enable', 'audit enable']);
+const DATA_COMMANDS = new Set([
+  'write', 'patch', 'kv put', 'kv patch', 'kv metadata put', 'kv metadata patch', 'secrets enable', 'auth enable', 'audit enable',
+]);
 
 export const quoteWord = (w: string): string => (w === '' || /[\s"'\\$`;&|<>()]/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w);
 const redactAssignment = (w: string): string | null => {
@@ -85,12 +87,15 @@ export function redactVaultWords(words: readonly string[]): string | null {
 /** Query keys whose values are secrets (`?token=…`, `&X-Amz-Signature=…`). */
 const SECRET_QUERY = /(token|secret|pass|key|sig|signature|auth|code|credential|otp|nonce)/i;
 
+const USER_INFO = /(^|[\s'"=(]|\/\/)([^\s/@:'"]+):([^\s/@'"]*)@/g;
+const QUERY_PAIR = /([?&;])([^=&#\s]+)=([^&#\s]*)/g;
+
 /** A URL or path with its user-info password and secret-looking query values masked (`http://u:PASS@h/…?token=…`). */
 export function redactUrl(text: string): string {
   let out = text;
-  if (out.includes('@')) out = out.replace(/(^|[\s'"=(]|\/\/)([^\s/@:'"]+):([^\s/@'"]*)@/g, (_, a: string, user: string) => `${a}${user}:${MASK}@`);
+  if (out.includes('@')) out = out.replace(USER_INFO, (_, a: string, user: string) => `${a}${user}:${MASK}@`);
   if (out.includes('?') || out.includes('&')) {
-    out = out.replace(/([?&;])([^=&#\s]+)=([^&#\s]*)/g, (whole, sep: string, key: string) => (SECRET_QUERY.test(key) ? `${sep}${key}=${MASK}` : whole));
+    out = out.replace(QUERY_PAIR, (whole, sep: string, key: string) => (SECRET_QUERY.test(key) ? `${sep}${key}=${MASK}` : whole));
   }
   return out;
 }

@@ -40,12 +40,16 @@ function chartChange(input: string, version: string | undefined): Classification
 }
 
 /** Flags of helm that take a value, so the release and chart are found among the plain arguments. */
-const HELM_VALUES = new Set(['-f', '--values', '--set', '--set-string', '--set-file', '--set-json', '--version', '-n', '--namespace', '--kube-context', '--timeout', '--repo', '--kubeconfig', '-o', '--output', '--description', '--post-renderer', '--history-max']);
+const HELM_VALUES = new Set([
+  '-f', '--values', '--set', '--set-string', '--set-file', '--set-json', '--version', '-n', '--namespace', '--kube-context',
+  '--timeout', '--repo', '--kubeconfig', '-o', '--output', '--description', '--post-renderer', '--history-max',
+]);
 
 function helm(input: string, args: readonly string[]): Classification | null {
   // `helm rollback vault 3` puts an earlier chart (and image) back: a version change the line does not name.
   if (args[0] === 'rollback' && /vault/.test(args.find((a, k) => k > 0 && !a.startsWith('-')) ?? '')) {
-    return { ...chartChange(input, undefined), reason: `Rolling the Vault Helm release back can change the Vault image to an older one: ${DOWNGRADE_RULE}.` };
+    const reason = `Rolling the Vault Helm release back can change the Vault image to an older one: ${DOWNGRADE_RULE}.`;
+    return { ...chartChange(input, undefined), reason };
   }
   if (args[0] !== 'upgrade') return null;
   const plain: string[] = [];
@@ -105,7 +109,8 @@ function packageInstall(input: string, tool: string, args: readonly string[]): C
   const upgrading = args.some((a) => a === 'upgrade' || a === 'update' || a === '--only-upgrade');
   const named = args.find((a) => /^vault(-enterprise)?(@[\d.]+)?$/.test(a));
   if (upgrading && named) {
-    return { ...chartChange(input, undefined), reason: `Upgrading the ${named} package to the newest version in its repository: ${DOWNGRADE_RULE}.` };
+    const reason = `Upgrading the ${named} package to the newest version in its repository: ${DOWNGRADE_RULE}.`;
+    return { ...chartChange(input, undefined), reason };
   }
   return null;
 }

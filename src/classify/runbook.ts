@@ -36,7 +36,12 @@ const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose'
 const CONTAINER_VERBS = new Set(['exec', 'run', 'rsh', 'debug']);
 const SSH_VALUES = new Set('-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B'.split(' '));
 const MAX_DEPTH = 12;
-const UPGRADE_TOOLS = new Set(['helm', 'kubectl', 'oc', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'brew', 'docker', 'podman', 'nerdctl']);
+/** `${NAME}`, `${NAME:-default}`, `$NAME`. */
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+const PASS_ON = /^\$\{?[@*]\}?$/;
+const UPGRADE_TOOLS = new Set([
+  'helm', 'kubectl', 'oc', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'brew', 'docker', 'podman', 'nerdctl',
+]);
 /** A variable's value longer than this is not expanded further (X=$X$X doubling). */
 const MAX_VALUE = 4096;
 
@@ -47,10 +52,13 @@ const isVaultWord = (word: string): boolean => base(word) === 'vault' || VAULT_V
 /** `$(command -v vault)`, `` `which vault` ``: the path of the vault binary. */
 const LOOKUP = /^(?:\$\(|`)\s*(?:command -v|which|type -[pP]|readlink -f \$\(which)\s+vault\s*\)?(?:\)|`)$/;
 /** Subcommands that only vault has, so an unknown `$CMD operator …` is vault under another name. */
-const VAULT_ONLY = new Set(['operator', 'secrets', 'auth', 'audit', 'policy', 'kv', 'lease', 'namespace', 'plugin', 'token', 'pki', 'transit', 'unwrap']);
+const VAULT_ONLY = new Set([
+  'operator', 'secrets', 'auth', 'audit', 'policy', 'kv', 'lease', 'namespace', 'plugin', 'token', 'pki', 'transit', 'unwrap',
+]);
 /** An image that is Vault's (its entrypoint runs `vault` with the arguments): `hashicorp/vault:1.17`. */
 const isVaultImage = (word: string): boolean => /(?:^|\/)vault(?:-enterprise)?(?::[\w.+-]+)?(?:@sha256:[0-9a-f]+)?$/.test(word);
-const VALUE_FLAG = /^(-[nugcslmpNCU]|--(namespace|user|group|container|name|label|selector|owner|home|shell|project|context|cluster|service))$/;
+const VALUE_FLAG =
+  /^(-[nugcslmpNCU]|--(namespace|user|group|container|name|label|selector|owner|home|shell|project|context|cluster|service))$/;
 const VAULT_IN_TEXT = /(?:^|[\s;&|(`'"])(?:\S*\/)?vault\s+([a-z][a-z-]*)/g;
 
 /** Whether the words hold a Vault command (`vault` then a vault subcommand) or a Vault API URL, and which. */
@@ -119,7 +127,7 @@ class ScriptReader {
   /** `$X` and `${X}` the script set, replaced by their values; others stay (an unknown value). */
   private expand(word: string, first: boolean): string {
     if (!word.includes('$')) return word;
-    return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, fallback?: string, plain?: string) => {
+    return word.replace(VARIABLE, (whole, braced?: string, fallback?: string, plain?: string) => {
       const name = (braced ?? plain) as string;
       const value = this.vars.get(name);
       if (value !== undefined) return value;
@@ -205,7 +213,8 @@ class ScriptReader {
     if (head === undefined) return;
     const name = base(head);
     const where = this.where(line);
-    if (this.lastFunction !== undefined && isVaultWord(head) && words.length > 1 && words.slice(1).every((w) => /^\$\{?[@*]\}?$/.test(w))) {
+    const passesOn = words.length > 1 && words.slice(1).every((w) => PASS_ON.test(w));
+    if (this.lastFunction !== undefined && isVaultWord(head) && passesOn) {
       // `vault "$@"` in a function passes its arguments on: the function is another name for vault. (At the top of a
       // script it runs vault with arguments nobody can see here: invalid, below.)
       this.aliases.add(this.lastFunction);
@@ -221,7 +230,9 @@ class ScriptReader {
         this.shellAliases.set(head, aliased);
       }
     }
-    if (this.aliases.has(name) && !isVaultWord(head)) return this.visit([...lead, 'vault', ...words.slice(1)], line, stdin, depth + 1);
+    if (this.aliases.has(name) && !isVaultWord(head)) {
+      return this.visit([...lead, 'vault', ...words.slice(1)], line, stdin, depth + 1);
+    }
     if (isVaultWord(head)) {
       const argv = [...lead, 'vault', ...words.slice(1)];
       this.out.push({ ...classifyVaultWords(argv.join(' '), argv, env), ...where });
@@ -237,11 +248,13 @@ class ScriptReader {
       return;
     }
     if (name === 'busybox' && words.length > 1) return this.visit([...lead, ...words.slice(1)], line, stdin, depth + 1);
-    if (head.startsWith('$') && (VAULT_ONLY.has(words[1] as string) || (/^(write|delete|patch)$/.test(words[1] as string) && words.some((w) => /^\/?sys\//.test(w))))) {
+    const sub = words[1] ?? '';
+    if (head.startsWith('$') && (VAULT_ONLY.has(sub) || (/^(write|delete|patch)$/.test(sub) && words.some((w) => /^\/?sys\//.test(w))))) {
       this.invalidAt(
         line,
         redactLoose([...lead, ...words], keepWord),
-        `runs ${head}, which the script does not set, with the vault subcommand "${words[1]}": set it in the script (X=/path/to/vault) or call vault directly`,
+        `runs ${head}, which the script does not set, with the vault subcommand "${sub}": ` +
+          'set it in the script (X=/path/to/vault) or call vault directly',
       );
       return;
     }
@@ -294,7 +307,9 @@ class ScriptReader {
       const printed = fed ? piped({ words: shellWordsOrEmpty(fed[1] as string), line }) : undefined;
       if (printed) return this.script(printed.text, line, depth + 1);
       if (holdsVault(words)) {
-        this.invalidAt(line, redactLoose(words, keepWord), `runs vault through the script file ${JSON.stringify(w.slice(0, 40))} given to ${base(words[0] as string)}, which the gate cannot read: classify that file too`);
+        const file = JSON.stringify(w.slice(0, 40));
+        const why = `runs vault through the script file ${file} given to ${base(words[0] as string)}, which the gate cannot read`;
+        this.invalidAt(line, redactLoose(words, keepWord), `${why}: classify that file too`);
       }
       return;
     }

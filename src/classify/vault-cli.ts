@@ -195,7 +195,11 @@ const onMountArg = (at: number, suffix: string, usage: string): CommandSpec => (
 const commands: Record<string, CommandSpec> = {
   status: fixed(req('GET', 'sys/seal-status'), req('GET', 'sys/leader')),
   version: { run: () => local('prints the CLI version') },
-  server: localSpec('starts a Vault server process', 'dev dev-ha dev-transactional dev-no-store-token dev-tls dev-three-node dev-four-cluster dev-auto-seal dev-skip-init dev-kv-v1 exit-on-core-shutdown recovery'),
+  server: localSpec(
+    'starts a Vault server process',
+    'dev dev-ha dev-transactional dev-no-store-token dev-tls dev-three-node dev-four-cluster dev-auto-seal dev-skip-init ' +
+      'dev-kv-v1 exit-on-core-shutdown recovery',
+  ),
   agent: localSpec('starts a Vault Agent process', 'exit-after-auth'),
   'agent generate-config': localSpec('writes an agent configuration file locally'),
   proxy: localSpec('starts a Vault Proxy process', 'exit-after-auth'),
@@ -342,7 +346,11 @@ const commands: Record<string, CommandSpec> = {
 };
 
 /** Names that open a group of subcommands: `vault operator` alone is not an operation. */
-const GROUPS = new Set(['print', 'license', 'events', 'pki', 'transit', 'hcp', 'kv', 'kv metadata', 'secrets', 'auth', 'audit', 'policy', 'lease', 'namespace', 'plugin', 'plugin runtime', 'token', 'operator', 'operator raft', 'operator raft snapshot', 'operator raft autopilot']);
+const GROUPS = new Set([
+  'print', 'license', 'events', 'pki', 'transit', 'hcp', 'kv', 'kv metadata', 'secrets', 'auth', 'audit', 'policy', 'lease',
+  'namespace', 'plugin', 'plugin runtime', 'token', 'operator', 'operator raft', 'operator raft snapshot',
+  'operator raft autopilot',
+]);
 
 const boolCache = new WeakMap<CommandSpec, ReadonlySet<string>>();
 function boolsOf(spec: CommandSpec): ReadonlySet<string> {
@@ -438,7 +446,9 @@ export function planVaultCommand(words: readonly string[], envNamespace: string 
   if (first !== undefined && Object.hasOwn(LEGACY, first)) {
     return err(`is the pre-0.9 command "vault ${first}"; write it as "vault ${LEGACY[first]}", the gate reads only the modern CLI`);
   }
-  if (first === 'auth' && words[1]?.startsWith('-')) return err('is the pre-0.9 "vault auth -method=…"; write it as "vault login -method=…"');
+  if (first === 'auth' && words[1]?.startsWith('-')) {
+    return err('is the pre-0.9 "vault auth -method=…"; write it as "vault login -method=…"');
+  }
   const { node, depth } = walkCommand(words);
   const i = depth;
   const name = words.slice(0, depth).join(' ');

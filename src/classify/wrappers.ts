@@ -22,7 +22,10 @@ interface WrapperSpec {
 }
 
 const SPECS: Readonly<Record<string, WrapperSpec>> = {
-  sudo: { values: '-u -g -h -p -C -D -r -t -U -T --user --group --host --prompt --chdir --role --type --other-user', assignments: true },
+  sudo: {
+    values: '-u -g -h -p -C -D -r -t -U -T --user --group --host --prompt --chdir --role --type --other-user',
+    assignments: true,
+  },
   doas: { values: '-u -C' },
   env: { values: '-u -C --unset --chdir', script: '-S --split-string', assignments: true },
   nice: { values: '-n --adjustment' },
@@ -38,11 +41,19 @@ const SPECS: Readonly<Record<string, WrapperSpec>> = {
   chronic: {},
   timeout: { values: '-s -k --signal --kill-after', skip: 1 },
   flock: { values: '-w -E --timeout --conflict-exit-code', script: '-c --command', skip: 1 },
-  su: { values: '-g -G -s -w --group --supp-group --shell --whitelist-environment', script: '-c --command --session-command', skip: 1 },
+  su: {
+    values: '-g -G -s -w --group --supp-group --shell --whitelist-environment',
+    script: '-c --command --session-command',
+    skip: 1,
+  },
   runuser: { values: '-u -g -G -s -w --user --group --supp-group --shell', script: '-c --command --session-command', skip: 1 },
   retry: { values: '-t -d -m --times --delay --max', numbers: true },
   watch: { values: '-n -d --interval --differences -q --equexit' },
-  xargs: { values: '-a -d -E -e -I -i -L -l -n -P -s --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs --max-chars --process-slot-var' },
+  xargs: {
+    values:
+      '-a -d -E -e -I -i -L -l -n -P -s --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs ' +
+      '--max-chars --process-slot-var',
+  },
   eval: { evalArgs: true },
   pe: { evalArgs: true },
   pei: { evalArgs: true },

@@ -41,7 +41,8 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
   const env = { VAULT_NAMESPACE: io.env.VAULT_NAMESPACE };
   const scripts = values.script ?? [];
   // Wrappers named in the configuration (runbooks.wrappers) are followed; a missing config is no error here.
-  const wrappers = scripts.length ? (await loadConfig({ cwd: io.cwd, ...(values.config !== undefined ? { file: values.config } : {}) })).config.runbooks?.wrappers : undefined;
+  const configFile = values.config !== undefined ? { file: values.config } : {};
+  const wrappers = scripts.length ? (await loadConfig({ cwd: io.cwd, ...configFile })).config.runbooks?.wrappers : undefined;
   for (const file of scripts) {
     const found = classifyScript(await readText(file, 'script', io.cwd), { file, env, ...(wrappers ? { wrappers } : {}) });
     if (found.length === 0) io.stderr(`warning: ${escapeControls(nothingFoundMessage(file))}\n`);

@@ -66,7 +66,10 @@ export const ConfigSchema = z
         wrappers: z
           .array(z.string().min(1))
           .optional()
-          .describe('Commands of your runbooks that run their arguments as a command (e.g. a retry helper): vault after them is read, not refused as invalid.'),
+          .describe(
+            'Commands of your runbooks that run their arguments as a command (e.g. a retry helper): vault after them is read, ' +
+              'not refused as invalid.',
+          ),
       })
       .optional(),
     upgradeWatch: z
