@@ -1,85 +1,23 @@
-import { classifyCurl } from './curl.js';
-import { redactVaultWords } from './redact.js';
-import { classifyRequest, classifyRequestAs, invalidRequest } from './request.js';
+import { classifyCurl, redactCurlArgs } from './curl.js';
+import { redactLoose, redactLooseText, redactUrl } from './redact.js';
+import { classifyRequestAs } from './request.js';
+import { classifyScript } from './runbook.js';
 import {
   HttpMethodSchema,
   OperationObjectSchema,
-  verdictRank,
   type Classification,
   type CliOperation,
   type HttpOperation,
   type Operation,
-  type RequestClassification,
 } from './schema.js';
 import { shellWords } from './shell.js';
 import { classifyUpgrade, parseUpgradeText } from './upgrade.js';
-import { planVaultCommand } from './vault-cli.js';
+import { ASSIGNMENT, classifyVaultWords, combineCalls, invalid, isVaultBinary, type ClassifyOptions } from './vault-words.js';
 
-export interface ClassifyOptions {
-  /** `VAULT_NAMESPACE` as the operations would see it (applies to `vault …` command lines). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-}
+export { classifyVaultWords, combineCalls, combineRequests, type ClassifyOptions } from './vault-words.js';
 
-const invalid = (input: string, problem: string, extra: Partial<Classification> = {}): Classification => ({
-  input,
-  ...invalidRequest(null, null, '', problem),
-  ...extra,
-});
-
-/** The most demanding request decides; the others are listed when there are several. */
-export function combineRequests(input: string, requests: RequestClassification[]): Classification {
-  let d = requests[0] as RequestClassification;
-  for (const r of requests) if (verdictRank[r.verdict] > verdictRank[d.verdict]) d = r;
-  const out: Classification = { input, verdict: d.verdict, category: d.category, method: d.method, path: d.path, namespace: d.namespace, reason: d.reason };
-  if (requests.length > 1) out.requests = requests;
-  return out;
-}
-
-/** `vault operator rekey` from its argv: the words up to the first flag or argument that is not a command name. */
-function commandName(words: readonly string[]): string {
-  const out: string[] = [];
-  for (const w of words) {
-    if (out.length >= 4 || w.startsWith('-') || !/^[a-z][a-z-]*$/.test(w)) break;
-    out.push(w);
-  }
-  return out.join(' ');
-}
-
-const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
-const isVaultBinary = (word: string): boolean => word === 'vault' || word.endsWith('/vault');
-
-/** Classifies `vault …` argv (with any leading `NAME=value` assignments). */
-export function classifyVaultWords(given: string, words: readonly string[], env: ClassifyOptions['env'] = {}): Classification {
-  const input = redactVaultWords(words) ?? given;
-  let i = 0;
-  let namespace = env.VAULT_NAMESPACE;
-  for (; i < words.length; i++) {
-    const m = ASSIGNMENT.exec(words[i] as string);
-    if (!m) break;
-    if (m[1] === 'VAULT_NAMESPACE') namespace = m[2];
-  }
-  if (!isVaultBinary(words[i] ?? '')) return invalid(input, 'a command line must start with "vault"');
-  const plan = planVaultCommand(words.slice(i + 1), namespace);
-  switch (plan.kind) {
-    case 'error':
-      return invalid(input, `the command ${JSON.stringify(commandName(words.slice(i)))} ${plan.problem}`);
-    case 'local':
-      return { input, verdict: 'not-sys', category: 'local', method: null, path: null, namespace: '', reason: `The command ${plan.what}; it sends nothing to Vault.` };
-    case 'offline':
-      return {
-        input,
-        verdict: 'backup-first',
-        category: 'storage-migration',
-        method: null,
-        path: null,
-        namespace: '',
-        reason: `The command ${plan.what}: back up the source storage first (offline, as the storage docs advise for backends without atomic snapshots).`,
-      };
-    case 'requests':
-      if (plan.requests.length === 0) return invalid(input, 'the command sends no request');
-      return combineRequests(input, plan.requests.map((r) => classifyRequest(r.method, r.path, plan.namespace)));
-  }
-}
+/** `METHOD PATH` echoed: only a URL-ish part (`?token=`, `u:p@`) can hold a secret; most texts have neither. */
+const safeText = (text: string): string => (text.includes('?') || text.includes('@') ? redactUrl(text) : text);
 
 const HTTP_METHODS: readonly string[] = HttpMethodSchema.options;
 
@@ -101,12 +39,12 @@ function classifyText(text: string, options: ClassifyOptions): Classification {
     if (method !== null) {
       let rest = text.slice(space + 1);
       if (/\s$/.test(rest) || rest.charCodeAt(0) <= 32) rest = rest.trim();
-      if (rest !== '') return classifyRequestAs(input, method, rest);
+      if (rest !== '') return classifyRequestAs(safeText(input), method, redactUrl(rest));
     }
   }
   if (text.startsWith('vault ')) {
     const split = shellWords(text);
-    if ('error' in split) return invalid(input, `the text cannot be read: ${split.error}`);
+    if ('error' in split) return invalid(redactLooseText(input), `the text cannot be read: ${split.error}`);
     return classifyVaultWords(input, split.words, options.env);
   }
   const trimmed = text.trim();
@@ -118,22 +56,30 @@ function classifyText(text: string, options: ClassifyOptions): Classification {
   }
   const tokens = trimmed.split(/\s+/);
   const first = tokens[0] as string;
-  if (/^[A-Za-z]+$/.test(first) && first !== 'vault' && first !== 'curl') {
-    if (tokens.length !== 2) return invalid(input, 'write an operation as "METHOD PATH", "vault …", "curl …" or "upgrade FROM -> TO"');
-    return classifyRequestAs(input, first, tokens[1] as string);
+  if (/^[A-Za-z]+$/.test(first) && first !== 'vault' && first !== 'curl' && tokens.length === 2) {
+    return classifyRequestAs(safeText(input), first, tokens[1] as string);
   }
   const split = shellWords(trimmed);
-  if ('error' in split) return invalid(input, `the text cannot be read: ${split.error}`);
+  if ('error' in split) return invalid(redactLooseText(input), `the text cannot be read: ${split.error}`);
   const words = split.words;
   let at = 0;
   while (at < words.length && ASSIGNMENT.test(words[at] as string)) at++;
   const head = words[at] ?? '';
   if (isVaultBinary(head)) return classifyVaultWords(input, words, options.env);
   if (head === 'curl') {
-    const curl = classifyCurl(input, words.slice(at + 1));
-    return curl ?? invalid(input, 'the curl command addresses no Vault /v1/ URL');
+    const calls = classifyCurl(words.slice(at + 1));
+    if (calls.length === 0) return invalid(redactCurlArgs(words.slice(at + 1)), 'the curl command addresses no Vault /v1/ URL');
+    return calls.length === 1 ? (calls[0] as Classification) : combineCalls(calls);
   }
-  return invalid(input, 'write an operation as "METHOD PATH", "vault …", "curl …" or "upgrade FROM -> TO"');
+  // A shell line that runs vault through something (`sudo -u vault vault …`, `kubectl exec … -- vault …`) is read
+  // as a one-line runbook; one that runs nothing the gate can see stays invalid.
+  const found = classifyScript(trimmed, options);
+  if (found.length > 0) {
+    const single = found.length === 1 ? (found[0] as Classification) : combineCalls(found);
+    const { line: _line, ...rest } = single;
+    return rest;
+  }
+  return invalid(redactLoose(words), 'write an operation as "METHOD PATH", "vault …", "curl …" or "upgrade FROM -> TO"');
 }
 
 /**
@@ -185,7 +131,7 @@ export function classify(op: Operation | unknown, options: ClassifyOptions = {})
     const env = { ...options.env, ...value.env };
     if (typeof value.command !== 'string') return classifyVaultWords(input, value.command, env);
     const split = shellWords(value.command);
-    if ('error' in split) return invalid(input, `the command line cannot be read: ${split.error}`);
+    if ('error' in split) return invalid(redactLooseText(input), `the command line cannot be read: ${split.error}`);
     return classifyVaultWords(input, split.words, env);
   }
   const http = value as HttpOperation;

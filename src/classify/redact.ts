@@ -5,18 +5,31 @@ import { commandDepth } from './vault-cli.js';
  * secrets (a token to `vault login`, an unseal key, `password=…` data, an `X-Vault-Token` header), so those parts
  * are replaced before anything is echoed. Over-redacting is harmless; leaking is not.
  */
-const MASK = '<redacted>';
+export const MASK = '<redacted>';
 const SECRET_ENV = /TOKEN|SECRET|PASS|KEY|OTP|CREDENTIAL/i;
-const SECRET_FLAGS = new Set(['token', 'otp', 'mfa', 'unlock-key', 'decode', 'dr-operation-token', 'password', 'secret-id', 'client-token']);
+const SECRET_FLAGS = new Set([
+  'token', 'otp', 'mfa', 'unlock-key', 'decode', 'dr-operation-token', 'password', 'secret-id', 'client-token',
+  // -header=X-Vault-Token=…, and `vault token create -id=…` (the new token's own ID).
+  'header', 'id', 'nonce-token',
+]);
 const SECRET_FLAG_INITIALS = new Set([...SECRET_FLAGS].map((f) => f[0] as string));
 /** Commands whose positional arguments are secrets (a token, a key share, an encoded root token). */
 const SECRET_POSITIONALS = new Set(['login', 'unwrap', 'operator unseal', 'operator rekey', 'operator generate-root', 'token lookup', 'token revoke', 'token renew']);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+/** Commands whose arguments after the first are data (`key=value`, or a stray value that may be one). */
+const DATA_COMMANDS = new Set([
+  'write', 'patch', 'kv put', 'kv patch', 'kv metadata put', 'kv metadata patch', 'secrets enable', 'auth enable', 'audit enable',
+]);
 
-const quote = (w: string): string => (w === '' || /[\s"'\\$`;&|<>()]/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w);
+export const quoteWord = (w: string): string => (w === '' || /[\s"'\\$`;&|<>()]/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w);
 const redactAssignment = (w: string): string | null => {
   const m = ASSIGNMENT.exec(w);
-  return m && SECRET_ENV.test(m[1] as string) ? `${m[1]}=${MASK}` : null;
+  if (!m) return null;
+  if (SECRET_ENV.test(m[1] as string)) return `${m[1]}=${MASK}`;
+  // VAULT_ADDR=https://user:PASS@vault:8200 carries a password in the URL.
+  const value = m[2] as string;
+  const clean = value.includes('@') || value.includes('?') ? redactUrl(value) : value;
+  return clean === value ? null : `${m[1]}=${clean}`;
 };
 
 /** The words of a `vault …` command line (with leading assignments), with secrets masked; null when none were. */
@@ -44,6 +57,10 @@ export function redactVaultWords(words: readonly string[]): string | null {
     const eq = w.indexOf('=');
     if (w.charCodeAt(0) === 45 /* - */ && w.length > 1) {
       const from = w.charCodeAt(1) === 45 ? 2 : 1;
+      if (eq !== -1 && w.includes('@', eq)) {
+        const r = redactUrl(w);
+        if (r !== w) mask(at, r);
+      }
       // Only a flag whose name could be secret is cut out and looked up.
       if (!SECRET_FLAG_INITIALS.has(w[from] as string)) continue;
       const flag = w.slice(from, eq === -1 ? undefined : eq);
@@ -54,32 +71,72 @@ export function redactVaultWords(words: readonly string[]): string | null {
       continue;
     }
     if (eq > 0 && w.lastIndexOf('/', eq) === -1) mask(at, `${w.slice(0, eq)}=${MASK}`);
+    else if (w.includes('?') || w.includes('@')) {
+      const r = redactUrl(w);
+      if (r !== w) mask(at, r);
+    }
     else if (positionalsSecret && (!capabilities || positionalIndex === 0)) mask(at, MASK);
+    else if (positionalIndex > 0 && eq === -1 && DATA_COMMANDS.has(name)) mask(at, MASK);
     positionalIndex++;
   }
   const masked = out as string[] | null;
-  return masked === null ? null : masked.map((w) => (w === MASK || w.endsWith(`=${MASK}`) ? w : quote(w))).join(' ');
+  return masked === null ? null : masked.map((w) => (w === MASK || w.endsWith(`=${MASK}`) ? w : quoteWord(w))).join(' ');
 }
 
-const SECRET_HEADER = /^\s*(x-vault-token|authorization|proxy-authorization|cookie|x-vault-wrap-token)\s*:/i;
-const VALUE_SECRETS = new Set(['-u', '--user', '-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '--json', '-F', '--form', '-b', '--cookie', '--oauth2-bearer']);
 
-/** A `curl …` call (argv after `curl`) with tokens, credentials and request bodies masked; null when none were. */
-export function redactCurlArgs(args: readonly string[]): string | null {
-  const out = [...args];
-  for (let j = 0; j < out.length; j++) {
-    const w = out[j] as string;
-    const eq = w.startsWith('--') ? w.indexOf('=') : -1;
-    const opt = eq !== -1 ? w.slice(0, eq) : /^-[HudFb]./.test(w) ? w.slice(0, 2) : w;
-    const inline = eq !== -1 ? w.slice(eq + 1) : opt !== w ? w.slice(2) : undefined;
-    const value = inline ?? out[j + 1];
-    if (value === undefined) continue;
-    let masked: string | null = null;
-    if (opt === '-H' || opt === '--header') masked = SECRET_HEADER.test(value) ? `${value.split(':')[0]}: ${MASK}` : null;
-    else if (VALUE_SECRETS.has(opt)) masked = MASK;
-    if (masked === null) continue;
-    if (inline !== undefined) out[j] = eq !== -1 ? `${opt}=${masked}` : `${opt}${masked}`;
-    else out[++j] = masked;
+/** Query keys whose values are secrets (`?token=…`, `&X-Amz-Signature=…`). */
+const SECRET_QUERY = /(token|secret|pass|key|sig|signature|auth|code|credential|otp|nonce)/i;
+
+const USER_INFO = /(^|[\s'"=(]|\/\/)([^\s/@:'"]+):([^\s/@'"]*)@/g;
+const QUERY_PAIR = /([?&;])([^=&#\s]+)=([^&#\s]*)/g;
+
+/** A URL or path with its user-info password and secret-looking query values masked (`http://u:PASS@h/…?token=…`). */
+export function redactUrl(text: string): string {
+  let out = text;
+  if (out.includes('@')) out = out.replace(USER_INFO, (_, a: string, user: string) => `${a}${user}:${MASK}@`);
+  if (out.includes('?') || out.includes('&')) {
+    out = out.replace(QUERY_PAIR, (whole, sep: string, key: string) => (SECRET_QUERY.test(key) ? `${sep}${key}=${MASK}` : whole));
   }
-  return out.some((w, k) => w !== args[k]) ? ['curl', ...out.map((w) => (w.includes(MASK) ? `'${w}'` : quote(w)))].join(' ') : null;
+  return out;
 }
+
+const PLAIN_WORD = /^(?:-{1,2}[A-Za-z][A-Za-z0-9-]*|[A-Za-z0-9_./-]*\/[A-Za-z0-9_./-]*|vault)$/;
+
+/**
+ * For lines the gate cannot read well enough to redact precisely (an unknown wrapper, unbalanced quotes, a chain
+ * of commands): every value-like word after the first is masked. Kept are flags without a value, paths, `vault`
+ * and the vault subcommand names, so the line stays recognisable.
+ */
+export function redactLoose(words: readonly string[], keep: (word: string) => boolean = () => false): string {
+  return words
+    .map((w, i) => {
+      const eq = w.indexOf('=');
+      const assign = ASSIGNMENT.exec(w);
+      if (assign) return i === 0 && !SECRET_ENV.test(assign[1] as string) && assign[2] === '' ? w : `${assign[1]}=${MASK}`;
+      if (i === 0 && !w.includes('@') && !w.includes('?') && eq === -1) return quoteWord(w);
+      if (w.startsWith('-') && eq > 0) return `${w.slice(0, eq)}=${MASK}`;
+      // The value after `--token`, `-p`, `--password`: a secret whatever it looks like.
+      const previous = words[i - 1] ?? '';
+      if (previous.startsWith('-') && (SECRET_FLAG_PLAIN.test(previous) || /^-[pPkK]$/.test(previous))) return MASK;
+      if ((PLAIN_WORD.test(w) && !SECRET_FLAG_PLAIN.test(w)) || keep(w)) return w;
+      return MASK;
+    })
+    .join(' ');
+}
+const SECRET_FLAG_PLAIN = /token|pass|secret|key|otp|auth/i;
+
+/** The same for raw text: split on blanks, shell quoting ignored. */
+export const redactLooseText = (text: string, keep?: (word: string) => boolean): string => {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  return redactLoose(words, keep);
+};
+
+/** Arguments of a command the gate understood (an upgrade): URLs cleaned, secret-named settings masked. */
+export const redactArgs = (words: readonly string[]): string =>
+  words
+    .map((w) => {
+      const eq = w.indexOf('=');
+      if (eq > 0 && SECRET_ENV.test(w.slice(0, eq))) return `${w.slice(0, eq)}=${MASK}`;
+      return quoteWord(redactUrl(w));
+    })
+    .join(' ');

@@ -7,7 +7,14 @@
 export interface ShellCommand {
   readonly words: string[];
   readonly line: number;
+  /** A here-document fed to the command (`bash <<EOF`, `ssh host <<'EOF'`): its text and the line it starts on. */
+  heredoc?: { text: string; line: number };
+  /** The command reads the output of the one before it through a pipe (`echo "…" | sh`). */
+  pipeIn?: boolean;
 }
+
+/** Substitutions nested deeper than this are refused (invalid), never followed until the stack runs out. */
+export const MAX_NESTING = 64;
 
 export interface ShellParse {
   readonly commands: ShellCommand[];
@@ -16,8 +23,10 @@ export interface ShellParse {
 }
 
 const OPERATOR_CHARS = new Set([';', '&', '|', '(', ')', '\n']);
+/** Characters with no meaning to the reader (every special one is excluded), matched from a position. */
+const PLAIN_RUN = /[^\s\\'"$`#<>;&|()]+/y;
 
-export function parseShell(text: string, firstLine = 1, readSubstitutions = true): ShellParse {
+export function parseShell(text: string, firstLine = 1, readSubstitutions = true, depth = 0): ShellParse {
   const commands: ShellCommand[] = [];
   const subs: { text: string; line: number }[] = [];
   let line = firstLine;
@@ -27,7 +36,8 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
   let inWord = false;
   let commandLine = line;
   let skipNextWord = false; // the target of a redirection
-  const heredocs: { delimiter: string; strip: boolean }[] = [];
+  const heredocs: { delimiter: string; strip: boolean; owner?: ShellCommand }[] = [];
+  let pipeNext = false;
 
   const endWord = (): void => {
     if (!inWord) return;
@@ -41,7 +51,12 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
   };
   const endCommand = (): void => {
     endWord();
-    if (words.length) commands.push({ words, line: commandLine });
+    if (words.length) {
+      const cmd: ShellCommand = pipeNext ? { words, line: commandLine, pipeIn: true } : { words, line: commandLine };
+      commands.push(cmd);
+      for (const h of heredocs) h.owner ??= cmd;
+    }
+    pipeNext = false;
     words = [];
   };
   let wordLine = line;
@@ -61,10 +76,14 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
     while (j < text.length) {
       const c = text[j] as string;
       if (c === '\n') line++;
+      // A skipped character can be a newline (a backslash-newline): count it, or every later line drifts.
       if (quote) {
-        if (c === '\\' && quote === '"') j++;
-        else if (c === quote) quote = null;
-      } else if (c === '\\') j++;
+        if (c === '\\' && quote === '"') {
+          if (text[++j] === '\n') line++;
+        } else if (c === quote) quote = null;
+      } else if (c === '\\') {
+        if (text[++j] === '\n') line++;
+      }
       else if (c === "'" || c === '"') quote = c;
       else if (c === '(') depth++;
       else if (c === ')' && --depth === 0) return j + 1;
@@ -110,6 +129,13 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
           j += 2;
           continue;
         }
+        if (d === '$' && text[j + 1] === '(' && text[j + 2] === '(') {
+          const end = readSubstitution(j + 2);
+          if (end === -1) return failAt(openedAt, 'a "$((" is never closed');
+          word += text.slice(j, end);
+          j = end;
+          continue;
+        }
         if (d === '$' && text[j + 1] === '(') {
           const end = readSubstitution(j + 2);
           if (end === -1) return failAt(openedAt, 'a "$(" is never closed');
@@ -123,6 +149,26 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
         j++;
       }
       i = j + 1;
+      continue;
+    }
+    if (c === '$' && text[i + 1] === '(' && text[i + 2] === '(') {
+      // $((…)) is arithmetic, not a command: `$((1<<2))` holds no here-document.
+      startWord();
+      const end = readSubstitution(i + 2);
+      if (end === -1) return failAt(line, 'a "$((" is never closed');
+      word += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    if ((c === '<' || c === '>') && text[i + 1] === '(' && !inWord) {
+      // Process substitution <(…) / >(…): its commands run.
+      const at = line;
+      const end = readSubstitution(i + 2);
+      if (end === -1) return failAt(at, `a "${c}(" is never closed`);
+      subs.push({ text: text.slice(i + 2, end - 1), line: at });
+      startWord();
+      word += text.slice(i, end);
+      i = end;
       continue;
     }
     if (c === '$' && text[i + 1] === '(') {
@@ -139,8 +185,10 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
       const end = text.indexOf('`', i + 1);
       if (end === -1) return failAt(line, 'a backtick is never closed');
       startWord();
-      subs.push({ text: text.slice(i + 1, end), line });
+      const body = text.slice(i + 1, end);
+      subs.push({ text: body, line });
       word += text.slice(i, end + 1);
+      line += countNewlines(body);
       i = end + 1;
       continue;
     }
@@ -178,21 +226,45 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
       i++;
       continue;
     }
+    if (c === '(' && inWord === false && words.length === 1 && /^\s*\)/.test(text.slice(i + 1, i + 40))) {
+      // `name () { …; }` defines a function (even one named vault): the name is not a command, `function name` is.
+      words.unshift('function');
+      endCommand();
+      i = text.indexOf(')', i) + 1;
+      continue;
+    }
+    if (c === '(' && inWord && /^\s*\)/.test(text.slice(i + 1, i + 40)) && words.length === 0) {
+      endWord();
+      words.unshift('function');
+      endCommand();
+      i = text.indexOf(')', i) + 1;
+      continue;
+    }
     if (OPERATOR_CHARS.has(c)) {
       endCommand();
+      if (c === '|') {
+        if (text[i + 1] === '|') i++;
+        else pipeNext = true;
+      }
       if (c === '\n') {
         line++;
         i++;
         // Here-document bodies start on the next line and are data, not commands.
         while (heredocs.length) {
-          const { delimiter, strip } = heredocs.shift() as { delimiter: string; strip: boolean };
+          const { delimiter, strip, owner } = heredocs.shift() as (typeof heredocs)[number];
+          const bodyStart = i;
+          const bodyLine = line;
           for (;;) {
             if (i >= text.length) return failAt(line, `the here-document ending in ${delimiter} is never closed`);
+            const lineStart = i;
             const nl = text.indexOf('\n', i);
             const raw = text.slice(i, nl === -1 ? text.length : nl);
             i = nl === -1 ? text.length : nl + 1;
             line++;
-            if ((strip ? raw.replace(/^\t+/, '') : raw).replace(/\r$/, '') === delimiter) break;
+            if ((strip ? raw.replace(/^\t+/, '') : raw).replace(/\r$/, '') === delimiter) {
+              if (owner && !owner.heredoc) owner.heredoc = { text: text.slice(bodyStart, lineStart), line: bodyLine };
+              break;
+            }
           }
         }
         continue;
@@ -201,20 +273,33 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
       continue;
     }
     startWord();
-    word += c;
-    i++;
+    // A run of ordinary characters is taken at once: one string per run, not one per character.
+    PLAIN_RUN.lastIndex = i;
+    const run = PLAIN_RUN.exec(text);
+    const end = run ? i + run[0].length : i + 1;
+    word += end > i + 1 ? text.slice(i, end) : c;
+    i = end;
   }
   endCommand();
   if (heredocs.length) return failAt(line, `the here-document ending in ${heredocs[0]?.delimiter} is never closed`);
   // Commands inside $(…) and backticks run too: read them, in place of the line they sit on.
+  if (readSubstitutions && subs.length && depth >= MAX_NESTING) {
+    return failAt(subs[0]?.line ?? line, `command substitutions are nested more than ${MAX_NESTING} deep`);
+  }
   for (const sub of readSubstitutions ? subs : []) {
-    const inner = parseShell(sub.text, sub.line);
+    const inner = parseShell(sub.text, sub.line, true, depth + 1);
     if (inner.error) return { commands, error: inner.error };
-    commands.push(...inner.commands);
+    for (const c of inner.commands) commands.push(c);
   }
   commands.sort((a, b) => a.line - b.line);
   return { commands };
 }
+
+const countNewlines = (s: string): number => {
+  let n = 0;
+  for (let k = s.indexOf('\n'); k !== -1; k = s.indexOf('\n', k + 1)) n++;
+  return n;
+};
 
 /** Splits one command line into words, as the shell would before expansion. */
 export function shellWords(text: string): { words: string[] } | { error: string } {

@@ -14,6 +14,8 @@ export type CliPlan =
   | { readonly kind: 'requests'; readonly requests: CliRequest[]; readonly namespace: string | undefined }
   /** The command works on the local machine only (prints, decodes, inspects a file). */
   | { readonly kind: 'local'; readonly what: string }
+  /** The command only reads (through several requests the gate does not list one by one). */
+  | { readonly kind: 'reads'; readonly what: string; readonly namespace?: string }
   /** An operation with no single request that still changes storage (offline storage migration). */
   | { readonly kind: 'offline'; readonly what: string }
   | { readonly kind: 'error'; readonly problem: string };
@@ -29,8 +31,15 @@ interface CommandSpec {
   readonly run: (p: Parsed) => CliRequest[] | CliPlan;
 }
 
-/** Boolean flags every command accepts (command/base.go). */
-const GLOBAL_BOOLS = new Set(['tls-skip-verify', 'disable-redirects', 'non-interactive', 'output-curl-string', 'output-policy', 'detailed', 'h', 'help']);
+/**
+ * Boolean flags every command accepts (command/base.go, "HTTP Options" and "Output Options" of the CLI docs). The
+ * others (-address, -agent-address, -ca-cert, -header, -mfa, -namespace, -wrap-ttl, -unlock-key, -format, …) take a
+ * value, so `vault write -policy-override sys/mounts/x` reads sys/mounts/x as the path.
+ */
+const GLOBAL_BOOLS = new Set([
+  'tls-skip-verify', 'disable-redirects', 'non-interactive', 'policy-override', 'output-curl-string', 'output-policy',
+  'detailed', 'h', 'help',
+]);
 
 const req = (method: HttpMethod, path: string): CliRequest => ({ method, path });
 const err = (problem: string): CliPlan => ({ kind: 'error', problem });
@@ -61,12 +70,16 @@ const kvPath = (p: Parsed, arg: string | undefined): string | null => {
 };
 
 /** `vault kv …`: the CLI first asks which mount the path is in (sys/internal/ui/mounts), then sends the request. */
-const kv = (method: HttpMethod): CommandSpec => ({
+const kv = (method: HttpMethod, part?: 'metadata'): CommandSpec => ({
   bools: 'force f',
   run: (p) => {
     const path = kvPath(p, p.args[0]);
     if (!path) return err('needs a path');
-    return [req('GET', `sys/internal/ui/mounts/${path}`), req(method, path)];
+    // The CLI sends metadata requests to MOUNT/metadata/KEY (KV v2); the mount is the first segment, or -mount.
+    const mount = p.flags.get('mount');
+    const at = mount ? trimSlashes(mount).length : path.indexOf('/');
+    const target = part && at > 0 ? `${path.slice(0, at)}/${part}/${path.slice(at + 1)}` : path;
+    return [req('GET', `sys/internal/ui/mounts/${path}`), req(method, target)];
   },
 });
 
@@ -167,9 +180,47 @@ const tokenCapabilities: CommandSpec = {
   },
 };
 
+const reads = (what: string): CommandSpec => ({ run: () => ({ kind: 'reads', what }) });
+const localSpec = (what: string, bools = ''): CommandSpec => ({ bools, run: () => local(what) });
+
+/** `vault pki issue|reissue PARENT CHILD_MOUNT …` and `vault transit import PATH FILE`: requests outside /sys. */
+const onMountArg = (at: number, suffix: string, usage: string): CommandSpec => ({
+  bools: 'force f',
+  run: (p) => {
+    const arg = p.args[at];
+    return arg ? [req('POST', `${trimSlashes(arg)}/${suffix}`)] : err(`needs ${usage}`);
+  },
+});
+
 const commands: Record<string, CommandSpec> = {
   status: fixed(req('GET', 'sys/seal-status'), req('GET', 'sys/leader')),
   version: { run: () => local('prints the CLI version') },
+  server: localSpec(
+    'starts a Vault server process',
+    'dev dev-ha dev-transactional dev-no-store-token dev-tls dev-three-node dev-four-cluster dev-auto-seal dev-skip-init ' +
+      'dev-kv-v1 exit-on-core-shutdown recovery',
+  ),
+  agent: localSpec('starts a Vault Agent process', 'exit-after-auth'),
+  'agent generate-config': localSpec('writes an agent configuration file locally'),
+  proxy: localSpec('starts a Vault Proxy process', 'exit-after-auth'),
+  'print token': localSpec('prints the cached token'),
+  'license inspect': localSpec('inspects a license file locally'),
+  'license get': reads('reads the license status (GET sys/license/status)'),
+  debug: reads('collects server state for a bundle (GET sys/host-info, sys/metrics, sys/pprof/…)'),
+  'events subscribe': reads('subscribes to the event stream (GET sys/events/subscribe/…)'),
+  'pki health-check': reads('reads the PKI mount and its issuers to report its health'),
+  'pki verify-sign': reads('reads two issuers to verify a signature'),
+  'pki list-intermediates': reads('reads the issuers a parent issuer signed'),
+  'pki issue': onMountArg(1, 'intermediate/generate/internal', 'a parent issuer and a child mount'),
+  'pki reissue': onMountArg(2, 'intermediate/generate/internal', 'a parent issuer, a template issuer and a child mount'),
+  'transit import': onMountArg(0, 'import', 'a key path and a file'),
+  'transit import-version': onMountArg(0, 'import_version', 'a key path and a file'),
+  ssh: {
+    bools: 'no-exec',
+    run: (p) => [req('PUT', `${trimSlashes(p.flags.get('mount-point') ?? 'ssh')}/creds/${p.flags.get('role') ?? 'role'}`)],
+  },
+  'hcp connect': localSpec('logs in to HCP and caches the address and token locally'),
+  'hcp disconnect': localSpec('removes the cached HCP credentials'),
   login: {
     bools: 'no-print no-store token-only',
     run: (p) => {
@@ -194,10 +245,10 @@ const commands: Record<string, CommandSpec> = {
   'kv destroy': kv('PUT'),
   'kv undelete': kv('PUT'),
   'kv rollback': kv('PUT'),
-  'kv metadata get': kv('GET'),
-  'kv metadata put': kv('PUT'),
-  'kv metadata patch': kv('PATCH'),
-  'kv metadata delete': kv('DELETE'),
+  'kv metadata get': kv('GET', 'metadata'),
+  'kv metadata put': kv('PUT', 'metadata'),
+  'kv metadata patch': kv('PATCH', 'metadata'),
+  'kv metadata delete': kv('DELETE', 'metadata'),
   'kv enable-versioning': tune('sys/mounts'),
   'secrets enable': mountEnable('sys/mounts', 'force-no-cache local seal-wrap external-entropy-access'),
   'secrets disable': onArg('DELETE', 'sys/mounts'),
@@ -256,7 +307,10 @@ const commands: Record<string, CommandSpec> = {
       if (has(p, 'self')) return [req('PUT', 'auth/token/revoke-self')];
       if (!p.args[0]) return err('needs a token, an accessor or -self');
       if (has(p, 'accessor')) return [req('PUT', 'auth/token/revoke-accessor')];
-      return [req('PUT', p.flags.get('mode') === 'orphan' ? 'auth/token/revoke-orphan' : 'auth/token/revoke')];
+      const mode = p.flags.get('mode');
+      // -mode=path revokes every token under a path, through the lease prefix revocation (command/token_revoke.go).
+      if (mode === 'path') return [req('PUT', `sys/leases/revoke-prefix/${trimSlashes(p.args[0])}`)];
+      return [req('PUT', mode === 'orphan' ? 'auth/token/revoke-orphan' : 'auth/token/revoke')];
     },
   },
   'token renew': { bools: 'accessor', run: (p) => [req('PUT', p.args[0] ? 'auth/token/renew' : 'auth/token/renew-self')] },
@@ -292,7 +346,11 @@ const commands: Record<string, CommandSpec> = {
 };
 
 /** Names that open a group of subcommands: `vault operator` alone is not an operation. */
-const GROUPS = new Set(['kv', 'kv metadata', 'secrets', 'auth', 'audit', 'policy', 'lease', 'namespace', 'plugin', 'plugin runtime', 'token', 'operator', 'operator raft', 'operator raft snapshot', 'operator raft autopilot']);
+const GROUPS = new Set([
+  'print', 'license', 'events', 'pki', 'transit', 'hcp', 'kv', 'kv metadata', 'secrets', 'auth', 'audit', 'policy', 'lease',
+  'namespace', 'plugin', 'plugin runtime', 'token', 'operator', 'operator raft', 'operator raft snapshot',
+  'operator raft autopilot',
+]);
 
 const boolCache = new WeakMap<CommandSpec, ReadonlySet<string>>();
 function boolsOf(spec: CommandSpec): ReadonlySet<string> {
@@ -307,7 +365,7 @@ function parseFlags(words: readonly string[], bools: ReadonlySet<string>): Parse
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     if (w === '--') {
-      args.push(...words.slice(i + 1));
+      for (let k = i + 1; k < words.length; k++) args.push(words[k] as string);
       break;
     }
     if (!w.startsWith('-') || w === '-') {
@@ -370,7 +428,27 @@ function walkCommand(words: readonly string[]): { node: CommandNode; depth: numb
   return { node, depth };
 }
 
+/** Pre-0.9.2 commands, refused with the modern command named (the old CLI's flags and paths differ). */
+const LEGACY: Readonly<Record<string, string>> = {
+  mount: 'secrets enable', unmount: 'secrets disable', mounts: 'secrets list', remount: 'secrets move',
+  'mount-tune': 'secrets tune', 'auth-enable': 'auth enable', 'auth-disable': 'auth disable', 'audit-enable': 'audit enable',
+  'audit-disable': 'audit disable', 'audit-list': 'audit list', 'policy-write': 'policy write',
+  'policy-delete': 'policy delete', policies: 'policy list / policy read', init: 'operator init', unseal: 'operator unseal',
+  seal: 'operator seal', 'step-down': 'operator step-down', rekey: 'operator rekey', rotate: 'operator rotate',
+  'key-status': 'operator key-status', 'generate-root': 'operator generate-root', 'token-create': 'token create',
+  'token-lookup': 'token lookup', 'token-renew': 'token renew', 'token-revoke': 'token revoke',
+  capabilities: 'token capabilities', renew: 'lease renew', revoke: 'lease revoke', 'ssh-keygen': 'ssh',
+};
+
 export function planVaultCommand(words: readonly string[], envNamespace: string | undefined): CliPlan {
+  const first = words[0];
+  if (first === '-version' || first === '--version' || first === '-v') return local('prints the CLI version');
+  if (first !== undefined && Object.hasOwn(LEGACY, first)) {
+    return err(`is the pre-0.9 command "vault ${first}"; write it as "vault ${LEGACY[first]}", the gate reads only the modern CLI`);
+  }
+  if (first === 'auth' && words[1]?.startsWith('-')) {
+    return err('is the pre-0.9 "vault auth -method=…"; write it as "vault login -method=…"');
+  }
   const { node, depth } = walkCommand(words);
   const i = depth;
   const name = words.slice(0, depth).join(' ');
@@ -397,3 +475,10 @@ export const isVaultSubcommand = (word: string | undefined): boolean => word !==
 
 /** How many leading words of `words` (argv after `vault`) name the command: `operator rekey` is 2. */
 export const commandDepth = (words: readonly string[]): number => walkCommand(words).depth;
+
+let commandWords: Set<string> | null = null;
+/** Whether `word` is part of some vault command's name (operator, raft, remove-peer, …): safe to echo. */
+export const isCommandWord = (word: string): boolean => {
+  commandWords ??= new Set([...Object.keys(commands), ...GROUPS, ...Object.keys(LEGACY)].flatMap((n) => n.split(' ')));
+  return commandWords.has(word);
+};

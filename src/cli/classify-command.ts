@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { classify, classifyScript, type Classification } from '../classify/index.js';
+import { nothingFoundMessage } from '../classify/runbook.js';
 import { loadConfig } from '../config/load.js';
 import { classifyGitRange, parseRange } from '../terraform/git-range.js';
 import { readPlanFile } from '../terraform/plan-file.js';
@@ -8,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';
 import type { Io } from './output.js';
-import { renderClassifications } from './render-classifications.js';
+import { escapeControls, renderClassifications } from './render-classifications.js';
 
 export async function readText(file: string, what: string, cwd: string): Promise<string> {
   try {
@@ -38,8 +39,14 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
   );
   const results: Classification[] = [];
   const env = { VAULT_NAMESPACE: io.env.VAULT_NAMESPACE };
-  for (const file of values.script ?? []) {
-    for (const c of classifyScript(await readText(file, 'script', io.cwd), { file, env })) results.push(c);
+  const scripts = values.script ?? [];
+  // Wrappers named in the configuration (runbooks.wrappers) are followed; a missing config is no error here.
+  const configFile = values.config !== undefined ? { file: values.config } : {};
+  const wrappers = scripts.length ? (await loadConfig({ cwd: io.cwd, ...configFile })).config.runbooks?.wrappers : undefined;
+  for (const file of scripts) {
+    const found = classifyScript(await readText(file, 'script', io.cwd), { file, env, ...(wrappers ? { wrappers } : {}) });
+    if (found.length === 0) io.stderr(`warning: ${escapeControls(nothingFoundMessage(file))}\n`);
+    for (const c of found) results.push(c);
   }
   for (const plan of values.plan ?? []) {
     for (const c of await readPlanFile(path.resolve(io.cwd, plan), plan)) results.push(c);

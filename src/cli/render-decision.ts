@@ -1,5 +1,6 @@
 import type { Decision, DecidedOperation } from '../gate/schema.js';
 import { palette, type Io } from './output.js';
+import { escapeControls } from './render-classifications.js';
 
 const STATUS: Record<DecidedOperation['status'], string> = {
   'not-needed': 'needs nothing',
@@ -16,7 +17,8 @@ const STATUS: Record<DecidedOperation['status'], string> = {
 export function renderDecision(d: Decision, io: Io): string {
   const c = palette(io);
   const lines: string[] = [];
-  const headline = summary(d);
+  // Operations and reasons echo runbook text: control characters in it are written out, never sent raw.
+  const headline = escapeControls(summary(d));
   if (d.overridden) lines.push(`${c.yellow('GO (OVERRIDDEN)')} by ${d.overridden.by}: "${d.overridden.reason}". Without it: ${headline}`);
   else if (!d.allowed) lines.push(`${c.red('NO-GO')}: ${headline}`);
   else {
@@ -27,11 +29,11 @@ export function renderDecision(d: Decision, io: Io): string {
   }
   lines.push('', 'Operations:');
   for (const o of d.operations) {
-    const where = o.line ? ` ${o.file ? `${o.file}:` : 'line '}${o.line}` : '';
+    const where = o.line ? ` ${o.file ? `${escapeControls(o.file)}:` : 'line '}${o.line}` : '';
     const bad = o.status === 'no-snapshot' || o.status === 'stale' || o.status === 'refused' || o.status === 'vault-unavailable';
     const label = STATUS[o.status].padEnd(15);
-    lines.push(`  ${bad ? c.red(label) : o.status === 'warned' ? c.yellow(label) : c.green(label)} ${o.category.padEnd(16)} ${o.input}${c.dim(where)}`);
-    if (o.status !== 'not-needed') lines.push(`      ${o.why}`);
+    lines.push(`  ${bad ? c.red(label) : o.status === 'warned' ? c.yellow(label) : c.green(label)} ${o.category.padEnd(16)} ${escapeControls(o.input)}${c.dim(where)}`);
+    if (o.status !== 'not-needed') lines.push(`      ${escapeControls(o.why)}`);
   }
   lines.push('', 'Evidence:');
   if (d.snapshot) {
@@ -51,13 +53,13 @@ export function renderDecision(d: Decision, io: Io): string {
   }
   if (d.warnings.length) {
     lines.push('', 'Warnings:');
-    for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${w.message}`);
+    for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${escapeControls(w.message)}`);
   }
   // Reasons that are not about one operation (strict mode) are not shown above.
   const general = d.reasons.filter((r) => !d.operations.some((o) => o.why === r || r.startsWith(`${o.input} is not understood`)));
   if (general.length) {
     lines.push('', 'Also:');
-    for (const r of general) lines.push(`  - ${r}`);
+    for (const r of general) lines.push(`  - ${escapeControls(r)}`);
   }
   if (d.next.length) {
     lines.push('', 'Next:');

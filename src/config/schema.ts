@@ -74,6 +74,17 @@ export const ConfigSchema = z
       )
       .optional()
       .describe('Several clusters (performance replication: each cluster\'s active node needs its own backup). With live checks, the decision covers each.'),
+    runbooks: z
+      .strictObject({
+        wrappers: z
+          .array(z.string().min(1))
+          .optional()
+          .describe(
+            'Commands of your runbooks that run their arguments as a command (e.g. a retry helper): vault after them is read, ' +
+              'not refused as invalid.',
+          ),
+      })
+      .optional(),
     upgradeWatch: z
       .array(
         z.strictObject({

@@ -2,7 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { classify } from '../classify/classify.js';
-import { classifyScript } from '../classify/runbook.js';
+import { classifyScript, nothingFoundMessage } from '../classify/runbook.js';
 import type { Classification, Operation } from '../classify/schema.js';
 import { ConfigError, loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
 import { gitUser } from '../git/git.js';
@@ -101,7 +101,12 @@ async function permissionWarnings(files: readonly string[], dir: string | null, 
 }
 
 /** Gathers the operations: given ones, then each script's vault and curl calls. */
-async function gatherOperations(options: CheckOptions, cwd: string, upgradeWatch?: readonly UpgradeWatch[]): Promise<(Operation | Classification)[]> {
+async function gatherOperations(
+  options: CheckOptions,
+  cwd: string,
+  upgradeWatch?: readonly UpgradeWatch[],
+  runbooks: { wrappers?: readonly string[]; notes?: Warning[] } = {},
+): Promise<(Operation | Classification)[]> {
   const env = { VAULT_NAMESPACE: (options.env ?? process.env).VAULT_NAMESPACE };
   const ops: (Operation | Classification)[] = (options.operations ?? []).map((op) => (typeof op === 'string' ? classify(op, { env }) : op));
   for (const script of options.scripts ?? []) {
@@ -112,7 +117,10 @@ async function gatherOperations(options: CheckOptions, cwd: string, upgradeWatch
       const code = (error as NodeJS.ErrnoException).code;
       throw new ConfigError(`cannot read the script ${script}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
     }
-    for (const op of classifyScript(text, { file: script, env })) ops.push(op); // no spread: scripts can be huge
+    const found = classifyScript(text, { file: script, env, ...(runbooks.wrappers ? { wrappers: runbooks.wrappers } : {}) });
+    // An empty result is shown, not silent: the wrong file, or a runbook that runs vault in a way not seen.
+    if (found.length === 0) runbooks.notes?.push({ code: 'SCRIPT_NOTHING_FOUND', message: nothingFoundMessage(script) });
+    for (const op of found) ops.push(op);
   }
   for (const plan of options.plans ?? []) {
     for (const op of await readPlanFile(path.resolve(cwd, plan), plan)) ops.push(op);
@@ -134,7 +142,9 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
   const loaded = options.config ?? (await loadConfig({ cwd, ...(options.configFile !== undefined ? { file: options.configFile } : {}) }));
   const { config } = loaded;
   const policy = policyFromConfig(config, options.strict === undefined ? {} : { strict: options.strict });
-  const operations = await gatherOperations(options, cwd, config.upgradeWatch);
+  const scriptNotes: Warning[] = [];
+  const runbooks = { notes: scriptNotes, ...(config.runbooks?.wrappers ? { wrappers: config.runbooks.wrappers } : {}) };
+  const operations = await gatherOperations(options, cwd, config.upgradeWatch, runbooks);
   const classified = operations.map((op) => ('verdict' in (op as object) ? (op as Classification) : classify(op)));
   const now = (options.now ?? new Date()).toISOString();
 
@@ -162,7 +172,7 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
       : [{ name: null, dir: dirFromCli ?? dirFromConfig, pattern, env: live ? env : null }];
   const decisions: Decision[] = [];
   for (const target of targets) {
-    decisions.push(await decideFor(target, { options, config, cwd, classified, now, policy, context }));
+    decisions.push(await decideFor(target, { options, config, cwd, classified, now, policy, context, notes: scriptNotes }));
   }
   const decision = decisions.length === 1 ? (decisions[0] as Decision) : combine(decisions);
   if (config.decisionLog) {
@@ -188,6 +198,8 @@ interface Shared {
   readonly now: string;
   readonly policy: Policy;
   readonly context: EvaluateContext;
+  /** Warnings about the input itself (a script in which nothing was found), shown in every decision. */
+  readonly notes: readonly Warning[];
 }
 
 /**
@@ -278,7 +290,9 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   const needsEvidence = classified.some((c) => c.verdict === 'backup-first');
   const empty: Collected = { snapshots: [], sidecars: {}, rejected: [], warnings: [] };
   const collected = needsEvidence ? await collectEvidence(target, shared, cluster) : empty;
-  const { snapshots, sidecars, rejected, warnings } = collected;
+  const { snapshots, sidecars, rejected } = collected;
+  // Notes from reading the input (a script in which nothing was found) come first.
+  const warnings = [...shared.notes, ...collected.warnings];
   const snapshotDir = target.dir ? show(target.dir, cwd) : null;
   const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster };
   const decide = () => evaluate(classified, evidence, policy, context);
