@@ -235,7 +235,7 @@ describe('PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF are read only under pre-commit
 });
 
 describe('the hook start-up', () => {
-  it('an update of a branch pushed before runs one diff, one cat-file --batch (and one config for the log)', async () => {
+  it('an update of a branch pushed before runs one diff, one ls-tree per side, one cat-file --batch (and one config)', async () => {
     const s = await withMain();
     s.work.commit({ 'app.tf': secret('app') });
     const bin = mkdtempSync(path.join(tmpdir(), 'vcg-gitlog-'));
@@ -253,6 +253,7 @@ describe('the hook start-up', () => {
     });
     expect(r.status, r.stderr).toBe(0);
     const runs = readFileSync(log, 'utf8').trim().split('\n');
-    expect(runs.map((l) => l.split(' ')[0])).toEqual(['diff', 'cat-file', 'config']);
+    // diff and the two ls-tree (the configuration before and after) run side by side: their order varies.
+    expect(runs.map((l) => l.split(' ')[0]).sort()).toEqual(['cat-file', 'config', 'diff', 'ls-tree', 'ls-tree']);
   });
 });
