@@ -16,8 +16,9 @@ const englishOnly = {
   },
 };
 
-// Native and optional modules are loaded from node_modules at run time, and only when used.
-const external = ['tree-sitter', '@tree-sitter-grammars/tree-sitter-hcl', 'node-vault'];
+// Loaded from node_modules at run time, and only when used: web-tree-sitter finds its tree-sitter.wasm beside its
+// own module and the grammar's .wasm is resolved in its package, so neither may be copied into the bundle folder.
+const external = ['web-tree-sitter', '@tree-sitter-grammars/tree-sitter-hcl', 'node-vault'];
 const require = "import { createRequire as __vcgCreateRequire } from 'node:module';" +
   ' const require = __vcgCreateRequire(import.meta.url);';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseHcl, parseTfJson, type Expr, type HclAttribute, type HclBlock, type HclParse } from './hcl.js';
+import { loadHcl, parseHcl, parseTfJson, type Expr, type HclAttribute, type HclBlock, type HclParse } from './hcl.js';
 
 /**
  * One module folder's configuration as Terraform (or OpenTofu) reads it: which files count is decided by their
@@ -56,6 +56,25 @@ export function selectConfigFiles(files: readonly string[]): string[] {
     .filter(isConfigFile)
     .filter((f) => !(/\.tf(\.json)?$/.test(f) && present.has(f.replace(/\.tf(\.json)?$/, (_, json: string | undefined) => `.tofu${json ?? ''}`))))
     .sort();
+}
+
+/**
+ * Loads the HCL parser when these files need it (HCL, or JSON with `${…}` templates, which are read as HCL):
+ * the parser is WASM and starts asynchronously, so it is loaded only for a push that touches such a file.
+ */
+export async function loadParserFor(files: ReadonlyMap<string, string>): Promise<void> {
+  for (const [file, text] of files) {
+    if (!isConfigFile(file) && !isTfvarsFile(file)) continue;
+    if (!file.endsWith('.json') || text.includes('${') || text.includes('%{')) return loadHcl();
+  }
+}
+
+/**
+ * Starts loading the HCL parser early when changed paths include an HCL file, so that its WASM compiles while the
+ * file texts are read from git; loadParserFor still awaits it. Loading never rejects (failures are kept).
+ */
+export function startParserFor(paths: Iterable<string>): void {
+  for (const p of paths) if ((isConfigFile(p) || isTfvarsFile(p)) && !p.endsWith('.json')) return void loadHcl();
 }
 
 export const parseConfigFile = (file: string, text: string): HclParse => (file.endsWith('.json') ? parseTfJson(text) : parseHcl(text));
@@ -135,7 +154,9 @@ function readTfvars(file: string, text: string, mod: TfModule): void {
   } else {
     // Wrapped in a block so the one parser reads it; the line numbers are shifted back by that one line.
     const p = parseHcl(`locals {\n${text}\n}\n`);
-    parsed = p.ok ? p : { ok: false, line: Math.max(1, p.line - 1), message: `does not parse as HCL (at line ${Math.max(1, p.line - 1)})` };
+    // A parser that could not load keeps its own reason; a syntax error is reported at the file's own line.
+    const line = p.ok ? 1 : Math.max(1, p.line - 1);
+    parsed = p.ok || p.message.startsWith('cannot be read') ? p : { ok: false, line, message: `does not parse as HCL (at line ${line})` };
   }
   if (!parsed.ok) {
     mod.problems.push({ file, line: parsed.line, message: parsed.message });

@@ -1,15 +1,125 @@
 import { createRequire } from 'node:module';
-import type ParserType from 'tree-sitter';
+import type { Parser as ParserType, TreeCursor } from 'web-tree-sitter';
 
 /**
  * The only importer of tree-sitter: HCL2 (.tf) and Terraform JSON (.tf.json) read into blocks with line numbers.
  *
  * Why tree-sitter-hcl: it parses real HCL2 (heredocs, templates, for expressions, dynamic blocks) with byte and
- * line positions, starts in about 10 ms and parses in well under 1 ms per file; the hcl2json family (Go on WASM)
- * needs 150-190 ms before its first parse and gives no line numbers, and HashiCorp's @cdktf/hcl2json is archived.
+ * line positions and parses in well under 1 ms per file; the hcl2json family (Go on WASM) needs 150-190 ms before
+ * its first parse and gives no line numbers, and HashiCorp's @cdktf/hcl2json is archived.
+ *
+ * Why WASM (web-tree-sitter with the grammar package's own tree-sitter-hcl.wasm) and not the native binding: the
+ * native `tree-sitter` needs a C++ toolchain at install time wherever its prebuilt does not load (Debian 12's
+ * libstdc++ is too old for it), and npm warns about its install script. WASM installs anywhere with
+ * `--ignore-scripts`; it costs about 50 ms more to start, paid only when a .tf/.tofu file is read.
  */
 
-type SyntaxNode = ParserType.SyntaxNode;
+/**
+ * A syntax node copied out of the WASM tree in one cursor walk. web-tree-sitter builds a new object and makes
+ * several calls into WASM for every node, child list and text it is asked for, which made a cold parse several
+ * times slower than the native binding's; the walk asks only for each node's type id and span (names, named-ness
+ * and rows are known in JS), and every later look is a property read. Text is sliced from the source on demand.
+ */
+class SyntaxNode {
+  readonly children: SyntaxNode[] = [];
+  readonly namedChildren: SyntaxNode[] = [];
+  hasError: boolean;
+  readonly type: string;
+  readonly named: boolean;
+  readonly isMissing: boolean;
+  private readonly row: number;
+  private readonly source: string;
+  private readonly start: number;
+  private readonly end: number;
+  constructor(source: string, kind: NodeKind, missing: boolean, start: number, end: number, row: number) {
+    this.source = source;
+    this.type = kind.type;
+    this.named = kind.named;
+    this.isMissing = missing;
+    this.start = start;
+    this.end = end;
+    this.row = row;
+    this.hasError = this.type === 'ERROR' || missing;
+  }
+  get text(): string {
+    return this.source.slice(this.start, this.end);
+  }
+  get startPosition(): { readonly row: number } {
+    return { row: this.row };
+  }
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+  get firstNamedChild(): SyntaxNode | null {
+    return this.namedChildren[0] ?? null;
+  }
+  namedChild(index: number): SyntaxNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+  add(child: SyntaxNode): void {
+    this.children.push(child);
+    if (child.named) this.namedChildren.push(child);
+  }
+}
+
+interface NodeKind {
+  readonly type: string;
+  readonly named: boolean;
+}
+
+/** Node kinds by type id, read from the grammar once. */
+let kinds: NodeKind[] = [];
+const ERROR_KIND: NodeKind = { type: 'ERROR', named: true };
+
+/** Stands for the anonymous tokens left out of a tree without errors: nothing is added to it. */
+const SKIPPED = new SyntaxNode('', { type: '', named: false }, false, 0, 0, 0);
+
+/**
+ * The whole tree as plain nodes, walked without recursion (hostile input may nest deeply). A pre-order walk meets
+ * nodes in source order, so rows are counted forward. Anonymous tokens (punctuation, keywords) are kept only in a
+ * tree with errors, where a missing one is the error, and for `...`, which the readers look for: the rest halves
+ * the nodes of a large file. Missing nodes are asked for only in a tree with errors.
+ */
+function copyTree(cursor: TreeCursor, source: string, hasErrors: boolean): SyntaxNode {
+  let row = 0;
+  let scanned = 0;
+  const make = (): SyntaxNode => {
+    const kind = kinds[cursor.nodeTypeId] ?? ERROR_KIND;
+    if (!kind.named && !hasErrors && kind.type !== '...') return SKIPPED;
+    const start = cursor.startIndex;
+    for (; scanned < start; scanned++) if (source.charCodeAt(scanned) === 10) row++;
+    return new SyntaxNode(source, kind, hasErrors && cursor.nodeIsMissing, start, cursor.endIndex, row);
+  };
+  const root = make();
+  const path = [root];
+  // A node is complete when the walk leaves it; its errors then count for its parent.
+  const leave = (): void => {
+    const done = path.pop() as SyntaxNode;
+    if (done.hasError) (path.at(-1) as SyntaxNode).hasError = true;
+  };
+  const enter = (): void => {
+    const node = make();
+    const parent = path.at(-1) as SyntaxNode;
+    if (node !== SKIPPED && parent !== SKIPPED) parent.add(node);
+    path.push(node);
+  };
+  for (;;) {
+    if (cursor.gotoFirstChild()) {
+      enter();
+      continue;
+    }
+    for (;;) {
+      if (path.length === 1) return root;
+      if (cursor.gotoNextSibling()) {
+        leave();
+        enter();
+        break;
+      }
+      cursor.gotoParent();
+      leave();
+    }
+  }
+}
 
 export type HclValue =
   | { readonly kind: 'string'; readonly value: string }
@@ -56,21 +166,29 @@ export type HclParse = { readonly ok: true; readonly blocks: HclBlock[] } | { re
 
 let parser: ParserType | null = null;
 let loadError: string | null = null;
+let loading: Promise<void> | null = null;
 
-/** Loads the native parser once; a failure is kept and reported on every parse (fail closed), never thrown. */
-function getParser(): ParserType | null {
-  if (parser || loadError) return parser;
-  try {
-    const require = createRequire(import.meta.url);
-    const Parser = require('tree-sitter') as typeof ParserType;
-    const language = require('@tree-sitter-grammars/tree-sitter-hcl') as unknown;
-    const p = new Parser();
-    p.setLanguage(language as Parameters<ParserType['setLanguage']>[0]);
-    parser = p;
-  } catch (error) {
-    loadError = `the HCL parser (tree-sitter) could not be loaded: ${(error as Error).message.split('\n')[0]}`;
-  }
-  return parser;
+/**
+ * Loads the parser once (the WASM runtime and the grammar, from the installed packages, never from a bundle
+ * folder). A failure is kept and reported on every parse (fail closed), never thrown. Await it before parseHcl.
+ */
+export function loadHcl(): Promise<void> {
+  loading ??= (async () => {
+    try {
+      const { Parser, Language } = await import('web-tree-sitter');
+      await Parser.init();
+      const wasm = createRequire(import.meta.url).resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
+      const p = new Parser();
+      const language = await Language.load(wasm);
+      p.setLanguage(language);
+      kinds = language.types.map((type, id) => ({ type: type ?? 'ERROR', named: language.nodeTypeIsNamed(id) }));
+      parser = p;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      loadError = `the HCL parser (web-tree-sitter) could not be loaded: ${reason.split('\n')[0]}`;
+    }
+  })();
+  return loading;
 }
 
 const decodeString = (raw: string): string => {
@@ -220,7 +338,8 @@ function toExpr(expression: SyntaxNode): Expr {
       const items = coll.namedChildren
         .filter((c) => c.type === 'object_elem')
         .map((e) => {
-          const [k, v] = [e.childForFieldName('key'), e.childForFieldName('val')];
+          // The grammar's `key` and `val` fields: its two expressions (comments are named nodes too).
+          const [k, v] = e.namedChildren.filter((x) => x.type === 'expression');
           const key = k ? toExpr(k) : ({ t: 'lit', v: '' } as Expr);
           // An unquoted object key is its own name, not a reference.
           const literalKey: Expr = key.t === 'ref' && key.path.length === 1 ? { t: 'lit', v: String(key.path[0]) } : key;
@@ -266,12 +385,26 @@ function readBody(body: SyntaxNode | null): { attributes: Map<string, HclAttribu
   return { attributes, blocks, canonical: [...attrCanon, ...blocks.map((b) => b.canonical)].join(';') };
 }
 
-/** Parses HCL2 native syntax. */
+/** Parses HCL2 native syntax; the parser must have been loaded (`await loadHcl()`), or the text is not read. */
 export function parseHcl(text: string): HclParse {
-  const p = getParser();
-  if (!p) return { ok: false, line: 1, message: `cannot be read: ${loadError ?? 'the HCL parser is not available'}` };
-  const tree = p.parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1024) });
-  const root = tree.rootNode;
+  const p = parser;
+  if (!p) return { ok: false, line: 1, message: `cannot be read: ${loadError ?? 'the HCL parser was not loaded (await loadHcl() first)'}` };
+  let tree: ReturnType<ParserType['parse']>;
+  try {
+    tree = p.parse(text);
+  } catch (error) {
+    return { ok: false, line: 1, message: `cannot be read: the HCL parser failed (${(error as Error).message.split('\n')[0]})` };
+  }
+  if (!tree) return { ok: false, line: 1, message: 'cannot be read: the HCL parser returned no tree' };
+  // The tree lives in WASM memory until deleted; everything needed is copied into plain objects first.
+  let root: SyntaxNode;
+  const cursor = tree.walk();
+  try {
+    root = copyTree(cursor, text, tree.rootNode.hasError);
+  } finally {
+    cursor.delete();
+    tree.delete();
+  }
   if (root.hasError) {
     const bad = firstError(root);
     const line = (bad?.startPosition.row ?? 0) + 1;

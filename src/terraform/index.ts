@@ -3,4 +3,4 @@ export { readPlanFile } from './plan-file.js';
 export { classifyTerraformChanges, yamlLookup, type TfFileChange, type TfDiffOptions, type UpgradeWatch } from './tf-diff.js';
 export { classifyGitRange, classifyCommits, parseRange, GitRangeError } from './git-range.js';
 export { RESOURCE_SPECS, resourceKind } from './resources.js';
-export { parseHcl, parseTfJson, type HclBlock, type HclValue } from './hcl.js';
+export { loadHcl, parseHcl, parseTfJson, type HclBlock, type HclValue } from './hcl.js';

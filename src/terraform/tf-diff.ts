@@ -4,7 +4,7 @@ import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import { matchesPattern } from '../snapshot/find.js';
 import { externalProgram, provisionerCommands } from './commands.js';
-import { buildModule, isConfigFile, isTfvarsFile, type Located, type ParseCache, type TfModule } from './configuration.js';
+import { buildModule, isConfigFile, loadParserFor, isTfvarsFile, type Located, type ParseCache, type TfModule } from './configuration.js';
 import type { Expr, HclBlock } from './hcl.js';
 import { isLocalSource, moduleSource, remoteModuleChange } from './modules.js';
 import { classifyResourceChange, type TfAction } from './operations.js';
@@ -273,6 +273,7 @@ async function classifyModuleCalls(pair: Pair, options: TfDiffOptions, out: Clas
       const text = await options.readFile?.(side, f);
       if (text != null) texts.set(f, text);
     }
+    await loadParserFor(texts);
     const mod = buildModule(moduleDir, texts);
     callArguments(loc.block, caller, mod);
     for (const p of mod.problems) {
@@ -297,6 +298,8 @@ export async function classifyConfigurations(texts: Configurations, changes: rea
     out.push({ input: u.file, ...invalidRequest(null, null, '', `${u.file} ${u.reason}, so what it changes cannot be known`), file: u.file, line: 1 });
   }
   const seen = new Set<string>();
+  await loadParserFor(texts.before);
+  await loadParserFor(texts.after);
   for (const dir of [...texts.dirs].sort()) {
     const cache: ParseCache = new Map();
     const pair: Pair = { before: buildModule(dir, texts.before, cache), after: buildModule(dir, texts.after, cache), memo: { before: new Map(), after: new Map() } };
