@@ -2,7 +2,7 @@ import path from 'node:path';
 import { changedFiles, emptyTree, GitError, listTree, readBlobs, repoRoot, resolveRev, type ChangedFile, type TreeEntry } from '../git/git.js';
 import type { Classification } from '../classify/schema.js';
 import { matchesPattern } from '../snapshot/find.js';
-import { isConfigFile, isTfvarsFile } from './configuration.js';
+import { isConfigFile, isTfvarsFile, startParserFor } from './configuration.js';
 import { classifyConfigurations, VALUES_FILE, type Side, type UpgradeWatch } from './tf-diff.js';
 
 /** A git range that cannot be read: a usage or configuration problem (exit 2). */
@@ -63,6 +63,7 @@ export async function classifyCommits(root: string, base: string | null, head: s
     throw error;
   }
   const { changed, dirs, targetOf } = collectConfigurations(files);
+  startParserFor(changed);
   // Links to configuration files: their targets (blob text) are read first, then followed within the revision.
   const links = (['before', 'after'] as const).flatMap((side) => trees[side].filter((e) => e.mode === SYMLINK && (isConfigFile(e.path) || isTfvarsFile(e.path))).map((e) => ({ side, e })));
   const linkTexts = await readBlobs(root, links.map((l) => l.e.oid));
