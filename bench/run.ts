@@ -2,6 +2,7 @@ import { benchClassify } from './classify.js';
 import { benchSnapshot } from './snapshot.js';
 import { benchTerraform } from './terraform.js';
 import { benchHook } from './hook.js';
+import { benchInstall } from './install.js';
 
 /** `npm run bench [name...]`: every benchmark, or the ones named. */
 const benches: Record<string, () => void | Promise<void>> = {
@@ -9,6 +10,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   snapshot: benchSnapshot,
   terraform: benchTerraform,
   hook: benchHook,
+  install: benchInstall,
 };
 
 const wanted = process.argv.slice(2);
