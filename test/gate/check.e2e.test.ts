@@ -137,7 +137,7 @@ describe('configuration', () => {
   });
 
   it('the shipped JSON Schema is the one generated from the zod schema', async () => {
-    const { configJsonSchema } = await import('../../src/index.js');
+    const { configJsonSchema } = await import('../../src/unstable.js');
     const shipped = JSON.parse(readFileSync(path.join(__dirname, '../../schema/vault-change-gate.config.schema.json'), 'utf8'));
     expect(shipped).toEqual(configJsonSchema());
   });

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVaultClient, gatherClusterFacts, readVaultSettings, saveSnapshot, SnapshotSaveError, VaultConfigError } from '../../src/index.js';
+import { createVaultClient, readVaultSettings, saveSnapshot, SnapshotSaveError, VaultConfigError } from '../../src/index.js';
+import { gatherClusterFacts } from '../../src/unstable.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { makeTlsMaterial, startFakeVault, type FakeVault, type FakeVaultOptions } from '../helpers/vault-server.js';

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createVaultClient, gatherClusterFacts, readVaultSettings, saveSnapshot } from '../../src/index.js';
+import { createVaultClient, readVaultSettings, saveSnapshot } from '../../src/index.js';
+import { gatherClusterFacts } from '../../src/unstable.js';
 import { runCli } from '../helpers/cli.js';
 
 /**
