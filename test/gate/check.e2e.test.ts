@@ -1,23 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check, DecisionSchema, GateRefusedError, guard } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
+import { tempFiles } from '../helpers/tmp.js';
 
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
-function workspace(files: Record<string, Buffer | string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vcg-check-'));
-  for (const [name, data] of Object.entries(files)) {
-    const full = path.join(dir, name);
-    mkdirSync(path.dirname(full), { recursive: true, mode: 0o700 });
-    writeFileSync(full, data, { mode: 0o600 });
-  }
-  chmodSync(dir, 0o700);
-  return dir;
-}
+const workspace = (files: Record<string, Buffer | string> = {}): string => tempFiles(files, 'check-');
 
 const json = async (argv: string[], cwd: string, env: Record<string, string> = {}) => {
   const r = await runCli([...argv, '--json'], { cwd, env });

@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/config/duration.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const cli = path.join(repoRoot, 'bin/vault-change-gate.js');
 
 function configured(config: object): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vcg-io-'));
+  const dir = tempDir('io-');
   writeFileSync(path.join(dir, 'vault-change-gate.config.json'), JSON.stringify(config));
   return dir;
 }
