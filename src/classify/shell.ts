@@ -135,11 +135,18 @@ class ShellReader {
   }
 
   private singleQuoted(): Failure | undefined {
-    const end = this.text.indexOf("'", this.i + 1);
-    if (end === -1) return { line: this.line, message: 'a single quote is never closed' };
+    return this.closedSpan("'", 'a single quote', (body) => {
+      this.word += body;
+    });
+  }
+
+  /** `'…'` and `` `…` ``: everything up to the next same character, nothing escaped inside. */
+  private closedSpan(quote: string, name: string, take: (body: string, whole: string) => void): Failure | undefined {
+    const end = this.text.indexOf(quote, this.i + 1);
+    if (end === -1) return { line: this.line, message: `${name} is never closed` };
     this.startWord();
     const body = this.text.slice(this.i + 1, end);
-    this.word += body;
+    take(body, this.text.slice(this.i, end + 1));
     this.line += countNewlines(body);
     this.i = end + 1;
     return undefined;
@@ -241,16 +248,12 @@ class ShellReader {
     return undefined;
   }
 
+  /** `` `…` ``: the old form of `$(…)`. */
   private backticks(): Failure | undefined {
-    const end = this.text.indexOf('`', this.i + 1);
-    if (end === -1) return { line: this.line, message: 'a backtick is never closed' };
-    this.startWord();
-    const body = this.text.slice(this.i + 1, end);
-    this.subs.push({ text: body, line: this.line });
-    this.word += this.text.slice(this.i, end + 1);
-    this.line += countNewlines(body);
-    this.i = end + 1;
-    return undefined;
+    return this.closedSpan('`', 'a backtick', (body, whole) => {
+      this.subs.push({ text: body, line: this.line });
+      this.word += whole;
+    });
   }
 
   // Redirections and here-documents.
