@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { categoryInfo, classify, CategorySchema } from '../src/index.js';
+import { classify, CategorySchema } from '../src/index.js';
+import { categoryInfo } from '../src/unstable.js';
 import { shellWords } from '../src/classify/shell.js';
 import { runCli } from './helpers/cli.js';
 import { repoRoot } from './helpers/shared.js';

@@ -26,273 +26,369 @@ const OPERATOR_CHARS = new Set([';', '&', '|', '(', ')', '\n']);
 /** Characters with no meaning to the reader (every special one is excluded), matched from a position. */
 const PLAIN_RUN = /[^\s\\'"$`#<>;&|()]+/y;
 
-export function parseShell(text: string, firstLine = 1, readSubstitutions = true, depth = 0): ShellParse {
-  const commands: ShellCommand[] = [];
-  const subs: { text: string; line: number }[] = [];
-  let line = firstLine;
-  let i = 0;
-  let words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let commandLine = line;
-  let skipNextWord = false; // the target of a redirection
-  const heredocs: { delimiter: string; strip: boolean; owner?: ShellCommand }[] = [];
-  let pipeNext = false;
+type Failure = { line: number; message: string };
+type PendingHeredoc = { delimiter: string; strip: boolean; owner?: ShellCommand };
 
-  const endWord = (): void => {
-    if (!inWord) return;
-    if (skipNextWord) skipNextWord = false;
+/**
+ * Reads one text from left to right. Each step below handles what starts at the current character (a quote, a
+ * substitution, a redirection, an operator, a plain run) and moves `i` past it, counting the lines it crosses;
+ * a step that cannot read its part returns the failure. Words and commands are built as the shell would.
+ */
+class ShellReader {
+  readonly commands: ShellCommand[] = [];
+  /** The bodies of `$(…)`, `<(…)` and backticks, read afterwards as commands of their own. */
+  readonly subs: { text: string; line: number }[] = [];
+  /** Here-documents announced on the current line; their bodies start on the next one. */
+  readonly heredocs: PendingHeredoc[] = [];
+  /** The line the reader is on (where a failure is reported). */
+  line: number;
+  private i = 0;
+  private words: string[] = [];
+  private word = '';
+  private inWord = false;
+  private wordLine: number;
+  private commandLine: number;
+  /** The next word is a redirection's target, not an argument. */
+  private skipNextWord = false;
+  private pipeNext = false;
+  private readonly text: string;
+
+  constructor(text: string, firstLine: number) {
+    this.text = text;
+    this.line = firstLine;
+    this.wordLine = firstLine;
+    this.commandLine = firstLine;
+  }
+
+  /** Every command of the text, or the first thing that cannot be read. */
+  read(): Failure | undefined {
+    while (this.i < this.text.length) {
+      const failed = this.step(this.text[this.i] as string);
+      if (failed) return failed;
+    }
+    this.endCommand();
+    if (this.heredocs.length) return this.unclosedHeredoc(this.heredocs[0]?.delimiter);
+    return undefined;
+  }
+
+  private step(c: string): Failure | undefined {
+    const next = this.text[this.i + 1];
+    if (c === '\\') return this.escaped();
+    if (c === "'") return this.singleQuoted();
+    if (c === '"') return this.doubleQuoted();
+    if (c === '$' && next === '(') return this.text[this.i + 2] === '(' ? this.arithmetic() : this.substitution();
+    if ((c === '<' || c === '>') && next === '(' && !this.inWord) return this.processSubstitution(c);
+    if (c === '`') return this.backticks();
+    if (c === '#' && !this.inWord) return this.comment();
+    if (c === '<' || c === '>') return this.redirection(c);
+    if (c === ' ' || c === '\t' || c === '\r') return this.blank();
+    if (c === '(' && this.opensFunctionDefinition()) return this.functionDefinition();
+    if (OPERATOR_CHARS.has(c)) return this.operator(c);
+    return this.plainRun(c);
+  }
+
+  // Words and commands.
+
+  private startWord(): void {
+    if (!this.inWord) {
+      this.inWord = true;
+      this.wordLine = this.line;
+    }
+  }
+
+  private endWord(): void {
+    if (!this.inWord) return;
+    if (this.skipNextWord) this.skipNextWord = false;
     else {
-      if (words.length === 0) commandLine = wordLine;
-      words.push(word);
+      if (this.words.length === 0) this.commandLine = this.wordLine;
+      this.words.push(this.word);
     }
-    word = '';
-    inWord = false;
-  };
-  const endCommand = (): void => {
-    endWord();
-    if (words.length) {
-      const cmd: ShellCommand = pipeNext ? { words, line: commandLine, pipeIn: true } : { words, line: commandLine };
-      commands.push(cmd);
-      for (const h of heredocs) h.owner ??= cmd;
-    }
-    pipeNext = false;
-    words = [];
-  };
-  let wordLine = line;
-  const startWord = (): void => {
-    if (!inWord) {
-      inWord = true;
-      wordLine = line;
-    }
-  };
-  const failAt = (at: number, message: string): ShellParse => ({ commands, error: { line: at, message } });
+    this.word = '';
+    this.inWord = false;
+  }
 
-  /** Reads a `$(…)` body starting after `$(`; returns the index after the closing `)`. */
-  const readSubstitution = (from: number): number => {
+  private endCommand(): void {
+    this.endWord();
+    const words = this.words;
+    if (words.length) {
+      const line = this.commandLine;
+      const cmd: ShellCommand = this.pipeNext ? { words, line, pipeIn: true } : { words, line };
+      this.commands.push(cmd);
+      for (const h of this.heredocs) h.owner ??= cmd;
+    }
+    this.pipeNext = false;
+    this.words = [];
+  }
+
+  // Quotes and escapes.
+
+  private escaped(): undefined {
+    if (this.text[this.i + 1] === '\n') {
+      this.line++;
+      this.i += 2;
+      return undefined;
+    }
+    this.startWord();
+    this.word += this.text[this.i + 1] ?? '';
+    this.i += 2;
+    return undefined;
+  }
+
+  private singleQuoted(): Failure | undefined {
+    return this.closedSpan("'", 'a single quote', (body) => {
+      this.word += body;
+    });
+  }
+
+  /** `'…'` and `` `…` ``: everything up to the next same character, nothing escaped inside. */
+  private closedSpan(quote: string, name: string, take: (body: string, whole: string) => void): Failure | undefined {
+    const end = this.text.indexOf(quote, this.i + 1);
+    if (end === -1) return { line: this.line, message: `${name} is never closed` };
+    this.startWord();
+    const body = this.text.slice(this.i + 1, end);
+    take(body, this.text.slice(this.i, end + 1));
+    this.line += countNewlines(body);
+    this.i = end + 1;
+    return undefined;
+  }
+
+  /** `"…"`: escapes of `$`, `` ` ``, `"`, `\\` and newline; `$(…)` inside still runs, `$((…))` does not. */
+  private doubleQuoted(): Failure | undefined {
+    const text = this.text;
+    this.startWord();
+    const openedAt = this.line;
+    let j = this.i + 1;
+    for (;;) {
+      if (j >= text.length) return { line: openedAt, message: 'a double quote is never closed' };
+      const d = text[j] as string;
+      if (d === '"') break;
+      if (d === '\\' && j + 1 < text.length && '$`"\\\n'.includes(text[j + 1] as string)) {
+        if (text[j + 1] === '\n') this.line++;
+        else this.word += text[j + 1];
+        j += 2;
+        continue;
+      }
+      if (d === '$' && text[j + 1] === '(') {
+        const arithmetic = text[j + 2] === '(';
+        const end = this.skipSubstitution(j + 2);
+        if (end === -1) return { line: openedAt, message: `a "${arithmetic ? '$((' : '$('}" is never closed` };
+        if (!arithmetic) this.subs.push({ text: text.slice(j + 2, end - 1), line: this.line });
+        this.word += text.slice(j, end);
+        j = end;
+        continue;
+      }
+      if (d === '\n') this.line++;
+      this.word += d;
+      j++;
+    }
+    this.i = j + 1;
+    return undefined;
+  }
+
+  // Substitutions.
+
+  /**
+   * Skips a parenthesised body starting after its `(` (quotes and escapes respected, nested parentheses counted);
+   * returns the index after the closing `)`, or -1 when it never closes. Counts the lines it crosses.
+   */
+  private skipSubstitution(from: number): number {
+    const text = this.text;
     let depth = 1;
     let j = from;
     let quote: string | null = null;
     while (j < text.length) {
       const c = text[j] as string;
-      if (c === '\n') line++;
+      if (c === '\n') this.line++;
       // A skipped character can be a newline (a backslash-newline): count it, or every later line drifts.
       if (quote) {
         if (c === '\\' && quote === '"') {
-          if (text[++j] === '\n') line++;
+          if (text[++j] === '\n') this.line++;
         } else if (c === quote) quote = null;
       } else if (c === '\\') {
-        if (text[++j] === '\n') line++;
-      }
-      else if (c === "'" || c === '"') quote = c;
+        if (text[++j] === '\n') this.line++;
+      } else if (c === "'" || c === '"') quote = c;
       else if (c === '(') depth++;
       else if (c === ')' && --depth === 0) return j + 1;
       j++;
     }
     return -1;
-  };
+  }
 
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (c === '\\') {
-      if (text[i + 1] === '\n') {
-        line++;
-        i += 2;
-        continue;
-      }
-      startWord();
-      word += text[i + 1] ?? '';
-      i += 2;
-      continue;
-    }
-    if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end === -1) return failAt(line, 'a single quote is never closed');
-      startWord();
-      const body = text.slice(i + 1, end);
-      word += body;
-      line += body.split('\n').length - 1;
-      i = end + 1;
-      continue;
-    }
-    if (c === '"') {
-      startWord();
-      const openedAt = line;
-      let j = i + 1;
+  /** `$((…))` is arithmetic, not a command: `$((1<<2))` holds no here-document. */
+  private arithmetic(): Failure | undefined {
+    this.startWord();
+    const end = this.skipSubstitution(this.i + 2);
+    if (end === -1) return { line: this.line, message: 'a "$((" is never closed' };
+    this.word += this.text.slice(this.i, end);
+    this.i = end;
+    return undefined;
+  }
+
+  /** `$(…)`: stays in the word as written; its body is read as commands too. */
+  private substitution(): Failure | undefined {
+    this.startWord();
+    const at = this.line;
+    const end = this.skipSubstitution(this.i + 2);
+    if (end === -1) return { line: at, message: 'a "$(" is never closed' };
+    this.subs.push({ text: this.text.slice(this.i + 2, end - 1), line: at });
+    this.word += this.text.slice(this.i, end);
+    this.i = end;
+    return undefined;
+  }
+
+  /** Process substitution `<(…)` / `>(…)`: its commands run. */
+  private processSubstitution(c: string): Failure | undefined {
+    const at = this.line;
+    const end = this.skipSubstitution(this.i + 2);
+    if (end === -1) return { line: at, message: `a "${c}(" is never closed` };
+    this.subs.push({ text: this.text.slice(this.i + 2, end - 1), line: at });
+    this.startWord();
+    this.word += this.text.slice(this.i, end);
+    this.i = end;
+    return undefined;
+  }
+
+  /** `` `…` ``: the old form of `$(…)`. */
+  private backticks(): Failure | undefined {
+    return this.closedSpan('`', 'a backtick', (body, whole) => {
+      this.subs.push({ text: body, line: this.line });
+      this.word += whole;
+    });
+  }
+
+  // Redirections and here-documents.
+
+  private redirection(c: string): Failure | undefined {
+    const text = this.text;
+    // A word made only of digits right before a redirection is its file descriptor (2>&1).
+    if (this.inWord && /^\d+$/.test(this.word)) {
+      this.word = '';
+      this.inWord = false;
+    } else this.endWord();
+    if (c === '<' && text[this.i + 1] === '<' && text[this.i + 2] !== '<') return this.heredocStart();
+    let i = this.i + 1;
+    while (text[i] === '>' || text[i] === '<' || text[i] === '&' || text[i] === '|') i++;
+    // `>&2` names a descriptor, not a file; anything else is followed by its target word.
+    if (/^\d/.test(text[i] ?? '') && text[i - 1] === '&') {
+      while (/\d/.test(text[i] ?? '')) i++;
+    } else this.skipNextWord = true;
+    this.i = i;
+    return undefined;
+  }
+
+  /** `<<WORD`, `<<-WORD`, `<<'WORD'`: noted here, its body read after the end of the line (heredocBodies). */
+  private heredocStart(): Failure | undefined {
+    let j = this.i + 2;
+    const strip = this.text[j] === '-';
+    if (strip) j++;
+    while (this.text[j] === ' ' || this.text[j] === '\t') j++;
+    const m = /^(['"]?)([A-Za-z0-9_.-]+)\1/.exec(this.text.slice(j));
+    if (!m) return { line: this.line, message: 'a here-document has no delimiter' };
+    this.heredocs.push({ delimiter: m[2] as string, strip });
+    this.i = j + m[0].length;
+    return undefined;
+  }
+
+  /** Here-document bodies start on the line after their `<<` and are data, not commands; each goes to its owner. */
+  private heredocBodies(): Failure | undefined {
+    const text = this.text;
+    while (this.heredocs.length) {
+      const { delimiter, strip, owner } = this.heredocs.shift() as PendingHeredoc;
+      const bodyStart = this.i;
+      const bodyLine = this.line;
       for (;;) {
-        if (j >= text.length) return failAt(openedAt, 'a double quote is never closed');
-        const d = text[j] as string;
-        if (d === '"') break;
-        if (d === '\\' && j + 1 < text.length && '$`"\\\n'.includes(text[j + 1] as string)) {
-          if (text[j + 1] === '\n') line++;
-          else word += text[j + 1];
-          j += 2;
-          continue;
+        if (this.i >= text.length) return this.unclosedHeredoc(delimiter);
+        const lineStart = this.i;
+        const nl = text.indexOf('\n', this.i);
+        const raw = text.slice(this.i, nl === -1 ? text.length : nl);
+        this.i = nl === -1 ? text.length : nl + 1;
+        this.line++;
+        if ((strip ? raw.replace(/^\t+/, '') : raw).replace(/\r$/, '') === delimiter) {
+          if (owner && !owner.heredoc) owner.heredoc = { text: text.slice(bodyStart, lineStart), line: bodyLine };
+          break;
         }
-        if (d === '$' && text[j + 1] === '(' && text[j + 2] === '(') {
-          const end = readSubstitution(j + 2);
-          if (end === -1) return failAt(openedAt, 'a "$((" is never closed');
-          word += text.slice(j, end);
-          j = end;
-          continue;
-        }
-        if (d === '$' && text[j + 1] === '(') {
-          const end = readSubstitution(j + 2);
-          if (end === -1) return failAt(openedAt, 'a "$(" is never closed');
-          subs.push({ text: text.slice(j + 2, end - 1), line });
-          word += text.slice(j, end);
-          j = end;
-          continue;
-        }
-        if (d === '\n') line++;
-        word += d;
-        j++;
       }
-      i = j + 1;
-      continue;
     }
-    if (c === '$' && text[i + 1] === '(' && text[i + 2] === '(') {
-      // $((…)) is arithmetic, not a command: `$((1<<2))` holds no here-document.
-      startWord();
-      const end = readSubstitution(i + 2);
-      if (end === -1) return failAt(line, 'a "$((" is never closed');
-      word += text.slice(i, end);
-      i = end;
-      continue;
-    }
-    if ((c === '<' || c === '>') && text[i + 1] === '(' && !inWord) {
-      // Process substitution <(…) / >(…): its commands run.
-      const at = line;
-      const end = readSubstitution(i + 2);
-      if (end === -1) return failAt(at, `a "${c}(" is never closed`);
-      subs.push({ text: text.slice(i + 2, end - 1), line: at });
-      startWord();
-      word += text.slice(i, end);
-      i = end;
-      continue;
-    }
-    if (c === '$' && text[i + 1] === '(') {
-      startWord();
-      const at = line;
-      const end = readSubstitution(i + 2);
-      if (end === -1) return failAt(at, 'a "$(" is never closed');
-      subs.push({ text: text.slice(i + 2, end - 1), line: at });
-      word += text.slice(i, end);
-      i = end;
-      continue;
-    }
-    if (c === '`') {
-      const end = text.indexOf('`', i + 1);
-      if (end === -1) return failAt(line, 'a backtick is never closed');
-      startWord();
-      const body = text.slice(i + 1, end);
-      subs.push({ text: body, line });
-      word += text.slice(i, end + 1);
-      line += countNewlines(body);
-      i = end + 1;
-      continue;
-    }
-    if (c === '#' && !inWord) {
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '<' || c === '>') {
-      // A word made only of digits right before a redirection is its file descriptor (2>&1).
-      if (inWord && /^\d+$/.test(word)) {
-        word = '';
-        inWord = false;
-      } else endWord();
-      if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
-        let j = i + 2;
-        const strip = text[j] === '-';
-        if (strip) j++;
-        while (text[j] === ' ' || text[j] === '\t') j++;
-        const m = /^(['"]?)([A-Za-z0-9_.-]+)\1/.exec(text.slice(j));
-        if (!m) return failAt(line, 'a here-document has no delimiter');
-        heredocs.push({ delimiter: m[2] as string, strip });
-        i = j + m[0].length;
-        continue;
-      }
-      i++;
-      while (text[i] === '>' || text[i] === '<' || text[i] === '&' || text[i] === '|') i++;
-      // `>&2` names a descriptor, not a file; anything else is followed by its target word.
-      if (/^\d/.test(text[i] ?? '') && text[i - 1] === '&') {
-        while (/\d/.test(text[i] ?? '')) i++;
-      } else skipNextWord = true;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      endWord();
-      i++;
-      continue;
-    }
-    if (c === '(' && inWord === false && words.length === 1 && /^\s*\)/.test(text.slice(i + 1, i + 40))) {
-      // `name () { …; }` defines a function (even one named vault): the name is not a command, `function name` is.
-      words.unshift('function');
-      endCommand();
-      i = text.indexOf(')', i) + 1;
-      continue;
-    }
-    if (c === '(' && inWord && /^\s*\)/.test(text.slice(i + 1, i + 40)) && words.length === 0) {
-      endWord();
-      words.unshift('function');
-      endCommand();
-      i = text.indexOf(')', i) + 1;
-      continue;
-    }
-    if (OPERATOR_CHARS.has(c)) {
-      endCommand();
-      if (c === '|') {
-        if (text[i + 1] === '|') i++;
-        else pipeNext = true;
-      }
-      if (c === '\n') {
-        line++;
-        i++;
-        // Here-document bodies start on the next line and are data, not commands.
-        while (heredocs.length) {
-          const { delimiter, strip, owner } = heredocs.shift() as (typeof heredocs)[number];
-          const bodyStart = i;
-          const bodyLine = line;
-          for (;;) {
-            if (i >= text.length) return failAt(line, `the here-document ending in ${delimiter} is never closed`);
-            const lineStart = i;
-            const nl = text.indexOf('\n', i);
-            const raw = text.slice(i, nl === -1 ? text.length : nl);
-            i = nl === -1 ? text.length : nl + 1;
-            line++;
-            if ((strip ? raw.replace(/^\t+/, '') : raw).replace(/\r$/, '') === delimiter) {
-              if (owner && !owner.heredoc) owner.heredoc = { text: text.slice(bodyStart, lineStart), line: bodyLine };
-              break;
-            }
-          }
-        }
-        continue;
-      }
-      i++;
-      continue;
-    }
-    startWord();
-    // A run of ordinary characters is taken at once: one string per run, not one per character.
-    PLAIN_RUN.lastIndex = i;
-    const run = PLAIN_RUN.exec(text);
-    const end = run ? i + run[0].length : i + 1;
-    word += end > i + 1 ? text.slice(i, end) : c;
-    i = end;
+    return undefined;
   }
-  endCommand();
-  if (heredocs.length) return failAt(line, `the here-document ending in ${heredocs[0]?.delimiter} is never closed`);
-  // Commands inside $(…) and backticks run too: read them, in place of the line they sit on.
-  if (readSubstitutions && subs.length && depth >= MAX_NESTING) {
-    return failAt(subs[0]?.line ?? line, `command substitutions are nested more than ${MAX_NESTING} deep`);
+
+  private unclosedHeredoc(delimiter: string | undefined): Failure {
+    return { line: this.line, message: `the here-document ending in ${delimiter} is never closed` };
   }
-  for (const sub of readSubstitutions ? subs : []) {
+
+  // Everything else.
+
+  private comment(): undefined {
+    while (this.i < this.text.length && this.text[this.i] !== '\n') this.i++;
+    return undefined;
+  }
+
+  private blank(): undefined {
+    this.endWord();
+    this.i++;
+    return undefined;
+  }
+
+  /** `name () { …; }` (or `name() …`) defines a function, even one named vault. */
+  private opensFunctionDefinition(): boolean {
+    if (!/^\s*\)/.test(this.text.slice(this.i + 1, this.i + 40))) return false;
+    return this.inWord ? this.words.length === 0 : this.words.length === 1;
+  }
+
+  /** The name is not a command, `function name` is. */
+  private functionDefinition(): undefined {
+    this.endWord();
+    this.words.unshift('function');
+    this.endCommand();
+    this.i = this.text.indexOf(')', this.i) + 1;
+    return undefined;
+  }
+
+  /** `;`, `&`, `|`, `(`, `)` and newline end a command; `|` feeds the next one; a newline opens here-documents. */
+  private operator(c: string): Failure | undefined {
+    this.endCommand();
+    if (c === '|') {
+      if (this.text[this.i + 1] === '|') this.i++;
+      else this.pipeNext = true;
+    }
+    this.i++;
+    if (c !== '\n') return undefined;
+    this.line++;
+    return this.heredocBodies();
+  }
+
+  /** A run of ordinary characters is taken at once: one string per run, not one per character. */
+  private plainRun(c: string): undefined {
+    this.startWord();
+    PLAIN_RUN.lastIndex = this.i;
+    const run = PLAIN_RUN.exec(this.text);
+    const end = run ? this.i + run[0].length : this.i + 1;
+    this.word += end > this.i + 1 ? this.text.slice(this.i, end) : c;
+    this.i = end;
+    return undefined;
+  }
+}
+
+/**
+ * Every simple command of a shell text, with the line it starts on, in line order; commands inside `$(…)`,
+ * `<(…)` and backticks included (read in place of the line they sit on), up to MAX_NESTING deep.
+ */
+export function parseShell(text: string, firstLine = 1, readSubstitutions = true, depth = 0): ShellParse {
+  const reader = new ShellReader(text, firstLine);
+  const commands = reader.commands;
+  const failed = reader.read();
+  if (failed) return { commands, error: failed };
+  if (!readSubstitutions) return sortByLine(commands);
+  if (reader.subs.length && depth >= MAX_NESTING) {
+    const message = `command substitutions are nested more than ${MAX_NESTING} deep`;
+    return { commands, error: { line: reader.subs[0]?.line ?? reader.line, message } };
+  }
+  for (const sub of reader.subs) {
     const inner = parseShell(sub.text, sub.line, true, depth + 1);
     if (inner.error) return { commands, error: inner.error };
     for (const c of inner.commands) commands.push(c);
   }
-  commands.sort((a, b) => a.line - b.line);
-  return { commands };
+  return sortByLine(commands);
 }
 
 const countNewlines = (s: string): number => {
@@ -300,6 +396,8 @@ const countNewlines = (s: string): number => {
   for (let k = s.indexOf('\n'); k !== -1; k = s.indexOf('\n', k + 1)) n++;
   return n;
 };
+
+const sortByLine = (commands: ShellCommand[]): ShellParse => ({ commands: commands.sort((a, b) => a.line - b.line) });
 
 /** Splits one command line into words, as the shell would before expansion. */
 export function shellWords(text: string): { words: string[] } | { error: string } {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classify, classifyRequest } from '../../src/index.js';
+import { classify } from '../../src/index.js';
+import { classifyRequest } from '../../src/unstable.js';
 
 const NEEDS_NOTHING = new Set(['excluded', 'read-only', 'not-sys']);
 

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classify, classifyScript } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** Secrets on a command line never come back out: not in `input`, the table, --json, or the decision log. */
 const cases: [op: string, secret: string, shown: string][] = [
@@ -38,7 +38,7 @@ describe('secrets on command lines are redacted', () => {
     const out = JSON.stringify(classifyScript(`sudo -u vault ${cases[5]?.[0]}\nenv VAULT_TOKEN=hvs.SECRET-8 vault status\n${script}`));
     for (const [, secret] of cases) expect(out).not.toContain(secret);
     expect(out).not.toContain('SECRET-8');
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcg-redact-'));
+    const dir = tempDir('redact-');
     writeFileSync(path.join(dir, 'run.sh'), script);
     writeFileSync(path.join(dir, 'vault-change-gate.config.json'), JSON.stringify({ decisionLog: 'decisions.jsonl' }));
     const table = await runCli(['classify', '--script', 'run.sh'], { cwd: dir });

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderClassifications } from '../../src/cli/render-classifications.js';
 import { classify, classifyScript } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** Command lines that need a backup first, as runbooks write them. */
 const BACKUP_FIRST = [
@@ -150,7 +150,7 @@ describe('property: a planted secret never comes back out', () => {
 
   it('in the CLI table and --json', async () => {
     const secret = 'Zq9PLANTED-secret-0042';
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcg-secret-'));
+    const dir = tempDir('secret-');
     writeFileSync(path.join(dir, 'run.sh'), SECRET_LINES.filter((l) => !/"type=kv|'http/.test(l)).map((l) => l.replace('SECRET', secret)).join('\n'));
     const table = await runCli(['classify', '--script', 'run.sh'], { cwd: dir });
     const json = await runCli(['classify', '--json', '--script', 'run.sh'], { cwd: dir });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, compareVersions, parseVersion } from '../../src/index.js';
+import { classify } from '../../src/index.js';
+import { compareVersions, parseVersion } from '../../src/unstable.js';
 
 describe('upgrades', () => {
   it.each([

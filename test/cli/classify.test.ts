@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClassificationSchema } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('vault-change-gate classify', () => {
   it('prints a table and exits 0 when every operation is understood', async () => {
@@ -30,7 +30,7 @@ describe('vault-change-gate classify', () => {
   });
 
   it('reads a runbook with --script and names file and line', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcg-'));
+    const dir = tempDir();
     const file = path.join(dir, 'run book é.sh');
     writeFileSync(file, 'vault status\nvault operator rekey -init\n');
     const r = await runCli(['classify', '--script', file]);

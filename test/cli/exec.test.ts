@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/shared.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vcg-exec-'));
+const dir = tempDir('exec-');
 writeFileSync(path.join(dir, 'fresh.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), { mode: 0o600 });
 const node = process.execPath;
 

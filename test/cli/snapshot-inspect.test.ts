@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { progressBar } from '../../src/cli/progress.js';
@@ -7,8 +6,9 @@ import type { Io } from '../../src/cli/output.js';
 import { SnapshotInspectionSchema } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vcg-inspect-'));
+const dir = tempDir('inspect-');
 const good = path.join(dir, 'good.snap');
 const bad = path.join(dir, 'bad.snap');
 writeFileSync(good, buildSnapshot({ takenAt: new Date('2026-11-26T09:00:00Z') }));

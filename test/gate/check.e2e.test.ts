@@ -1,23 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check, DecisionSchema, GateRefusedError, guard } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
+import { tempFiles } from '../helpers/tmp.js';
 
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
-function workspace(files: Record<string, Buffer | string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vcg-check-'));
-  for (const [name, data] of Object.entries(files)) {
-    const full = path.join(dir, name);
-    mkdirSync(path.dirname(full), { recursive: true, mode: 0o700 });
-    writeFileSync(full, data, { mode: 0o600 });
-  }
-  chmodSync(dir, 0o700);
-  return dir;
-}
+const workspace = (files: Record<string, Buffer | string> = {}): string => tempFiles(files, 'check-');
 
 const json = async (argv: string[], cwd: string, env: Record<string, string> = {}) => {
   const r = await runCli([...argv, '--json'], { cwd, env });
@@ -97,49 +88,6 @@ describe('vault-change-gate check, end to end with generated archives', () => {
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
-  });
-});
-
-describe('configuration', () => {
-  it('is found in the current folder, resolves paths from its own folder, and sets limits', async () => {
-    const dir = workspace({
-      'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: 'backups', maxAge: { mounts: '30m' } } }),
-      'backups/a.snap': buildSnapshot({ takenAt: ago(45) }),
-    });
-    const r = await json(['check', '--op', 'POST sys/mounts/kv'], dir);
-    expect(r.code).toBe(1);
-    expect(r.decision?.operations[0]?.maxAge).toBe('30m');
-  });
-
-  it('is found at the git root from a sub-folder', async () => {
-    const dir = workspace({ '.git/HEAD': 'ref: refs/heads/main\n', 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: 'b' } }), 'b/a.snap': buildSnapshot({ takenAt: ago(5) }), 'sub/x': '' });
-    expect((await json(['check', '--op', 'POST sys/mounts/kv'], path.join(dir, 'sub'))).code).toBe(0);
-  });
-
-  it.each([
-    [{ snapshots: { maxAge: { upgradee: '1h' } } }, 'snapshots.maxAge.upgradee: unknown key'],
-    [{ snapshot: {} }, 'snapshot: unknown key'],
-    [{ clockSkew: '5 minutes' }, 'clockSkew: expected a duration'],
-    [{ policy: { mounts: 'maybe' } }, 'policy.mounts: Invalid option'],
-    [{ allowDowngrade: 'yes' }, 'allowDowngrade: Invalid input'],
-  ])('a bad file is exit 2 with the problem in one line: %j', async (config, message) => {
-    const dir = workspace({ 'vault-change-gate.config.json': JSON.stringify(config) });
-    const r = await runCli(['check', '--op', 'GET sys/health'], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(message);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  });
-
-  it('not JSON, and a --config that does not exist, are exit 2', async () => {
-    const dir = workspace({ 'vault-change-gate.config.json': '{ nope' });
-    expect((await runCli(['check', '--op', 'GET sys/health'], { cwd: dir })).stderr).toMatch(/not valid JSON/);
-    expect((await runCli(['check', '--op', 'GET sys/health', '--config', 'missing.json'], { cwd: dir })).stderr).toMatch(/cannot read the config file .*missing\.json: no such file/);
-  });
-
-  it('the shipped JSON Schema is the one generated from the zod schema', async () => {
-    const { configJsonSchema } = await import('../../src/index.js');
-    const shipped = JSON.parse(readFileSync(path.join(__dirname, '../../schema/vault-change-gate.config.schema.json'), 'utf8'));
-    expect(shipped).toEqual(configJsonSchema());
   });
 });
 

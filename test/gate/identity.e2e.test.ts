@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { DecisionSchema, SidecarSchema, type Sidecar } from '../../src/index.js'
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { fakeVaults, type FakeVault, type FakeVaultOptions } from '../helpers/vault-server.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const TOKEN = 'hvs.test-token-not-secret';
 const CLUSTER_ID = '3e8b3fec-3749-e056-ba41-b62a63b997e8';
@@ -15,7 +15,7 @@ const helm = ['vault-0', 'vault-1', 'vault-2'].map((id) => ({ id, address: `${id
 const fakeHelm = (o: FakeVaultOptions = {}) => fake({ servers: helm, appliedIndex: 164, ...o });
 
 function folder(files: Record<string, Buffer | string>): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'vcg-identity-'));
+  const d = tempDir('identity-');
   for (const [name, data] of Object.entries(files)) writeFileSync(path.join(d, name), data, { mode: 0o600 });
   return d;
 }

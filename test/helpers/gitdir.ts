@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from './tmp.js';
 
 const ENV = {
   ...process.env,
@@ -16,7 +16,7 @@ const ENV = {
 export class GitDir {
   readonly dir: string;
   constructor(dir?: string, options: { bare?: boolean; objectFormat?: 'sha1' | 'sha256' } = {}) {
-    this.dir = dir ?? mkdtempSync(path.join(tmpdir(), 'vcg-git-'));
+    this.dir = dir ?? tempDir('git-');
     mkdirSync(this.dir, { recursive: true });
     this.git('init', '-q', '-b', 'main', ...(options.bare ? ['--bare'] : []), ...(options.objectFormat ? [`--object-format=${options.objectFormat}`] : []));
     if (!options.bare) {

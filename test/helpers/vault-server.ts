@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { buildSnapshot } from './snapshot-writer.js';
+import { tempDir } from './tmp.js';
 
 /**
  * Responses in the shapes Vault's API documentation gives. Each names the page it follows; values are the docs'
@@ -270,7 +270,7 @@ export function fakeVaults(): {
 
 /** A CA and a server certificate for 127.0.0.1 made with openssl for one test run. */
 export function makeTlsMaterial(): { dir: string; caFile: string; key: Buffer; cert: Buffer; otherCaFile: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vcg-tls-'));
+  const dir = tempDir('tls-');
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=vault-change-gate test CA', '-days', '2');
   run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.crt', '-subj', '/CN=some other CA', '-days', '2');

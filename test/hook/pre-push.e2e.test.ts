@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { GitDir } from '../helpers/gitdir.js';
 import { freshSnapshot, mount, secret, setup } from './setup.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('the pre-push hook, with real pushes to a bare remote', () => {
   it('first push of a Vault mount without a snapshot: stopped, naming the resource, why, and what to do', async () => {
@@ -233,7 +234,7 @@ describe('hook managers', () => {
   });
 
   it('the shipped hooks/pre-push shim finds the CLI on PATH and passes the push input through', async () => {
-    const bin = mkdtempSync(path.join(tmpdir(), 'vcg-bin-'));
+    const bin = tempDir('bin-');
     symlinkSync(path.join(__dirname, '../../bin/vault-change-gate.js'), path.join(bin, 'vault-change-gate'));
     const repo = new GitDir();
     repo.commit({ 'a.tf': mount('a') });

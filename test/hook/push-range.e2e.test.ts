@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/shared.js';
 import { GitDir } from '../helpers/gitdir.js';
 import { freshSnapshot, mount, secret, setup, type Setup } from './setup.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** main (with a mount) on the remote, pushed while a snapshot was there; the snapshot gone afterwards. */
 async function withMain(): Promise<Setup> {
@@ -238,7 +238,7 @@ describe('the hook start-up', () => {
   it('an update of a branch pushed before runs one diff, one ls-tree per side, one cat-file --batch (and one config)', async () => {
     const s = await withMain();
     s.work.commit({ 'app.tf': secret('app') });
-    const bin = mkdtempSync(path.join(tmpdir(), 'vcg-gitlog-'));
+    const bin = tempDir('gitlog-');
     const log = path.join(bin, 'log');
     const real = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
     writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`);

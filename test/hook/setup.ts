@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { GitDir } from '../helpers/gitdir.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
+import { tempDir } from '../helpers/tmp.js';
 
 export const mount = (name: string, p = name) => `resource "vault_mount" "${name}" {\n  path = "${p}"\n  type = "kv"\n}\n`;
 export const secret = (name: string) => `resource "vault_kv_secret_v2" "${name}" {\n  mount = "kv"\n  name  = "${name}"\n  data_json = "{}"\n}\n`;
@@ -20,7 +20,7 @@ export interface Setup {
 
 /** A bare remote, a clone with the hook installed and a config pointing at an (empty) backup folder. */
 export async function setup(options: { config?: boolean; objectFormat?: 'sha256'; hooksPath?: string } = {}): Promise<Setup> {
-  const base = mkdtempSync(path.join(tmpdir(), 'vcg-hook-'));
+  const base = tempDir('hook-');
   const remote = new GitDir(path.join(base, 'remote.git'), { bare: true, ...(options.objectFormat ? { objectFormat: options.objectFormat } : {}) });
   const work = new GitDir(path.join(base, 'work'), options.objectFormat ? { objectFormat: options.objectFormat } : {});
   work.git('remote', 'add', 'origin', remote.dir);

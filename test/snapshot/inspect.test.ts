@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
@@ -9,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { inspectSnapshot, SnapshotInspectionSchema, SnapshotReadError } from '../../src/index.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
 import { buildSnapshot, consulState, gzip, snapshotFiles, tar, tarHeader, uvarint, vaultState } from '../helpers/snapshot-writer.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const inspectBuffer = (buf: Buffer) => inspectSnapshot(Readable.from([buf]), { file: 'test.snap' });
 const codes = async (buf: Buffer) => (await inspectBuffer(buf)).problems.map((p) => p.code);
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'vcg-snap-'));
+const tmp = () => tempDir('snap-');
 
 describe.skipIf(!hasShared)('real snapshots (../shared/fixtures/snapshots)', () => {
   it('Vault 1.14.3 test.snap: valid, with the values of the reference', async () => {

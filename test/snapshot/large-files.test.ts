@@ -1,20 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inspectSnapshot } from '../../src/index.js';
 import { buildSnapshot, gzip, vaultState } from '../helpers/snapshot-writer.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /**
  * Files of several MiB: read from a path, the verifier reuses a ring of 1 MiB buffers and overlaps checking with
  * inflation; the result must be what the same bytes give as a stream of odd-sized chunks.
  */
 const tempFile = (bytes: Buffer): string => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vcg-snap-large-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('snap-large-');
   const file = path.join(dir, 'big.snap');
   writeFileSync(file, bytes);
   return file;

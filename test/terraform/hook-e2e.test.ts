@@ -1,18 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { GitDir } from '../helpers/gitdir.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const audit = 'resource "vault_audit" "file" {\n  type = "file"\n  options = { file_path = "/var/log/vault.log" }\n}\n';
 const endpoint = 'resource "vault_generic_endpoint" "tune" {\n  path = local.target\n  data_json = jsonencode({ max_lease_ttl = "1h" })\n}\n';
 
 /** A clone with the installed pre-push hook, its bare remote, and a backup folder (empty until a snapshot is put there). */
 async function pushing() {
-  const base = mkdtempSync(path.join(tmpdir(), 'vcg-tf-hook-'));
+  const base = tempDir('tf-hook-');
   const remote = new GitDir(path.join(base, 'remote.git'), { bare: true });
   const work = new GitDir(path.join(base, 'work'));
   work.git('remote', 'add', 'origin', remote.dir);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPlan, PlanError } from '../../src/index.js';
 import { plan } from '../helpers/plan.js';
+import { tempDir } from '../helpers/tmp.js';
 
 type Row = [type: string, after: Record<string, unknown>, method: string, path: string, verdict: string];
 
@@ -158,11 +159,10 @@ describe('plan JSON: actions', () => {
 });
 
 describe('classify --plan and check --plan', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { writeFileSync } = await import('node:fs');
   const path = await import('node:path');
   const { runCli } = await import('../helpers/cli.js');
-  const dir = mkdtempSync(path.join(tmpdir(), 'vcg-plan-'));
+  const dir = tempDir('plan-');
   writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan([{ type: 'vault_mount', name: 'kv', actions: ['create'], after: { path: 'kv' } }, { type: 'vault_policy', name: 'ops', actions: ['update'], before: { name: 'ops' }, after: { name: 'ops' } }])));
   writeFileSync(path.join(dir, 'binary.tfplan'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00]));
 

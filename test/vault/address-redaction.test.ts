@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { displayAddress, readVaultSettings, VaultConfigError } from '../../src/index.js';
+import { readVaultSettings, VaultConfigError } from '../../src/index.js';
+import { displayAddress } from '../../src/unstable.js';
 
 /** A secret that is easy to spot in any output, with the characters a password may hold. */
 const secret = fc

@@ -1,17 +1,18 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createVaultClient, gatherClusterFacts, readVaultSettings, VaultConfigError } from '../../src/index.js';
+import { createVaultClient, readVaultSettings, VaultConfigError } from '../../src/index.js';
+import { gatherClusterFacts } from '../../src/unstable.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { fakeVaults, makeTlsMaterial, startRedirector, type FakeVault, type RawAnswer } from '../helpers/vault-server.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const TOKEN = 'hvs.test-token-not-secret';
 /** Planted in bodies that are not Vault's: it must never be echoed. */
 const BODY_MARK = 'BODY-MARK-7f3a';
 const { fake, track } = fakeVaults();
-const home = () => mkdtempSync(path.join(tmpdir(), 'vcg-home-'));
+const home = () => tempDir('home-');
 const facts = (address: string, extra: Record<string, string> = {}) =>
   gatherClusterFacts(createVaultClient(readVaultSettings({ VAULT_ADDR: address, VAULT_TOKEN: TOKEN, ...extra }, home())));
 const html = (status: number, extra: Partial<RawAnswer> = {}): RawAnswer => ({
@@ -24,7 +25,7 @@ const jsonAnswer = (status: number, body: unknown): RawAnswer => ({ status, cont
 
 /** A fresh snapshot of the fake cluster, so that only the cluster's answers decide. */
 function backups(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'vcg-broken-'));
+  const d = tempDir('broken-');
   const servers = ['vault-0', 'vault-1', 'vault-2'].map((id) => ({ id, address: `${id}:8201` }));
   const archive = buildSnapshot({ takenAt: new Date(Date.now() - 60_000), index: 150, servers });
   writeFileSync(path.join(d, 'a.snap'), archive, { mode: 0o600 });
@@ -213,7 +214,7 @@ describe('credentials in VAULT_ADDR or a Location never reach any output', () =>
     await v.close();
     const address = v.address.replace('http://', `http://admin:${PASS}@`) + `/?token=${QUERY}`;
     const repo = new GitDir();
-    const log = path.join(mkdtempSync(path.join(tmpdir(), 'vcg-log-')), 'decisions.jsonl');
+    const log = path.join(tempDir('log-'), 'decisions.jsonl');
     repo.write({ 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups() }, vault: { live: true }, decisionLog: log }) });
     const base = repo.commit({ 'a.tf': '' });
     const head = repo.commit({ 'b.tf': 'resource "vault_mount" "b" {\n  path = "b"\n  type = "kv"\n}\n' });
@@ -244,7 +245,7 @@ describe('snapshot save: an answer that is not an archive', () => {
     ['502 text/html', html(502), /answered HTTP 502 and text\/html instead of a snapshot/],
   ])('%s: exit 1 saying status and content type, nothing written', async (_name, answer, message) => {
     const v = await fake({ answers: { '/v1/sys/storage/raft/snapshot': answer } });
-    const cwd = mkdtempSync(path.join(tmpdir(), 'vcg-save-broken-'));
+    const cwd = tempDir('save-broken-');
     const r = await runCli(['snapshot', 'save', 'b.snap'], { cwd, env: { VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createVaultClient, InterruptedError, readVaultSettings, saveSnapshot } from '../../src/index.js';
 import { fakeVaults, type FakeVault, type FakeVaultOptions } from '../helpers/vault-server.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const TOKEN = 'hvs.test-token-not-secret';
 const BIN = path.join(__dirname, '../../bin/vault-change-gate.js');
@@ -61,7 +61,7 @@ describe.each(Object.keys(commands) as (keyof typeof commands)[])('%s, interrupt
   ] as const)('%s %s: exit %i, no file, no partial', async (signal, phase, code) => {
     // The server stalls at the phase wanted: no headers at all, or 100 bytes of body then silence.
     const { v, request } = await stalling(phase === 'mid-body' ? 'stall' : 'hang');
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcg-int-'));
+    const dir = tempDir('int-');
     const c = commands[name](dir);
     const p = run(c.argv, c.cwd, v);
     await request;
@@ -78,7 +78,7 @@ describe.each(Object.keys(commands) as (keyof typeof commands)[])('%s, interrupt
 describe('saveSnapshot aborted after the last byte (verification, fsync, rename)', () => {
   it('leaves neither the archive, nor its sidecar, nor a partial; an earlier backup at FILE is not replaced', async () => {
     const v = await fake();
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcg-int-'));
+    const dir = tempDir('int-');
     const client = createVaultClient(readVaultSettings({ VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN }, dir));
     const probe = await saveSnapshot(client, path.join(dir, 'probe.snap'));
     const total = probe.bytes;
@@ -95,7 +95,7 @@ describe('saveSnapshot aborted after the last byte (verification, fsync, rename)
 
   it('aborted before it starts: nothing is requested or written', async () => {
     const v = await fake();
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcg-int-'));
+    const dir = tempDir('int-');
     const abort = new AbortController();
     abort.abort();
     const client = createVaultClient(readVaultSettings({ VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN }, dir), { signal: abort.signal });

@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVaultClient, gatherClusterFacts, readVaultSettings, saveSnapshot, SnapshotSaveError, VaultConfigError } from '../../src/index.js';
+import { createVaultClient, readVaultSettings, saveSnapshot, SnapshotSaveError, VaultConfigError } from '../../src/index.js';
+import { gatherClusterFacts } from '../../src/unstable.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { makeTlsMaterial, startFakeVault, type FakeVault, type FakeVaultOptions } from '../helpers/vault-server.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const TOKEN = 'hvs.test-token-not-secret';
 const servers: FakeVault[] = [];
@@ -17,7 +18,7 @@ const fake = async (o: FakeVaultOptions = {}) => {
   servers.push(v);
   return v;
 };
-const home = () => mkdtempSync(path.join(tmpdir(), 'vcg-home-'));
+const home = () => tempDir('home-');
 const envFor = (v: FakeVault, extra: Record<string, string> = {}) => ({ VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN, ...extra });
 const clientFor = (v: FakeVault, extra: Record<string, string> = {}) => createVaultClient(readVaultSettings(envFor(v, extra), home()));
 const noToken = (...texts: string[]) => {
@@ -82,7 +83,7 @@ describe('cluster facts from the documented endpoints', () => {
 });
 
 describe('snapshot save', () => {
-  const dir = () => mkdtempSync(path.join(tmpdir(), 'vcg-save-'));
+  const dir = () => tempDir('save-');
   const leftovers = (d: string) => readdirSync(d).filter((f) => f.includes('.partial'));
 
   it('streams, verifies, fsyncs and renames: a valid 0600 file and nothing else', async () => {
@@ -152,7 +153,7 @@ describe('TLS', () => {
 
 describe('check --vault', () => {
   const snapDir = (servers = ['vault-0', 'vault-1', 'vault-2'], minutes = 5, index = 150) => {
-    const d = mkdtempSync(path.join(tmpdir(), 'vcg-live-'));
+    const d = tempDir('live-');
     writeFileSync(path.join(d, 'a.snap'), buildSnapshot({ takenAt: new Date(Date.now() - minutes * 60_000), index, servers: servers.map((id) => ({ id, address: `${id}:8201` })) }), { mode: 0o600 });
     return d;
   };
@@ -210,7 +211,7 @@ describe('check --vault', () => {
   });
 
   it('--auto-snapshot NAME: a recent run without error counts as evidence; a failed run does not', async () => {
-    const empty = mkdtempSync(path.join(tmpdir(), 'vcg-auto-'));
+    const empty = tempDir('auto-');
     const ok = await decide(await fake({ autoSnapshot: {} }), ['--op', 'POST sys/mounts/kv', '--auto-snapshot', 'daily'], empty);
     expect(ok.code).toBe(0);
     const failed = await decide(await fake({ autoSnapshot: { last_snapshot_error: 'disk full' } }), ['--op', 'POST sys/mounts/kv', '--auto-snapshot', 'daily'], empty);
@@ -230,7 +231,7 @@ describe('several clusters (config "clusters")', () => {
   it('each active node needs its own backup: the decision covers each, and goes only if each goes', async () => {
     const primary = await fake({ servers: ['p-0', 'p-1', 'p-2'] });
     const secondary = await fake({ servers: ['s-0', 's-1', 's-2'] });
-    const cwd = mkdtempSync(path.join(tmpdir(), 'vcg-clusters-'));
+    const cwd = tempDir('clusters-');
     const { mkdirSync } = await import('node:fs');
     for (const [name, ids] of [['primary', ['p-0', 'p-1', 'p-2']], ['secondary', ['s-0', 's-1', 's-2']]] as const) {
       mkdirSync(path.join(cwd, name), { mode: 0o700 });
@@ -253,7 +254,7 @@ describe('the bundled CLI, as users run it', () => {
   it('snapshot save works through bin/vault-change-gate.js (node-vault loaded from the bundle)', async () => {
     const { spawn } = await import('node:child_process');
     const v = await fake();
-    const d = mkdtempSync(path.join(tmpdir(), 'vcg-bin-save-'));
+    const d = tempDir('bin-save-');
     const child = spawn(process.execPath, [path.join(__dirname, '../../bin/vault-change-gate.js'), 'snapshot', 'save', 'b.snap'], { cwd: d, env: { ...process.env, ...envFor(v), NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -270,7 +271,7 @@ describe('the hook asks the live cluster when the config says so', () => {
     const { GitDir } = await import('../helpers/gitdir.js');
     const v = await fake({ state: 'sealed' });
     const repo = new GitDir();
-    const backups = mkdtempSync(path.join(tmpdir(), 'vcg-hook-live-'));
+    const backups = tempDir('hook-live-');
     writeFileSync(path.join(backups, 'a.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000), servers: ['vault-0', 'vault-1', 'vault-2'].map((id) => ({ id, address: `${id}:8201` })) }), { mode: 0o600 });
     repo.write({ 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups }, vault: { live: true } }) });
     const base = repo.commit({ 'a.tf': '' });

@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createVaultClient, gatherClusterFacts, readVaultSettings, saveSnapshot } from '../../src/index.js';
+import { createVaultClient, readVaultSettings, saveSnapshot } from '../../src/index.js';
+import { gatherClusterFacts } from '../../src/unstable.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /**
  * Opt-in: the same checks against a real Vault with raft storage. Run with VAULT_CHANGE_GATE_REAL_VAULT=1 and
@@ -20,7 +21,7 @@ describe.skipIf(!enabled)('against a real Vault (VAULT_CHANGE_GATE_REAL_VAULT=1)
   });
 
   it('saves a snapshot that verifies and matches the live raft configuration', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vcg-real-'));
+    const dir = tempDir('real-');
     const client = createVaultClient(readVaultSettings(env));
     const r = await saveSnapshot(client, path.join(dir, 'real.snap'));
     expect(r.valid).toBe(true);
