@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { changedFiles, emptyTree, GitError, listTree, readBlobs, repoRoot, resolveRev, type ChangedFile, type TreeEntry } from '../git/git.js';
 import type { Classification } from '../classify/schema.js';
-import { matchesPattern } from '../snapshot/find.js';
+import { matchesPattern } from '../shared/glob.js';
 import { isConfigFile, isTfvarsFile } from './configuration.js';
 import { classifyConfigurations, VALUES_FILE, type Side, type UpgradeWatch } from './tf-diff.js';
 
