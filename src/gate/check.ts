@@ -1,11 +1,10 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import path from 'node:path';
 import { classify } from '../classify/classify.js';
 import { classifyScript, nothingFoundMessage } from '../classify/runbook.js';
 import type { Classification, Operation } from '../classify/schema.js';
 import { ConfigError, loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
-import { gitUser } from '../git/git.js';
+import { whoAmI } from '../git/identity.js';
 import { findSnapshots } from '../snapshot/find.js';
 import { peekTakenAt } from '../snapshot/peek.js';
 import { inspectSnapshot, SnapshotReadError } from '../snapshot/inspect.js';
@@ -68,16 +67,7 @@ export interface CheckOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Who asks for an override: git's user, else the OS user. */
-export async function whoAmI(cwd: string): Promise<string> {
-  const fromGit = await gitUser(cwd);
-  if (fromGit) return fromGit;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
+export { whoAmI };
 
 /** Backups can hold secrets (the storage docs say so): a snapshot or its folder readable by others is worth a warning. */
 async function permissionWarnings(files: readonly string[], dir: string | null, cwd: string): Promise<Warning[]> {
