@@ -22,6 +22,7 @@ import { saveSnapshot, SnapshotSaveError } from '../vault/snapshot-save.js';
 import { InterruptedError } from '../vault/transport.js';
 import { policyFromConfig, type Policy } from './policy.js';
 import type { ClusterFacts, Decision, Rejected, Warning } from './schema.js';
+import { fsErrorWords } from '../shared/fs-errors.js';
 
 export interface CheckOptions {
   /** Folder the check runs from (config search, relative paths). Default: process.cwd(). */
@@ -104,8 +105,7 @@ async function gatherOperations(
     try {
       text = await readFile(path.resolve(cwd, script), 'utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new ConfigError(`cannot read the script ${script}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
+      throw new ConfigError(`cannot read the script ${script}: ${fsErrorWords(error)}`);
     }
     const found = classifyScript(text, { file: script, env, ...(runbooks.wrappers ? { wrappers: runbooks.wrappers } : {}) });
     // An empty result is shown, not silent: the wrong file, or a runbook that runs vault in a way not seen.
