@@ -4,9 +4,10 @@ import type { Classification } from '../classify/schema.js';
 import { matchesPattern } from '../shared/glob.js';
 import { isConfigFile, isTfvarsFile } from './configuration.js';
 import { classifyConfigurations, VALUES_FILE, type Side, type UpgradeWatch } from './tf-diff.js';
+import { UserError } from '../errors.js';
 
 /** A git range that cannot be read: a usage or configuration problem (exit 2). */
-export class GitRangeError extends Error {
+export class GitRangeError extends UserError {
   override readonly name = 'GitRangeError';
 }
 

@@ -27,7 +27,7 @@ function violations(relative: string, text: string): string[] {
   const found: string[] = [];
   for (const { specifier, line } of importsOf(text)) {
     if (!specifier.startsWith('.')) continue;
-    const target = path.posix.normalize(path.posix.join(path.posix.dirname(relative), specifier));
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(relative), specifier)).replace(/\.js$/, '.ts');
     const to = target.startsWith('../') ? null : layerOf(target);
     if (to === null) found.push(`${relative}:${line}: imports ${specifier}, which is outside every layer of src/`);
     else if (LAYERS.indexOf(to) > LAYERS.indexOf(from)) {
@@ -73,6 +73,8 @@ describe('layers', () => {
     expect(violations('index.ts', "export * from './hook/pre-push.js';")).toEqual([]);
     expect(violations('index.ts', "export * from './cli/main.js';")).toHaveLength(1);
     expect(violations('errors.ts', "import { x } from './classify/index.js';")).toHaveLength(1);
+    expect(violations('classify/schema.ts', "import { UserError } from '../errors.js';")).toEqual([]);
+    expect(violations('config/load.ts', "import { x } from '../shared/glob.js';")).toEqual([]);
   });
 
   it('refuses a folder that is in no layer, and an import that leaves src/', () => {
