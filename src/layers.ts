@@ -29,7 +29,11 @@ export const LAYERS = [
 export type Layer = (typeof LAYERS)[number];
 
 /** Modules at the root of src/ that are not a folder of their own. */
-const ROOT_MODULES: Readonly<Record<string, Layer>> = { 'errors.ts': 'shared', 'layers.ts': 'shared', 'index.ts': 'api' };
+const ROOT_MODULES: Readonly<Record<string, Layer>> = {
+  'errors.ts': 'shared',
+  'layers.ts': 'shared',
+  'index.ts': 'api',
+};
 
 /** The layer of a source file, from its path relative to src/ (forward slashes); null when it belongs to none. */
 export function layerOf(relative: string): Layer | null {

@@ -66,7 +66,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (!load) throw new UsageError(`unknown command "${name}"; run "vault-change-gate help" for the list`);
     return await (await load())(rest, io);
   } catch (error) {
-    // Every error that is the user's to fix extends UserError (src/errors.ts): one line, exit 2. Anything else is a bug.
+    // Every error that is the user's to fix extends UserError (src/errors.ts): one line, exit 2. Else a bug.
     if (error instanceof UserError) {
       io.stderr(`vault-change-gate: ${error.message}\n`);
       return ExitCode.Usage;

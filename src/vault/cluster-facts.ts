@@ -9,7 +9,17 @@ export const ClusterFactsSchema = z.strictObject({
   /** Why it could not be reached, in one sentence. */
   error: z.string().nullable(),
   /** From sys/health's status code. */
-  state: z.enum(['active', 'standby', 'dr-secondary', 'performance-standby', 'standby-unhealthy', 'uninitialized', 'sealed', 'removed', 'unknown']),
+  state: z.enum([
+    'active',
+    'standby',
+    'dr-secondary',
+    'performance-standby',
+    'standby-unhealthy',
+    'uninitialized',
+    'sealed',
+    'removed',
+    'unknown',
+  ]),
   healthStatus: z.number().nullable(),
   initialized: z.boolean().nullable(),
   sealed: z.boolean().nullable(),
@@ -20,9 +30,19 @@ export const ClusterFactsSchema = z.strictObject({
   clusterId: z.string().nullable(),
   haEnabled: z.boolean().nullable(),
   appliedIndex: z.number().nullable(),
-  raftServers: z.array(z.strictObject({ id: z.string(), address: z.string(), voter: z.boolean(), leader: z.boolean() })).nullable(),
+  raftServers: z
+    .array(z.strictObject({ id: z.string(), address: z.string(), voter: z.boolean(), leader: z.boolean() }))
+    .nullable(),
   versionHistory: z.array(z.string()),
-  autoSnapshot: z.strictObject({ name: z.string(), lastStart: z.string().nullable(), lastEnd: z.string().nullable(), lastError: z.string().nullable(), url: z.string().nullable() }).nullable(),
+  autoSnapshot: z
+    .strictObject({
+      name: z.string(),
+      lastStart: z.string().nullable(),
+      lastEnd: z.string().nullable(),
+      lastError: z.string().nullable(),
+      url: z.string().nullable(),
+    })
+    .nullable(),
   /** Optional endpoints that were refused (403) or failed: reported, not fatal. */
   notes: z.array(z.string()),
 });

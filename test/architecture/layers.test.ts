@@ -27,11 +27,13 @@ function violations(relative: string, text: string): string[] {
   const found: string[] = [];
   for (const { specifier, line } of importsOf(text)) {
     if (!specifier.startsWith('.')) continue;
-    const target = path.posix.normalize(path.posix.join(path.posix.dirname(relative), specifier)).replace(/\.js$/, '.ts');
+    const joined = path.posix.normalize(path.posix.join(path.posix.dirname(relative), specifier));
+    const target = joined.replace(/\.js$/, '.ts');
     const to = target.startsWith('../') ? null : layerOf(target);
     if (to === null) found.push(`${relative}:${line}: imports ${specifier}, which is outside every layer of src/`);
     else if (LAYERS.indexOf(to) > LAYERS.indexOf(from)) {
-      found.push(`${relative}:${line}: ${from} imports ${specifier} from the later layer ${to} (order: ${LAYERS.join(' → ')})`);
+      const order = LAYERS.join(' → ');
+      found.push(`${relative}:${line}: ${from} imports ${specifier} from the later layer ${to} (order: ${order})`);
     }
   }
   return found;
