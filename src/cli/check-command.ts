@@ -6,6 +6,8 @@ import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { progressBar } from './progress.js';
 import { renderDecision } from './render-decision.js';
+import { ExitCode } from './exit-codes.js';
+import { InterruptedError } from '../vault/transport.js';
 
 export async function checkCommand(args: string[], io: Io): Promise<number> {
   const { options, json } = await parseCheckArgs('check', args, io);
@@ -22,11 +24,11 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     const interrupted = trap?.exitCode();
     if (interrupted) return stopped(io, interrupted);
     io.stdout(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
-    return decision.allowed ? 0 : 1;
+    return decision.allowed ? ExitCode.Go : ExitCode.NoGo;
   } catch (error) {
     const interrupted = trap?.exitCode();
     if (interrupted) return stopped(io, interrupted);
-    if (error instanceof Error && error.name === 'InterruptedError') return stopped(io, 130);
+    if (error instanceof InterruptedError) return stopped(io, ExitCode.Interrupted);
     throw error;
   } finally {
     progress.done();

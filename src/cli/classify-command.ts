@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { classify, classifyScript, type Classification } from '../classify/index.js';
 import { nothingFoundMessage } from '../classify/runbook.js';
-import { loadConfig } from '../config/load.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { fsErrorWords } from '../shared/fs-errors.js';
 import { classifyGitRange, parseRange } from '../terraform/git-range.js';
 import { readPlanFile } from '../terraform/plan-file.js';
 import { parseArgs } from 'node:util';
@@ -10,14 +11,14 @@ import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';
 import type { Io } from './output.js';
 import { escapeControls, renderClassifications } from './render-classifications.js';
+import { ExitCode } from './exit-codes.js';
 
+/** An input file named on the command line; unreadable, it is the same ConfigError `check` raises for it. */
 export async function readText(file: string, what: string, cwd: string): Promise<string> {
   try {
     return await readFile(path.resolve(cwd, file), 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
-    throw new UsageError(`cannot read the ${what} ${file}: ${why}`);
+    throw new ConfigError(`cannot read the ${what} ${file}: ${fsErrorWords(error)}`);
   }
 }
 
@@ -68,5 +69,5 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError('classify: give at least one operation, --stdin, --script FILE, --plan FILE or --git-range BASE..HEAD');
   }
   io.stdout(values.json ? `${JSON.stringify(results, null, 2)}\n` : renderClassifications(results, io));
-  return results.some((r) => r.verdict === 'invalid') ? 2 : 0;
+  return results.some((r) => r.verdict === 'invalid') ? ExitCode.Usage : ExitCode.Go;
 }

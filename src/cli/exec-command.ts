@@ -7,6 +7,8 @@ import { UsageError } from './errors.js';
 import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { renderDecision } from './render-decision.js';
+import { ExitCode, signalExitCode } from './exit-codes.js';
+import { InterruptedError } from '../vault/transport.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
@@ -32,17 +34,17 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
     trap?.release();
   });
   const decision = await decided.catch((error: unknown) => {
-    if (trap?.exitCode() || (error instanceof Error && error.name === 'InterruptedError')) return null;
+    if (trap?.exitCode() || error instanceof InterruptedError) return null;
     throw error;
   });
   const interrupted = trap?.exitCode();
   if (decision === null || interrupted) {
     io.stderr('vault-change-gate: interrupted; nothing was run, and no snapshot file was left behind.\n');
-    return interrupted ?? 130;
+    return interrupted ?? ExitCode.Interrupted;
   }
   // The decision goes to stderr: stdout belongs to the command.
   io.stderr(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
-  if (!decision.allowed) return 1;
+  if (!decision.allowed) return ExitCode.NoGo;
   return runInherited(command, commandArgs, io);
 }
 
@@ -60,12 +62,12 @@ function runInherited(command: string, args: string[], io: Io): Promise<number> 
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanup();
       io.stderr(`vault-change-gate: cannot run ${command}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
-      resolve(error.code === 'ENOENT' ? 127 : 126);
+      resolve(error.code === 'ENOENT' ? ExitCode.NotFound : ExitCode.CannotRun);
     });
     child.on('exit', (code, signal) => {
       cleanup();
-      if (signal) resolve(128 + (constants.signals[signal] ?? 0));
-      else resolve(code ?? 1);
+      if (signal) resolve(signalExitCode(constants.signals[signal] ?? 0));
+      else resolve(code ?? 1); // neither a code nor a signal: a plain failure, as a shell would say
     });
   });
 }

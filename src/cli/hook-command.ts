@@ -2,6 +2,7 @@ import { runByPreCommit, runPrePush } from '../hook/pre-push.js';
 import { UsageError } from './errors.js';
 import type { Io } from './output.js';
 import { renderDecision } from './render-decision.js';
+import { ExitCode } from './exit-codes.js';
 
 /**
  * `hook pre-push [REMOTE [URL]]`: what the git hook runs, with the push's standard input. Everything goes to
@@ -20,7 +21,7 @@ export async function hookCommand(args: string[], io: Io): Promise<number> {
   const needed = d.operations.filter((o) => o.verdict !== 'not-sys' && o.verdict !== 'read-only' && o.verdict !== 'excluded');
   if (d.allowed && !d.overridden) {
     if (needed.length) io.stderr(`vault-change-gate: GO: ${needed.length} Vault change${needed.length > 1 ? 's' : ''} covered by ${d.snapshot?.file ?? 'policy'}${d.snapshot ? ` (taken ${d.snapshot.age} ago)` : ''}.\n`);
-    return 0;
+    return ExitCode.Go;
   }
   // In a hook there are no flags: the override and git's own bypass are said the way they are used.
   const next = d.next.map((n) =>
@@ -31,5 +32,5 @@ export async function hookCommand(args: string[], io: Io): Promise<number> {
         : n,
   );
   io.stderr(`vault-change-gate pre-push: ${renderDecision({ ...d, next }, { ...io, isTTY: io.stderrIsTTY })}`);
-  return d.allowed ? 0 : 1;
+  return d.allowed ? ExitCode.Go : ExitCode.NoGo;
 }

@@ -3,6 +3,7 @@ import { installHook, uninstallHook } from '../hook/install.js';
 import { parseUsage } from './args.js';
 import { cliScript } from './package-root.js';
 import type { Io } from './output.js';
+import { ExitCode } from './exit-codes.js';
 
 
 export async function installHookCommand(args: string[], io: Io): Promise<number> {
@@ -12,7 +13,7 @@ export async function installHookCommand(args: string[], io: Io): Promise<number
   const { resolve } = await import('node:path');
   const result = await installHook({ repo: resolve(io.cwd, values.repo ?? '.'), force: Boolean(values.force), node: process.execPath, cli: cliScript() });
   io.stdout(`Installed the pre-push hook at ${result.path}${result.chained ? ' (the hook that was there runs first)' : ''}.\n`);
-  return 0;
+  return ExitCode.Go;
 }
 
 export async function uninstallHookCommand(args: string[], io: Io): Promise<number> {
@@ -20,5 +21,5 @@ export async function uninstallHookCommand(args: string[], io: Io): Promise<numb
   const { resolve } = await import('node:path');
   const result = await uninstallHook({ repo: resolve(io.cwd, values.repo ?? '.') });
   io.stdout(`Removed the pre-push hook at ${result.path}${result.restored ? ' and put back the hook it had kept' : ''}.\n`);
-  return 0;
+  return ExitCode.Go;
 }

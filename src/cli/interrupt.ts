@@ -1,5 +1,7 @@
+import { ExitCode } from './exit-codes.js';
+
 /** Exit codes of a run stopped by a signal, as shells report them (128 + the signal's number). */
-const EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+const EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: ExitCode.Interrupted, SIGTERM: ExitCode.Terminated };
 
 export interface InterruptTrap {
   /** Aborted at the first Ctrl-C or SIGTERM. */

@@ -1,4 +1,6 @@
+import { UserError } from '../errors.js';
 import { UsageError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
 import { processIo, type Io } from './output.js';
 
 export const helpText = `vault-change-gate: stops risky Vault changes until a fresh, verified backup exists.
@@ -31,9 +33,6 @@ Exit codes:
   3  unexpected failure (a bug: please report it with the output)
 `;
 
-/** Errors that are the user's to fix (exit 2, one line): thrown by the library, named here by class name. */
-const KNOWN_ERRORS = new Set(['ConfigError', 'SnapshotReadError', 'PlanError', 'GitRangeError', 'GitError', 'HookError', 'HookInstallError', 'VaultConfigError']);
-
 type Command = (args: string[], io: Io) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
@@ -52,7 +51,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     (name === undefined ? io.stderr : io.stdout)(helpText);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? ExitCode.Usage : ExitCode.Go;
   }
   if (name === '--version' || name === 'version') {
     const { readFile } = await import('node:fs/promises');
@@ -60,18 +59,19 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     const { packageRoot } = await import('./package-root.js');
     const pkg = JSON.parse(await readFile(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
     io.stdout(`${pkg.version}\n`);
-    return 0;
+    return ExitCode.Go;
   }
   const load = commands[name];
   try {
     if (!load) throw new UsageError(`unknown command "${name}"; run "vault-change-gate help" for the list`);
     return await (await load())(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof Error && KNOWN_ERRORS.has(error.name))) {
+    // Every error that is the user's to fix extends UserError (src/errors.ts): one line, exit 2. Else a bug.
+    if (error instanceof UserError) {
       io.stderr(`vault-change-gate: ${error.message}\n`);
-      return 2;
+      return ExitCode.Usage;
     }
     io.stderr(`vault-change-gate: unexpected failure; please report it with this output.\n${error instanceof Error ? error.stack : String(error)}\n`);
-    return 3;
+    return ExitCode.Bug;
   }
 }

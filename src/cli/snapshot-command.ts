@@ -8,6 +8,7 @@ import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { progressBar, streamProgress } from './progress.js';
 import { renderInspection } from './render-inspection.js';
+import { ExitCode } from './exit-codes.js';
 
 export async function snapshotCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
@@ -42,8 +43,8 @@ async function inspectCommand(args: string[], io: Io): Promise<number> {
   if (values.json) {
     if (results.length) io.stdout(`${JSON.stringify(positionals.length === 1 ? results[0] : results, null, 2)}\n`);
   } else io.stdout(results.map((r) => renderInspection(r, io)).join('\n'));
-  if (unreadable) return 2;
-  return results.every((r) => r.valid) ? 0 : 1;
+  if (unreadable) return ExitCode.Usage;
+  return results.every((r) => r.valid) ? ExitCode.Go : ExitCode.NoGo;
 }
 
 async function saveCommand(args: string[], io: Io): Promise<number> {
@@ -73,16 +74,16 @@ async function saveCommand(args: string[], io: Io): Promise<number> {
         : `Saved and verified ${file}: ${result.format} snapshot, index ${result.index}, taken ${result.takenAt}, ` +
             `${result.bytes} bytes, sha256 ${result.sha256}; sidecar ${sidecar}.\n`,
     );
-    return 0;
+    return ExitCode.Go;
   } catch (error) {
     bar.done();
     if (error instanceof vault.InterruptedError || trap.exitCode() !== null) {
       io.stderr('vault-change-gate: interrupted; no snapshot was saved and nothing was left behind.\n');
-      return trap.exitCode() ?? 130;
+      return trap.exitCode() ?? ExitCode.Interrupted;
     }
     if (!(error instanceof vault.SnapshotSaveError)) throw error;
     io.stderr(`vault-change-gate: no snapshot saved: ${error.message.replace(/\.$/, '')}.\n`);
-    return 1;
+    return ExitCode.NoGo;
   } finally {
     trap.release();
   }

@@ -4,11 +4,13 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.js';
+import { fsErrorWords } from '../shared/fs-errors.js';
+import { UserError } from '../errors.js';
 
 export const CONFIG_FILE = 'vault-change-gate.config.json';
 
 /** A configuration problem: exit 2 with this one line. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   override readonly name = 'ConfigError';
 }
 
@@ -76,8 +78,7 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`cannot read the config file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')}`);
+    throw new ConfigError(`cannot read the config file ${file}: ${fsErrorWords(error)}`);
   }
   return { config: parseConfig(text, file), file, baseDir: path.dirname(file) };
 }

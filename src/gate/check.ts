@@ -1,11 +1,10 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import path from 'node:path';
 import { classify } from '../classify/classify.js';
 import { classifyScript, nothingFoundMessage } from '../classify/runbook.js';
 import type { Classification, Operation } from '../classify/schema.js';
 import { ConfigError, loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
-import { gitUser } from '../git/git.js';
+import { whoAmI } from '../git/identity.js';
 import { findSnapshots } from '../snapshot/find.js';
 import { peekTakenAt } from '../snapshot/peek.js';
 import { inspectSnapshot, SnapshotReadError } from '../snapshot/inspect.js';
@@ -23,6 +22,7 @@ import { saveSnapshot, SnapshotSaveError } from '../vault/snapshot-save.js';
 import { InterruptedError } from '../vault/transport.js';
 import { policyFromConfig, type Policy } from './policy.js';
 import type { ClusterFacts, Decision, Rejected, Warning } from './schema.js';
+import { fsErrorWords } from '../shared/fs-errors.js';
 
 export interface CheckOptions {
   /** Folder the check runs from (config search, relative paths). Default: process.cwd(). */
@@ -68,16 +68,7 @@ export interface CheckOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Who asks for an override: git's user, else the OS user. */
-export async function whoAmI(cwd: string): Promise<string> {
-  const fromGit = await gitUser(cwd);
-  if (fromGit) return fromGit;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
+export { whoAmI };
 
 /** Backups can hold secrets (the storage docs say so): a snapshot or its folder readable by others is worth a warning. */
 async function permissionWarnings(files: readonly string[], dir: string | null, cwd: string): Promise<Warning[]> {
@@ -114,8 +105,7 @@ async function gatherOperations(
     try {
       text = await readFile(path.resolve(cwd, script), 'utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new ConfigError(`cannot read the script ${script}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
+      throw new ConfigError(`cannot read the script ${script}: ${fsErrorWords(error)}`);
     }
     const found = classifyScript(text, { file: script, env, ...(runbooks.wrappers ? { wrappers: runbooks.wrappers } : {}) });
     // An empty result is shown, not silent: the wrong file, or a runbook that runs vault in a way not seen.

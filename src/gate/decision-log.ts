@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ConfigError } from '../config/load.js';
+import { fsErrorWords } from '../shared/fs-errors.js';
 import type { Decision } from './schema.js';
 
 /**
@@ -28,21 +29,8 @@ export async function appendDecision(file: string, decision: Decision, context: 
   }
 }
 
-const WHY: Readonly<Record<string, string>> = {
-  ENOENT: 'its folder does not exist',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a folder',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'the disk quota is exceeded',
-  EIO: 'an input/output error on the device',
-  EROFS: 'the file system is read-only',
-  EFBIG: 'the file is too large',
-};
-
 function cannotWrite(file: string, error: unknown): ConfigError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why = (code && WHY[code]) ?? code ?? 'error';
+  const why = fsErrorWords(error, true);
   const next = 'fix decisionLog or the folder, then run again';
   return new ConfigError(`cannot write the decision log ${file} (${why}); ${next}`);
 }

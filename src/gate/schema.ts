@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ClassificationSchema } from '../classify/schema.js';
 import { PolicyModeSchema } from '../config/schema.js';
 import { SnapshotFormatSchema, SnapshotInspectionSchema } from '../snapshot/schema.js';
+import { ClusterFactsSchema, type ClusterFacts } from '../vault/cluster-facts.js';
 import { SidecarSchema } from '../vault/sidecar.js';
 
 /** What one operation needs, and whether the evidence gives it. */
@@ -64,33 +65,8 @@ export type Warning = z.infer<typeof WarningSchema>;
 export const OverrideSchema = z.strictObject({ reason: z.string(), by: z.string(), at: z.string() });
 export type Override = z.infer<typeof OverrideSchema>;
 
-/** What the live cluster said (check --vault). */
-export const ClusterFactsSchema = z.strictObject({
-  /** The cluster's name in the config (`clusters`), or null for the one VAULT_ADDR names. */
-  name: z.string().nullable(),
-  address: z.string(),
-  reachable: z.boolean(),
-  /** Why it could not be reached, in one sentence. */
-  error: z.string().nullable(),
-  /** From sys/health's status code. */
-  state: z.enum(['active', 'standby', 'dr-secondary', 'performance-standby', 'standby-unhealthy', 'uninitialized', 'sealed', 'removed', 'unknown']),
-  healthStatus: z.number().nullable(),
-  initialized: z.boolean().nullable(),
-  sealed: z.boolean().nullable(),
-  version: z.string().nullable(),
-  storageType: z.string().nullable(),
-  sealType: z.string().nullable(),
-  clusterName: z.string().nullable(),
-  clusterId: z.string().nullable(),
-  haEnabled: z.boolean().nullable(),
-  appliedIndex: z.number().nullable(),
-  raftServers: z.array(z.strictObject({ id: z.string(), address: z.string(), voter: z.boolean(), leader: z.boolean() })).nullable(),
-  versionHistory: z.array(z.string()),
-  autoSnapshot: z.strictObject({ name: z.string(), lastStart: z.string().nullable(), lastEnd: z.string().nullable(), lastError: z.string().nullable(), url: z.string().nullable() }).nullable(),
-  /** Optional endpoints that were refused (403) or failed: reported, not fatal. */
-  notes: z.array(z.string()),
-});
-export type ClusterFacts = z.infer<typeof ClusterFactsSchema>;
+// The cluster facts are the vault layer's shape; re-exported here because the decision carries them.
+export { ClusterFactsSchema, type ClusterFacts };
 
 /** The decision: the same shape from the library and from `check --json`. Field names are a public interface. */
 export const DecisionSchema = z.strictObject({

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import { UserError } from '../errors.js';
 
 /** A wrapped git failure: the root cause is kept as `cause`. */
-export class GitError extends Error {
+export class GitError extends UserError {
   override readonly name = 'GitError';
 }
 

@@ -1,13 +1,14 @@
 import { chmod, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { hooksDir, repoRoot } from '../git/git.js';
+import { UserError } from '../errors.js';
 
 /** A line every hook we write carries, so that we never mistake someone else's hook for ours. */
 export const HOOK_MARKER = '# vault-change-gate:pre-push';
 const PREVIOUS = 'pre-push.vault-change-gate-previous';
 
 /** Installing or removing the hook cannot be done as asked (exit 2, one line). */
-export class HookInstallError extends Error {
+export class HookInstallError extends UserError {
   override readonly name = 'HookInstallError';
 }
 

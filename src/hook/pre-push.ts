@@ -5,9 +5,10 @@ import { check } from '../gate/check.js';
 import type { Decision } from '../gate/schema.js';
 import { classifyCommits } from '../terraform/git-range.js';
 import { parsePushLines, pushRanges, type PushRange, type PushTarget } from './push-ranges.js';
+import { UserError } from '../errors.js';
 
 /** The hook was called wrongly (outside a repository, unreadable input): exit 2, one line. */
-export class HookError extends Error {
+export class HookError extends UserError {
   override readonly name = 'HookError';
 }
 

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { minimatch } from 'minimatch';
+import { matchesPattern } from '../shared/glob.js';
 
 export interface FoundSnapshots {
   readonly files: string[];
@@ -11,10 +11,6 @@ export interface FoundSnapshots {
 
 const MAX_ENTRIES = 20_000;
 const MAX_DEPTH = 16;
-
-/** Matches a path relative to the folder, written with forward slashes whatever the platform. */
-export const matchesPattern = (relative: string, pattern: string): boolean =>
-  minimatch(relative.split(path.sep).join('/'), pattern, { dot: false, nocomment: true });
 
 /**
  * Lists the snapshot candidates in `dir` whose relative path matches `pattern` (minimatch). Symbolic links are

@@ -22,6 +22,8 @@ import { hashFileInWorker } from './file-hash.js';
 import { GzipMemberReader, type Report } from './gzip.js';
 import type { Problem, ProblemCode, SnapshotInspection } from './schema.js';
 import { TarReader, type EntrySink, type TarEntry } from './tar.js';
+import { fsErrorWords } from '../shared/fs-errors.js';
+import { UserError } from '../errors.js';
 
 export interface InspectOptions {
   /** Name to report as `file` (defaults to the path, or `-` for a stream). */
@@ -42,7 +44,7 @@ interface VerifierInternals {
 }
 
 /** The file could not be read at all (missing, permission): a usage problem, not a verdict on a snapshot. */
-export class SnapshotReadError extends Error {
+export class SnapshotReadError extends UserError {
   override readonly name = 'SnapshotReadError';
   readonly code: string;
   constructor(message: string, code: string, options?: { cause?: unknown }) {
@@ -188,8 +190,7 @@ export async function inspectSnapshot(source: string | Readable, options: Inspec
     handle = await open(source, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'too many symbolic links' : code;
-    throw new SnapshotReadError(`cannot read ${file}: ${why}`, code, { cause: error });
+    throw new SnapshotReadError(`cannot read ${file}: ${fsErrorWords(error)}`, code, { cause: error });
   }
   try {
     const info = await handle.stat();

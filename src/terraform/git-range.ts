@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { changedFiles, emptyTree, GitError, listTree, readBlobs, repoRoot, resolveRev, type ChangedFile, type TreeEntry } from '../git/git.js';
 import type { Classification } from '../classify/schema.js';
-import { matchesPattern } from '../snapshot/find.js';
+import { matchesPattern } from '../shared/glob.js';
 import { isConfigFile, isTfvarsFile, startParserFor } from './configuration.js';
 import { classifyConfigurations, VALUES_FILE, type Side, type UpgradeWatch } from './tf-diff.js';
+import { UserError } from '../errors.js';
 
 /** A git range that cannot be read: a usage or configuration problem (exit 2). */
-export class GitRangeError extends Error {
+export class GitRangeError extends UserError {
   override readonly name = 'GitRangeError';
 }
 

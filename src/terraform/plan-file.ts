@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Classification } from '../classify/schema.js';
 import { classifyPlan, PlanError } from './plan.js';
+import { fsErrorWords } from '../shared/fs-errors.js';
 
 /** Reads and classifies a plan JSON file; PlanError (one sentence) when it cannot be read as one. */
 export async function readPlanFile(full: string, shown = full): Promise<Classification[]> {
@@ -8,8 +9,7 @@ export async function readPlanFile(full: string, shown = full): Promise<Classifi
   try {
     text = await readFile(full, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new PlanError(`cannot read the plan ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')}`);
+    throw new PlanError(`cannot read the plan ${shown}: ${fsErrorWords(error)}`);
   }
   let json: unknown;
   try {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Classification } from '../classify/schema.js';
 import { classifyResourceChange, type ResourceChangeInput, type TfAction } from './operations.js';
 import { UNKNOWN, type AttributeValue } from './resources.js';
+import { UserError } from '../errors.js';
 
 /**
  * `terraform show -json PLANFILE`, as much of it as the gate reads (Terraform's internal/command/jsonplan;
@@ -50,7 +51,7 @@ export const PlanSchema = z
 export type Plan = z.infer<typeof PlanSchema>;
 
 /** A plan that cannot be read: a usage or configuration problem for the CLI (exit 2), a no-go for the gate. */
-export class PlanError extends Error {
+export class PlanError extends UserError {
   override readonly name = 'PlanError';
 }
 

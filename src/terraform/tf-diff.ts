@@ -2,7 +2,7 @@ import path from 'node:path';
 import { invalidRequest } from '../classify/request.js';
 import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
-import { matchesPattern } from '../snapshot/find.js';
+import { matchesPattern } from '../shared/glob.js';
 import { externalProgram, provisionerCommands } from './commands.js';
 import { buildModule, isConfigFile, loadParserFor, isTfvarsFile, type Located, type ParseCache, type TfModule } from './configuration.js';
 import type { Expr, HclBlock } from './hcl.js';

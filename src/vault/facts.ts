@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ClusterFacts } from '../gate/schema.js';
+import type { ClusterFacts } from './cluster-facts.js';
 import {
   AutopilotStateSchema,
   AutoSnapshotStatusSchema,

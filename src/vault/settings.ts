@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { fsErrorWords } from '../shared/fs-errors.js';
+import { UserError } from '../errors.js';
 
 /**
  * How to reach Vault, read from the environment the way the `vault` CLI reads it (api/client.go ReadEnvironment):
@@ -26,7 +28,7 @@ export interface VaultSettings {
 }
 
 /** A Vault setting that cannot be used (exit 2, one line; never names the token). */
-export class VaultConfigError extends Error {
+export class VaultConfigError extends UserError {
   override readonly name = 'VaultConfigError';
 }
 
@@ -58,7 +60,7 @@ const readFileFor = (name: string, file: string): Buffer => {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new VaultConfigError(`${name} names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new VaultConfigError(`${name} names ${file}, which cannot be read (${fsErrorWords(error)})`);
   }
 };
 

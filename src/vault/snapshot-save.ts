@@ -6,6 +6,7 @@ import type { SnapshotInspection } from '../snapshot/schema.js';
 import type { VaultClient, VaultDownload } from './client.js';
 import { sidecarPath, type Sidecar } from './sidecar.js';
 import { InterruptedError, VaultUnreachableError } from './transport.js';
+import { fsErrorWords } from '../shared/fs-errors.js';
 
 /** Taking a snapshot failed; FILE is untouched and nothing is left behind. One sentence. */
 export class SnapshotSaveError extends Error {
@@ -88,8 +89,7 @@ export async function saveSnapshot(
   try {
     handle = await open(temp, 'wx', 0o600);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SnapshotSaveError(`cannot write beside ${file}: ${code === 'ENOENT' ? 'the folder does not exist' : code === 'EACCES' ? 'permission denied' : (code ?? 'error')}`);
+    throw new SnapshotSaveError(`cannot write beside ${file}: ${fsErrorWords(error, true)}`);
   }
   let placed = false;
   let done = false;

@@ -1,0 +1,43 @@
+/**
+ * The layers of src/, lowest first: a module may import its own layer and the layers before it, never a later one.
+ * This list is the one statement of the order; test/architecture/layers.test.ts enforces it on every import.
+ *
+ * - shared: tiny helpers with no knowledge of Vault (src/shared/, src/errors.ts, this file).
+ * - classify: pure words → verdicts; knows nothing of files, git or Vault.
+ * - config: the configuration file and its schema (uses classify's categories).
+ * - snapshot: reading and verifying archives.
+ * - git before terraform: the Terraform readers walk a git range through the git adapter, never the reverse.
+ * - vault: the live cluster (HTTP), saving snapshots, the cluster facts.
+ * - gate: collects the evidence from all of the above and decides.
+ * - hook: the pre-push hook, built on the gate.
+ * - api: src/index.ts, the library's public entry (it may export from any layer, but not from the CLI).
+ * - cli: argument parsing, rendering, exit codes.
+ */
+export const LAYERS = [
+  'shared',
+  'classify',
+  'config',
+  'snapshot',
+  'git',
+  'terraform',
+  'vault',
+  'gate',
+  'hook',
+  'api',
+  'cli',
+] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** Modules at the root of src/ that are not a folder of their own. */
+const ROOT_MODULES: Readonly<Record<string, Layer>> = {
+  'errors.ts': 'shared',
+  'layers.ts': 'shared',
+  'index.ts': 'api',
+};
+
+/** The layer of a source file, from its path relative to src/ (forward slashes); null when it belongs to none. */
+export function layerOf(relative: string): Layer | null {
+  const slash = relative.indexOf('/');
+  const name = slash < 0 ? (ROOT_MODULES[relative] ?? null) : relative.slice(0, slash);
+  return (LAYERS as readonly string[]).includes(name ?? '') ? (name as Layer) : null;
+}
