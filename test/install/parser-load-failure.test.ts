@@ -5,7 +5,7 @@ vi.mock('web-tree-sitter', () => {
   throw new Error('Cannot find module web-tree-sitter\n    at a stack line that must not be shown');
 });
 
-const { classifyTerraformChanges, parseHcl, parseTfJson } = await import('../../src/index.js');
+const { classifyTerraformChanges, parseHcl, parseTfJson } = await import('../../src/unstable.js');
 
 describe('the HCL parser cannot be loaded', () => {
   it('makes each .tf / .tofu change invalid with one sentence, no throw', async () => {
