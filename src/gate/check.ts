@@ -18,7 +18,8 @@ import { evaluate } from './evaluate.js';
 import { snapshotFileName } from './next-steps.js';
 import { collectEvidence, show, type Collected } from './evidence.js';
 import { policyFromConfig } from './policy.js';
-import type { ClusterFacts, Decision, Warning } from './schema.js';
+import { warning } from './findings.js';
+import { lacksSnapshot, type ClusterFacts, type Decision, type Warning } from './schema.js';
 import { takeSnapshot } from './take-snapshot.js';
 import { clusterTargets, combine, type Shared, type Target } from './targets.js';
 
@@ -54,7 +55,7 @@ async function gatherOperations(
     }
     const found = classifyScript(text, { file: script, env, ...(runbooks.wrappers ? { wrappers: runbooks.wrappers } : {}) });
     // An empty result is shown, not silent: the wrong file, or a runbook that runs vault in a way not seen.
-    if (found.length === 0) runbooks.notes?.push({ code: 'SCRIPT_NOTHING_FOUND', message: nothingFoundMessage(script) });
+    if (found.length === 0) runbooks.notes?.push(warning('SCRIPT_NOTHING_FOUND', nothingFoundMessage(script)));
     for (const op of found) ops.push(op);
   }
   for (const plan of options.plans ?? []) {
@@ -131,7 +132,7 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster };
   const decide = () => evaluate(classified, evidence, policy, context);
   const decision = decide();
-  const lacking = decision.operations.some((o) => o.status === 'no-snapshot' || o.status === 'stale');
+  const lacking = decision.operations.some((o) => lacksSnapshot(o.status));
   if (options.takeSnapshot === undefined || !lacking || !client || !cluster?.reachable || cluster.sealed) {
     return decision;
   }

@@ -2,6 +2,8 @@ import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import { formatDuration } from '../config/duration.js';
 import { maxAgeFor, modeFor, type Policy } from './policy.js';
+import { warning } from './findings.js';
+import { isBlocking } from './schema.js';
 import type { ClusterFacts, DecidedOperation, EvidenceSnapshot, Warning } from './schema.js';
 
 /** What every operation of one decision is weighed against. */
@@ -30,6 +32,18 @@ export interface OperationOutcome {
 const describe = (c: Classification): string =>
   c.method && c.path ? `${c.method} ${c.path}${c.namespace ? ` (namespace ${c.namespace})` : ''}` : c.input;
 
+const notUnderstood = (c: Pick<Classification, 'input' | 'reason'>): string =>
+  `${c.input} is not understood: ${c.reason.replace(/^Not understood: /, '')}`;
+
+/**
+ * The reason an operation adds to the decision's `reasons` when it blocks, or null: renderers use it to tell the
+ * reasons about one operation from the general ones (strict mode), without matching sentences.
+ */
+export function operationReason(o: DecidedOperation): string | null {
+  if (!isBlocking(o.status)) return null;
+  return o.verdict === 'invalid' ? notUnderstood(o) : o.why;
+}
+
 /** Decides one classified operation against the evidence and the policy. Pure. */
 export function decideOperation(classified: Classification, ctx: OperationContext): OperationOutcome {
   const { policy, cluster, snapshot, unavailable, noAtomicSnapshots } = ctx;
@@ -46,8 +60,8 @@ export function decideOperation(classified: Classification, ctx: OperationContex
     warning,
   });
   if (c.verdict === 'invalid') {
-    const blocks = `${c.input} is not understood: ${c.reason.replace(/^Not understood: /, '')}`;
-    return done({ ...base, needs: 'refused', policy: null, maxAge: null, status: 'refused', why: c.reason }, blocks);
+    const decided = { ...base, needs: 'refused' as const, policy: null, maxAge: null, status: 'refused' as const };
+    return done({ ...decided, why: c.reason }, notUnderstood(c));
   }
   if (c.verdict !== 'backup-first') {
     return done({ ...base, needs: 'nothing', policy: null, maxAge: null, status: 'not-needed', why: c.reason });
@@ -82,7 +96,7 @@ export function decideOperation(classified: Classification, ctx: OperationContex
   const why = `${describe(c)} needs a snapshot no older than ${maxAge} (${c.category}), and ${lack}.`;
   if (mode === 'warn') {
     const message = `${why} The policy for ${c.category} is "warn", so it goes ahead.`;
-    return done({ ...snapshotNeeded, status: 'warned', why }, null, { code: 'POLICY_WARN', message });
+    return done({ ...snapshotNeeded, status: 'warned', why }, null, warning('POLICY_WARN', message));
   }
   return done({ ...snapshotNeeded, status: snapshot ? 'stale' : 'no-snapshot', why }, why);
 }

@@ -6,6 +6,7 @@ import { nextSteps } from './next-steps.js';
 import { defaultPolicy, type Policy } from './policy.js';
 import { autoSnapshotCandidate, pickEvidence } from './refusal.js';
 import { EvidenceSchema, type ClusterFacts, type Decision, type Evidence, type EvidenceSnapshot } from './schema.js';
+import { warning } from './findings.js';
 import type { Warning } from './schema.js';
 
 export { snapshotFileName } from './next-steps.js';
@@ -60,7 +61,7 @@ export function evaluate(
     const message =
       'snapshots.maxIndexLag is set, but the live cluster was not asked (--vault), ' +
       'so how far the snapshot is behind it was not checked.';
-    warnings.push({ code: 'INDEX_LAG_UNCHECKED', message });
+    warnings.push(warning('INDEX_LAG_UNCHECKED', message));
   }
   const reasons: string[] = [];
   const operationContext = {
@@ -88,7 +89,7 @@ export function evaluate(
   const override = context.override;
   const overridden = !allowed && override ? { reason: override.reason, by: override.by, at: evidence.now } : null;
   if (overridden) allowed = true;
-  const next =
+  const steps =
     reasons.length === 0
       ? []
       : nextSteps({
@@ -112,7 +113,8 @@ export function evaluate(
     warnings,
     reasons: [...new Set(reasons)],
     overridden,
-    next,
+    next: steps.map((s) => s.text),
+    nextSteps: steps,
     cluster,
   };
 }

@@ -6,6 +6,8 @@ import { inspectSnapshot, SnapshotReadError } from '../snapshot/inspect.js';
 import type { SnapshotInspection } from '../snapshot/schema.js';
 import { readSidecar, sidecarPath } from '../vault/sidecar.js';
 import { whyRefused, type SidecarEvidence } from './refusal.js';
+import { RejectionCodeSchema } from './codes.js';
+import { warning } from './findings.js';
 import type { ClusterFacts, Rejected, Warning } from './schema.js';
 import type { Shared, Target } from './targets.js';
 
@@ -22,12 +24,16 @@ async function permissionWarnings(files: readonly string[], dir: string | null, 
   }
   if (readable.length) {
     const shown = readable.slice(0, 5).join(', ') + (readable.length > 5 ? ` and ${readable.length - 5} more` : '');
-    out.push({ code: 'SNAPSHOT_READABLE_BY_OTHERS', message: `Snapshots readable by every user on this machine: ${shown}. Backups can hold secrets: chmod 600 them.` });
+    const reason =
+      `Snapshots readable by every user on this machine: ${shown}. Backups can hold secrets: chmod 600 them.`;
+    out.push(warning('SNAPSHOT_READABLE_BY_OTHERS', reason));
   }
   if (dir) {
     const info = await stat(dir).catch(() => null);
     if (info && (info.mode & 0o005) !== 0) {
-      out.push({ code: 'FOLDER_OPEN_TO_OTHERS', message: `The snapshot folder ${show(dir, cwd)} (mode ${(info.mode & 0o777).toString(8)}) can be listed or entered by every user. Backups can hold secrets: chmod 700 it.` });
+      const folder = `The snapshot folder ${show(dir, cwd)} (mode ${(info.mode & 0o777).toString(8)})`;
+      const reason = `${folder} can be listed or entered by every user. Backups can hold secrets: chmod 700 it.`;
+      out.push(warning('FOLDER_OPEN_TO_OTHERS', reason));
     }
   }
   return out;
@@ -49,7 +55,8 @@ export async function collectEvidence(target: Target, shared: Shared, cluster: C
   if (target.dir) {
     const info = await stat(target.dir).catch(() => null);
     if (!info?.isDirectory()) {
-      warnings.push({ code: 'SNAPSHOT_DIR_MISSING', message: `The snapshot folder ${target.dir} (snapshots.dir) does not exist.` });
+      const reason = `The snapshot folder ${target.dir} (snapshots.dir) does not exist.`;
+      warnings.push(warning('SNAPSHOT_DIR_MISSING', reason));
     } else {
       const result = await findSnapshots(target.dir, target.pattern);
       const archives = new Set(result.files);
@@ -59,7 +66,10 @@ export async function collectEvidence(target: Target, shared: Shared, cluster: C
         return f.endsWith('.json') && (archives.has(archive) || (await stat(archive).catch(() => null)) !== null);
       };
       for (const f of result.files) if (!named.has(f) && !(await isSidecar(f))) found.push(f);
-      for (const { file, code, reason } of result.skipped) rejected.push({ file, code, reason });
+      // find's codes are its own strings: parsed, so a new one fails loudly here rather than passing unlisted.
+      for (const { file, code, reason } of result.skipped) {
+        rejected.push({ file, code: RejectionCodeSchema.parse(code), reason });
+      }
     }
   }
   const hints = new Map(await Promise.all(found.map(async (f) => [f, await peekTakenAt(f)] as const)));

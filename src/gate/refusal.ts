@@ -1,5 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import type { SnapshotInspection } from '../snapshot/schema.js';
+import type { RejectionCode } from './codes.js';
 import type { ClusterFacts, Evidence, EvidenceSnapshot, Rejected } from './schema.js';
 
 /** An automated snapshot's last run, as evidence (it cannot be read here, so it is taken at its word). */
@@ -48,7 +49,7 @@ interface Verdict {
 
 function identity(s: SnapshotInspection, cluster: ClusterFacts, sidecar: SidecarEvidence | null): Verdict {
   const matched: Match[] = [];
-  const refuse = (code: string, reason: string) => ({ matched, refused: { file: s.file, code, reason } });
+  const refuse = (code: RejectionCode, reason: string) => ({ matched, refused: { file: s.file, code, reason } });
   if (s.servers.length === 0) {
     return refuse(
       'UNMATCHED_CLUSTER',

@@ -7,6 +7,7 @@ import { InterruptedError } from '../vault/transport.js';
 import type { CheckOptions } from './check-options.js';
 import type { SidecarEvidence } from './refusal.js';
 import { show, sidecarFor } from './evidence.js';
+import { warning } from './findings.js';
 import type { ClusterFacts, Warning } from './schema.js';
 
 /** What taking a snapshot adds to the evidence: the archive and its sidecar, or only a warning that it failed. */
@@ -38,13 +39,13 @@ export async function takeSnapshot(
     const taken = { ...saved, file: show(file, options.cwd) };
     const sidecar = (await sidecarFor(file, taken.file)) ?? null;
     const hops = saved.notes.length ? ` (${saved.notes.join('; ')})` : '';
-    const warning = { code: 'SNAPSHOT_TAKEN', message: `Took a snapshot for this change: ${taken.file}${hops}.` };
-    return { snapshot: taken, sidecar, warning };
+    const reason = `Took a snapshot for this change: ${taken.file}${hops}.`;
+    return { snapshot: taken, sidecar, warning: warning('SNAPSHOT_TAKEN', reason) };
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     const e = error as NodeJS.ErrnoException;
     if (!(error instanceof SnapshotSaveError) && !e.code) throw error;
-    const warning = { code: 'SNAPSHOT_FAILED', message: `Could not take a snapshot: ${e.message}.` };
-    return { snapshot: null, sidecar: null, warning };
+    const reason = `Could not take a snapshot: ${e.message}.`;
+    return { snapshot: null, sidecar: null, warning: warning('SNAPSHOT_FAILED', reason) };
   }
 }

@@ -3,6 +3,7 @@ import { resolveConfigPath, type LoadedConfig } from '../config/load.js';
 import type { CheckOptions } from './check-options.js';
 import type { EvaluateContext } from './evaluate.js';
 import type { Policy } from './policy.js';
+import { warning } from './findings.js';
 import type { Decision, Warning } from './schema.js';
 
 /** One cluster to decide for (config `clusters`), or the one check without a list of clusters. */
@@ -59,6 +60,13 @@ export function clusterTargets({ loaded, dir, pattern, env, live }: TargetInput)
   }));
 }
 
+/** The clusters' next steps, each once, in order. */
+function nextOf(decisions: readonly Decision[]): Pick<Decision, 'next' | 'nextSteps'> {
+  const steps = new Map(decisions.flatMap((d) => d.nextSteps).map((s) => [`${s.code}\0${s.text}`, s] as const));
+  const nextSteps = [...steps.values()];
+  return { next: nextSteps.map((s) => s.text), nextSteps };
+}
+
 /** Several clusters (each active node needs its own backup): the change goes only if it goes for each. */
 export function combine(decisions: readonly Decision[]): Decision {
   const label = (d: Decision) => `[${d.cluster?.name ?? d.cluster?.address ?? 'cluster'}] `;
@@ -70,9 +78,9 @@ export function combine(decisions: readonly Decision[]): Decision {
     allowed,
     verdict: allowed ? 'go' : 'no-go',
     reasons: decisions.flatMap((d) => d.reasons.map((r) => label(d) + r)),
-    warnings: decisions.flatMap((d) => d.warnings.map((w) => ({ ...w, message: label(d) + w.message }))),
+    warnings: decisions.flatMap((d) => d.warnings.map((w) => warning(w.code, label(d) + w.reason))),
     rejected: decisions.flatMap((d) => d.rejected.map((r) => ({ ...r, reason: label(d) + r.reason }))),
-    next: [...new Set(decisions.flatMap((d) => d.next))],
+    ...nextOf(decisions),
     clusters: decisions.map((d) => ({
       name: d.cluster?.name ?? null,
       address: d.cluster?.address ?? '',
