@@ -7,13 +7,15 @@ const NOW = '2026-11-26T12:00:00.000Z';
 const io = { isTTY: false, env: {} } as unknown as Parameters<typeof renderDecision>[1];
 
 const stale: SnapshotInspection = {
-  file: 'old.snap', valid: true, format: 'vault', id: 'bolt-snapshot', index: 100, term: 2, version: 1, size: 10,
+  file: 'old.snap', valid: true, format: 'vault', id: 'bolt-snapshot', index: 100, term: 2, version: 1,
+  size: 10,
   takenAt: '2026-11-20T12:00:00.000Z', servers: [], sha256: 'ab'.repeat(32), vaultVersions: [], sealType: 'shamir',
   keys: {}, bytes: 100, notes: [], problems: [],
 };
 
 describe('next steps carry codes; renderers choose words by code', () => {
-  const d = evaluate(['POST sys/mounts/kv', 'vault frobnicate sys/x'], { now: NOW, snapshots: [stale], snapshotDir: '/b' });
+  const ops = ['POST sys/mounts/kv', 'vault frobnicate sys/x'];
+  const d = evaluate(ops, { now: NOW, snapshots: [stale], snapshotDir: '/b' });
 
   it('gives each next step a code, and keeps `next` as their texts', () => {
     expect(d.nextSteps.map((s) => s.code)).toEqual(['TAKE_SNAPSHOT', 'CHECK_AGAIN', 'FIX_INVALID', 'OVERRIDE']);
@@ -21,7 +23,8 @@ describe('next steps carry codes; renderers choose words by code', () => {
   });
 
   it('says an override went ahead with its own code', () => {
-    const o = evaluate(['POST sys/mounts/kv'], { now: NOW, snapshots: [] }, defaultPolicy, { override: { reason: 'r', by: 'a' } });
+    const override = { override: { reason: 'r', by: 'a' } };
+    const o = evaluate(['POST sys/mounts/kv'], { now: NOW, snapshots: [] }, defaultPolicy, override);
     expect(o.nextSteps.at(-1)?.code).toBe('OVERRIDDEN');
   });
 
@@ -39,7 +42,10 @@ describe('next steps carry codes; renderers choose words by code', () => {
     const w = evaluate(['POST sys/mounts/kv'], {
       now: NOW,
       snapshots: [],
-      warnings: [{ code: 'SNAPSHOT_DIR_MISSING', message: 'old name.' }, { code: 'SNAPSHOT_TAKEN', reason: 'new name.' }],
+      warnings: [
+        { code: 'SNAPSHOT_DIR_MISSING', message: 'old name.' },
+        { code: 'SNAPSHOT_TAKEN', reason: 'new name.' },
+      ],
     }).warnings;
     expect(w).toEqual([
       { code: 'SNAPSHOT_DIR_MISSING', reason: 'old name.', message: 'old name.' },
