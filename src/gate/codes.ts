@@ -50,7 +50,7 @@ export const warningInfo: Readonly<Record<WarningCode, CodeInfo>> = {
   },
   POLICY_WARN: {
     title: 'policy "warn"',
-    explanation: 'An operation lacks a fresh snapshot, and the policy for its category lets it go ahead with a warning.',
+    explanation: 'An operation lacks a fresh snapshot, and the policy for its category lets it go ahead, warned.',
     action: 'Take a snapshot, or set the category to "require".',
   },
   SNAPSHOT_TAKEN: {
@@ -65,7 +65,7 @@ export const warningInfo: Readonly<Record<WarningCode, CodeInfo>> = {
   },
   INDEX_LAG_UNCHECKED: {
     title: 'index lag not checked',
-    explanation: 'The config sets snapshots.maxIndexLag, but the live cluster was not asked, so the lag was not measured.',
+    explanation: 'The config sets snapshots.maxIndexLag, but the live cluster was not asked: the lag is unmeasured.',
     action: 'Run the check with --vault.',
   },
 };

@@ -14,7 +14,7 @@ import type { Shared, Target } from './targets.js';
 /** Paths under the working folder are shown relative to it; others as they are. */
 export const show = (p: string, cwd: string): string => (p.startsWith(cwd + path.sep) ? path.relative(cwd, p) : p);
 
-/** Backups can hold secrets (the storage docs say so): a snapshot or its folder readable by others is worth a warning. */
+/** Backups can hold secrets (the storage docs say so): a snapshot or folder readable by others is worth a warning. */
 async function permissionWarnings(files: readonly string[], dir: string | null, cwd: string): Promise<Warning[]> {
   const out: Warning[] = [];
   const readable: string[] = [];
@@ -44,7 +44,11 @@ async function permissionWarnings(files: readonly string[], dir: string | null, 
  * file, so they are verified newest first (by the time each says in its first bytes) and the search stops at the
  * first one that can be the evidence: older ones could not be fresher. Files named with --snapshot are always read.
  */
-export async function collectEvidence(target: Target, shared: Shared, cluster: ClusterFacts | null): Promise<Collected> {
+export async function collectEvidence(
+  target: Target,
+  shared: Shared,
+  cluster: ClusterFacts | null,
+): Promise<Collected> {
   const { options, cwd, now, policy } = shared;
   const snapshots: SnapshotInspection[] = [];
   const sidecars: Record<string, SidecarEvidence> = {};
@@ -80,7 +84,8 @@ export async function collectEvidence(target: Target, shared: Shared, cluster: C
     if (accepted && !named.has(file)) continue;
     let inspected: SnapshotInspection;
     try {
-      inspected = await inspectSnapshot(file, { file: show(file, cwd), ...(options.onProgress ? { onProgress: (b: number) => options.onProgress?.(file, b) } : {}) });
+      const progress = options.onProgress ? { onProgress: (b: number) => options.onProgress?.(file, b) } : {};
+      inspected = await inspectSnapshot(file, { file: show(file, cwd), ...progress });
     } catch (error) {
       if (!(error instanceof SnapshotReadError)) throw error;
       // A file named on the command line must exist; one that vanished from a folder is just not evidence.

@@ -4,15 +4,38 @@ import type { RejectionCode } from './codes.js';
 import type { ClusterFacts, Evidence, EvidenceSnapshot, Rejected } from './schema.js';
 
 /** An automated snapshot's last run, as evidence (it cannot be read here, so it is taken at its word). */
-export function autoSnapshotCandidate(cluster: ClusterFacts | null): { candidate: SnapshotInspection | null; rejected: Rejected | null } {
+export function autoSnapshotCandidate(cluster: ClusterFacts | null): {
+  candidate: SnapshotInspection | null;
+  rejected: Rejected | null;
+} {
   const a = cluster?.autoSnapshot;
   if (!a) return { candidate: null, rejected: null };
   const file = `auto-snapshot:${a.name}`;
-  if (a.lastError) return { candidate: null, rejected: { file, code: 'AUTO_SNAPSHOT_FAILED', reason: `The last automated snapshot failed: ${a.lastError}.` } };
-  if (!a.lastEnd || Number.isNaN(Date.parse(a.lastEnd))) return { candidate: null, rejected: { file, code: 'AUTO_SNAPSHOT_NONE', reason: 'The automated snapshot configuration has not finished a snapshot yet.' } };
+  if (a.lastError) {
+    const reason = `The last automated snapshot failed: ${a.lastError}.`;
+    return { candidate: null, rejected: { file, code: 'AUTO_SNAPSHOT_FAILED', reason } };
+  }
+  if (!a.lastEnd || Number.isNaN(Date.parse(a.lastEnd))) {
+    const reason = 'The automated snapshot configuration has not finished a snapshot yet.';
+    return { candidate: null, rejected: { file, code: 'AUTO_SNAPSHOT_NONE', reason } };
+  }
+  const takenAt = new Date(Date.parse(a.lastEnd)).toISOString();
+  const unknown = { id: null, index: null, term: null, version: null, size: null, sha256: null, sealType: null };
   return {
     rejected: null,
-    candidate: { file, valid: true, format: 'vault', id: null, index: null, term: null, version: null, size: null, takenAt: new Date(Date.parse(a.lastEnd)).toISOString(), servers: [], sha256: null, vaultVersions: [], sealType: null, keys: {}, bytes: 0, notes: [a.url ? `stored at ${a.url}` : ''], problems: [] },
+    candidate: {
+      file,
+      valid: true,
+      format: 'vault',
+      ...unknown,
+      takenAt,
+      servers: [],
+      vaultVersions: [],
+      keys: {},
+      bytes: 0,
+      notes: [a.url ? `stored at ${a.url}` : ''],
+      problems: [],
+    },
   };
 }
 
