@@ -87,6 +87,14 @@ export {
   type Warning,
 } from './gate/index.js';
 
+// gate: the stable codes of warnings, refusals and next steps, with what each means; the statuses that block.
+export { BLOCKING_STATUSES, isBlocking, NextStepCodeSchema, RejectionCodeSchema, WarningCodeSchema } from './gate/index.js';
+export { gateRejectionInfo, rejectionInfo, warningInfo } from './gate/index.js';
+export type { CodeInfo, NextStepCode, RejectionCode, WarningCode } from './gate/index.js';
+
+// errors: every error that is the user's to fix (exit 2 in the CLI) extends UserError.
+export { UserError } from './errors.js';
+
 // hook: the pre-push hook's runner and its errors.
 export { HookError, runPrePush, type PrePushOptions, type PrePushResult } from './hook/pre-push.js';
 export { HookInstallError } from './hook/install.js';

@@ -13,3 +13,4 @@ export * from './vault/index.js';
 export { runPrePush, HookError, type PrePushOptions, type PrePushResult } from './hook/pre-push.js';
 export { installHook, uninstallHook, HookInstallError } from './hook/install.js';
 export { parsePushLines, pushRanges, type PushLine, type PushRange } from './hook/push-ranges.js';
+export { UserError } from './errors.js';

@@ -21,6 +21,8 @@ const PROMISED = [
   'VaultUnreachableError', 'VerdictSchema', 'WarningSchema', 'check', 'classify', 'classifyGitRange', 'classifyMany',
   'classifyPlan', 'classifyScript', 'createSnapshotVerifier', 'createVaultClient', 'defaultPolicy', 'evaluate', 'guard',
   'inspectSnapshot', 'policyFromConfig', 'readPlanFile', 'readVaultSettings', 'runPrePush', 'saveSnapshot',
+  'BLOCKING_STATUSES', 'isBlocking', 'NextStepCodeSchema', 'RejectionCodeSchema', 'WarningCodeSchema',
+  'gateRejectionInfo', 'rejectionInfo', 'warningInfo', 'UserError',
 ];
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');

@@ -1,4 +1,4 @@
-import { runByPreCommit, runPrePush } from '../hook/pre-push.js';
+import { HOOK_NEXT_WORDS, runByPreCommit, runPrePush } from '../hook/pre-push.js';
 import { UsageError } from './errors.js';
 import type { Io } from './output.js';
 import { renderDecision } from './render-decision.js';
@@ -23,14 +23,6 @@ export async function hookCommand(args: string[], io: Io): Promise<number> {
     if (needed.length) io.stderr(`vault-change-gate: GO: ${needed.length} Vault change${needed.length > 1 ? 's' : ''} covered by ${d.snapshot?.file ?? 'policy'}${d.snapshot ? ` (taken ${d.snapshot.age} ago)` : ''}.\n`);
     return ExitCode.Go;
   }
-  // In a hook there are no flags: the override and git's own bypass are said the way they are used.
-  const next = d.next.map((n) =>
-    n.startsWith('Or go ahead anyway')
-      ? 'Or push with a reason, which the decision records (and the decision log, when configured): VAULT_CHANGE_GATE_OVERRIDE="why" git push\n  Or skip this check entirely (not recorded): git push --no-verify'
-      : n === 'Then run the same check again.'
-        ? 'Then push again.'
-        : n,
-  );
-  io.stderr(`vault-change-gate pre-push: ${renderDecision({ ...d, next }, { ...io, isTTY: io.stderrIsTTY })}`);
+  io.stderr(`vault-change-gate pre-push: ${renderDecision(d, { ...io, isTTY: io.stderrIsTTY }, HOOK_NEXT_WORDS)}`);
   return d.allowed ? ExitCode.Go : ExitCode.NoGo;
 }

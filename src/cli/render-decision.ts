@@ -1,4 +1,6 @@
-import type { Decision, DecidedOperation } from '../gate/schema.js';
+import type { NextStepCode } from '../gate/codes.js';
+import { operationReason } from '../gate/decide-operation.js';
+import { isBlocking, type Decision, type DecidedOperation, type NextStep } from '../gate/schema.js';
 import { palette, type Io } from './output.js';
 import { escapeControls } from './render-classifications.js';
 
@@ -13,8 +15,19 @@ const STATUS: Record<DecidedOperation['status'], string> = {
   'vault-unavailable': 'VAULT UNAVAILABLE',
 };
 
+/**
+ * Words for some next steps, by code, in place of the gate's own (the hook says how to override in a push); a
+ * list of lines replaces it with several.
+ */
+export type NextWords = Partial<Record<NextStepCode, string | readonly string[]>>;
+
+const wordsFor = (step: NextStep, words: NextWords): readonly string[] => {
+  const own = words[step.code];
+  return own === undefined ? [step.text] : typeof own === 'string' ? [own] : own;
+};
+
 /** The verdict on the first line, then operations, evidence, warnings, and what to do next. */
-export function renderDecision(d: Decision, io: Io): string {
+export function renderDecision(d: Decision, io: Io, words: NextWords = {}): string {
   const c = palette(io);
   const lines: string[] = [];
   // Operations and reasons echo runbook text: control characters in it are written out, never sent raw.
@@ -30,7 +43,7 @@ export function renderDecision(d: Decision, io: Io): string {
   lines.push('', 'Operations:');
   for (const o of d.operations) {
     const where = o.line ? ` ${o.file ? `${escapeControls(o.file)}:` : 'line '}${o.line}` : '';
-    const bad = o.status === 'no-snapshot' || o.status === 'stale' || o.status === 'refused' || o.status === 'vault-unavailable';
+    const bad = isBlocking(o.status);
     const label = STATUS[o.status].padEnd(15);
     lines.push(`  ${bad ? c.red(label) : o.status === 'warned' ? c.yellow(label) : c.green(label)} ${o.category.padEnd(16)} ${escapeControls(o.input)}${c.dim(where)}`);
     if (o.status !== 'not-needed') lines.push(`      ${escapeControls(o.why)}`);
@@ -53,17 +66,17 @@ export function renderDecision(d: Decision, io: Io): string {
   }
   if (d.warnings.length) {
     lines.push('', 'Warnings:');
-    for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${escapeControls(w.message)}`);
+    for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${escapeControls(w.reason)}`);
   }
   // Reasons that are not about one operation (strict mode) are not shown above.
-  const general = d.reasons.filter((r) => !d.operations.some((o) => o.why === r || r.startsWith(`${o.input} is not understood`)));
+  const general = d.reasons.filter((r) => !d.operations.some((o) => operationReason(o) === r));
   if (general.length) {
     lines.push('', 'Also:');
     for (const r of general) lines.push(`  - ${escapeControls(r)}`);
   }
-  if (d.next.length) {
+  if (d.nextSteps.length) {
     lines.push('', 'Next:');
-    for (const n of d.next) lines.push(`  ${n}`);
+    for (const step of d.nextSteps) for (const n of wordsFor(step, words)) lines.push(`  ${n}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -72,7 +85,7 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
 
 /** One sentence for the first line: the common case said plainly, otherwise the first reason. */
 function summary(d: Decision): string {
-  const blocked = d.operations.filter((o) => o.status === 'no-snapshot' || o.status === 'stale' || o.status === 'refused' || o.status === 'vault-unavailable');
+  const blocked = d.operations.filter((o) => isBlocking(o.status));
   const other = d.reasons.length - blocked.length;
   const tail = other > 0 ? ` (and ${plural(other, 'more reason', 'more reasons')})` : '';
   if (blocked.length > 0 && blocked.every((o) => o.status === 'stale') && d.snapshot) {

@@ -10,8 +10,11 @@ const ago = (iso: string, now = Date.now()): string => {
   return `${Math.round(s / 86400)}d ago`;
 };
 
-/** In the spirit of `vault operator raft snapshot inspect`: the verdict first, then the metadata and key counts. */
-export function renderInspection(r: SnapshotInspection, io: Io): string {
+/**
+ * In the spirit of `vault operator raft snapshot inspect`: the verdict first, then the metadata and key counts.
+ * `now` (for the age shown) is given by tests that compare the output whole.
+ */
+export function renderInspection(r: SnapshotInspection, io: Io, now: number = Date.now()): string {
   const c = palette(io);
   const lines: string[] = [];
   const kind = r.format ? `${r.format} snapshot` : 'not a readable snapshot';
@@ -24,7 +27,7 @@ export function renderInspection(r: SnapshotInspection, io: Io): string {
   row('Index', r.index);
   row('Term', r.term);
   row('Version', r.version);
-  row('Taken at', r.takenAt ? `${r.takenAt} (${ago(r.takenAt)})` : null);
+  row('Taken at', r.takenAt ? `${r.takenAt} (${ago(r.takenAt, now)})` : null);
   row('Servers', r.servers.map((s) => `${s.id} (${s.address}, ${s.suffrage})`).join(', '));
   row('Vault', r.vaultVersions.join(', '));
   row('Seal', r.sealType);

@@ -4,6 +4,7 @@ import { PolicyModeSchema } from '../config/schema.js';
 import { SnapshotFormatSchema, SnapshotInspectionSchema } from '../snapshot/schema.js';
 import { ClusterFactsSchema, type ClusterFacts } from '../vault/cluster-facts.js';
 import { SidecarSchema } from '../vault/sidecar.js';
+import { NextStepCodeSchema, RejectionCodeSchema, WarningCodeSchema } from './codes.js';
 
 /** What one operation needs, and whether the evidence gives it. */
 export const OperationStatusSchema = z.enum([
@@ -17,6 +18,18 @@ export const OperationStatusSchema = z.enum([
   'vault-unavailable', // the live cluster is unreachable, sealed, not initialised, or did not answer as Vault
 ]);
 export type OperationStatus = z.infer<typeof OperationStatusSchema>;
+
+/** The statuses that make a no-go (unless overridden): the one list renderers, the hook and callers test against. */
+export const BLOCKING_STATUSES: ReadonlySet<OperationStatus> = new Set([
+  'no-snapshot',
+  'stale',
+  'refused',
+  'vault-unavailable',
+]);
+export const isBlocking = (status: OperationStatus): boolean => BLOCKING_STATUSES.has(status);
+/** The blocking statuses a fresh snapshot would lift (what --take-snapshot and the "take a snapshot" step are for). */
+export const LACKING_SNAPSHOT: ReadonlySet<OperationStatus> = new Set(['no-snapshot', 'stale']);
+export const lacksSnapshot = (status: OperationStatus): boolean => LACKING_SNAPSHOT.has(status);
 
 export const DecidedOperationSchema = ClassificationSchema.extend({
   needs: z.enum(['nothing', 'snapshot', 'refused']),
@@ -56,11 +69,30 @@ export const EvidenceSnapshotSchema = z.strictObject({
 });
 export type EvidenceSnapshot = z.infer<typeof EvidenceSnapshotSchema>;
 
-export const RejectedSchema = z.strictObject({ file: z.string(), code: z.string(), reason: z.string() });
+export const RejectedSchema = z.strictObject({ file: z.string(), code: RejectionCodeSchema, reason: z.string() });
 export type Rejected = z.infer<typeof RejectedSchema>;
 
-export const WarningSchema = z.strictObject({ code: z.string(), message: z.string() });
+export const WarningSchema = z.strictObject({
+  code: WarningCodeSchema,
+  /** What was noticed, in one sentence. */
+  reason: z.string(),
+  /** @deprecated The same sentence as `reason` (its name before 0.2); removed in the next minor version. */
+  message: z.string(),
+});
 export type Warning = z.infer<typeof WarningSchema>;
+
+/** A warning as evidence may give it: with `reason`, or with the older `message`. */
+const WarningInputSchema = z
+  .strictObject({ code: WarningCodeSchema, reason: z.string().optional(), message: z.string().optional() })
+  .refine((w) => w.reason !== undefined || w.message !== undefined, { message: 'a warning needs a reason' })
+  .transform((w): Warning => {
+    const reason = (w.reason ?? w.message) as string;
+    return { code: w.code, reason, message: reason };
+  });
+
+/** One thing to do next: the code says what (renderers and the hook choose their words by it), `text` says how. */
+export const NextStepSchema = z.strictObject({ code: NextStepCodeSchema, text: z.string() });
+export type NextStep = z.infer<typeof NextStepSchema>;
 
 export const OverrideSchema = z.strictObject({ reason: z.string(), by: z.string(), at: z.string() });
 export type Override = z.infer<typeof OverrideSchema>;
@@ -80,8 +112,10 @@ export const DecisionSchema = z.strictObject({
   /** Plain sentences: why it is a no-go (empty on a go). */
   reasons: z.array(z.string()),
   overridden: OverrideSchema.nullable(),
-  /** What to do next, exact commands included. */
+  /** What to do next, exact commands included: the `text` of each of `nextSteps`, kept for one minor version. */
   next: z.array(z.string()),
+  /** What to do next, each with a code. */
+  nextSteps: z.array(NextStepSchema),
   /** The live cluster, when the check asked it (check --vault); null otherwise. */
   cluster: ClusterFactsSchema.nullable(),
   /** With several clusters (config `clusters`), the decision for each; absent otherwise. */
@@ -98,7 +132,7 @@ export const EvidenceSchema = z.strictObject({
   snapshots: z.array(SnapshotInspectionSchema),
   /** Candidates refused before verification (unreadable, a symlink leaving the folder). */
   rejected: z.array(RejectedSchema).default([]),
-  warnings: z.array(WarningSchema).default([]),
+  warnings: z.array(WarningInputSchema).default([]),
   /** The folder a new snapshot should go to, for the "next" advice. */
   snapshotDir: z.string().nullable().default(null),
   /** What the live cluster said, when it was asked. */

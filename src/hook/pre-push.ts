@@ -2,6 +2,8 @@ import type { Classification } from '../classify/schema.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { repoRoot, resolveRev } from '../git/git.js';
 import { check } from '../gate/check.js';
+import type { NextStepCode } from '../gate/codes.js';
+import { nextStep } from '../gate/findings.js';
 import type { Decision } from '../gate/schema.js';
 import { classifyCommits } from '../terraform/git-range.js';
 import { parsePushLines, pushRanges, type PushRange, type PushTarget } from './push-ranges.js';
@@ -30,6 +32,16 @@ export interface PrePushResult {
   /** Whether the repository has a vault-change-gate.config.json. */
   readonly configured: boolean;
 }
+
+/** In a hook there are no flags: the override and git's own bypass are said the way they are used (by code). */
+export const HOOK_NEXT_WORDS = {
+  OVERRIDE: [
+    'Or push with a reason, which the decision records (and the decision log, when configured): ' +
+      'VAULT_CHANGE_GATE_OVERRIDE="why" git push',
+    'Or skip this check entirely (not recorded): git push --no-verify',
+  ],
+  CHECK_AGAIN: 'Then push again.',
+} as const satisfies Partial<Record<NextStepCode, string | readonly string[]>>;
 
 const ZERO = /^0+$/;
 
@@ -111,6 +123,7 @@ export async function runPrePush(options: PrePushOptions): Promise<PrePushResult
       verdict: decision.overridden !== null ? 'go' : 'no-go',
       reasons: [reason, ...decision.reasons.filter((r) => r !== reason)],
       next: [setup, ...decision.next],
+      nextSteps: [nextStep('CONFIGURE', setup), ...decision.nextSteps],
     },
   };
 }

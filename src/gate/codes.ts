@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { ProblemCodeSchema, type ProblemCode } from '../snapshot/schema.js';
+
+/**
+ * The codes the gate passes between layers: renderers, the hook and callers choose their words by code, never by
+ * matching a sentence, so a sentence can be reworded without breaking them. Each has one info table.
+ */
+export interface CodeInfo {
+  /** A few words, for a list. */
+  readonly title: string;
+  /** What it means, in one sentence. */
+  readonly explanation: string;
+  /** What to do about it, in one sentence. */
+  readonly action: string;
+}
+
+/** What the I/O layer or the decision noticed without refusing anything (`--strict` makes any of them a no-go). */
+export const WarningCodeSchema = z.enum([
+  'SNAPSHOT_READABLE_BY_OTHERS',
+  'FOLDER_OPEN_TO_OTHERS',
+  'SNAPSHOT_DIR_MISSING',
+  'SCRIPT_NOTHING_FOUND',
+  'POLICY_WARN',
+  'SNAPSHOT_TAKEN',
+  'SNAPSHOT_FAILED',
+  'INDEX_LAG_UNCHECKED',
+]);
+export type WarningCode = z.infer<typeof WarningCodeSchema>;
+
+export const warningInfo: Readonly<Record<WarningCode, CodeInfo>> = {
+  SNAPSHOT_READABLE_BY_OTHERS: {
+    title: 'snapshot readable by others',
+    explanation: 'A snapshot can be read by every user on the machine, and backups can hold secrets.',
+    action: 'chmod 600 the snapshot files.',
+  },
+  FOLDER_OPEN_TO_OTHERS: {
+    title: 'snapshot folder open to others',
+    explanation: 'Every user on the machine can list or enter the snapshot folder.',
+    action: 'chmod 700 the folder.',
+  },
+  SNAPSHOT_DIR_MISSING: {
+    title: 'snapshot folder missing',
+    explanation: 'The configured snapshots.dir does not exist, so no snapshot was found there.',
+    action: 'Create the folder, or fix snapshots.dir.',
+  },
+  SCRIPT_NOTHING_FOUND: {
+    title: 'nothing found in a script',
+    explanation: 'A runbook named with --script holds no vault or curl call that was recognised.',
+    action: 'Check that it is the right file, or name its wrapper in runbooks.wrappers.',
+  },
+  POLICY_WARN: {
+    title: 'policy "warn"',
+    explanation: 'An operation lacks a fresh snapshot, and the policy for its category lets it go ahead, warned.',
+    action: 'Take a snapshot, or set the category to "require".',
+  },
+  SNAPSHOT_TAKEN: {
+    title: 'snapshot taken',
+    explanation: 'With --take-snapshot, a snapshot of the live cluster was taken for this change.',
+    action: 'Nothing: keep it with your backups.',
+  },
+  SNAPSHOT_FAILED: {
+    title: 'snapshot failed',
+    explanation: 'With --take-snapshot, taking a snapshot of the live cluster failed.',
+    action: 'Fix what the message names, or take the snapshot by hand.',
+  },
+  INDEX_LAG_UNCHECKED: {
+    title: 'index lag not checked',
+    explanation: 'The config sets snapshots.maxIndexLag, but the live cluster was not asked: the lag is unmeasured.',
+    action: 'Run the check with --vault.',
+  },
+};
+
+/** Why a snapshot candidate is not the evidence, besides the snapshot's own problems (ProblemCode). */
+export const GateRejectionCodeSchema = z.enum([
+  'SYMLINK_OUTSIDE',
+  'UNREADABLE',
+  'INVALID',
+  'SIDECAR_MISMATCH',
+  'UNMATCHED_CLUSTER',
+  'FOREIGN_CLUSTER',
+  'INDEX_LAG',
+  'NO_TIME',
+  'FUTURE_DATED',
+  'AUTO_SNAPSHOT_FAILED',
+  'AUTO_SNAPSHOT_NONE',
+]);
+export type GateRejectionCode = z.infer<typeof GateRejectionCodeSchema>;
+
+/** Every code a refused candidate carries: an invalid snapshot's first problem, or the gate's own. */
+export const RejectionCodeSchema = z.enum([...ProblemCodeSchema.options, ...GateRejectionCodeSchema.options]);
+export type RejectionCode = z.infer<typeof RejectionCodeSchema>;
+
+export const gateRejectionInfo: Readonly<Record<GateRejectionCode, CodeInfo>> = {
+  SYMLINK_OUTSIDE: {
+    title: 'symbolic link outside the folder',
+    explanation: 'A candidate in the snapshot folder is a symbolic link that leaves it, and is not followed.',
+    action: 'Copy the snapshot into the folder, or search the folder it is in.',
+  },
+  UNREADABLE: {
+    title: 'unreadable',
+    explanation: 'A candidate found in the folder could not be read (it vanished or is not permitted).',
+    action: 'Fix its permissions, or remove it.',
+  },
+  INVALID: {
+    title: 'invalid',
+    explanation: 'The snapshot is not valid and names no problem.',
+    action: 'Take a new snapshot.',
+  },
+  SIDECAR_MISMATCH: {
+    title: 'sidecar mismatch',
+    explanation: 'The sidecar (FILE.json) disagrees with its archive, or cannot be used: one was changed or swapped.',
+    action: 'Take a new snapshot with snapshot save, which writes both.',
+  },
+  UNMATCHED_CLUSTER: {
+    title: 'cannot be matched to the cluster',
+    explanation: 'The snapshot has no raft configuration, so it cannot be tied to the live cluster (--vault).',
+    action: 'Take a new snapshot of this cluster.',
+  },
+  FOREIGN_CLUSTER: {
+    title: 'another cluster',
+    explanation: 'The snapshot is of another cluster or history: servers, index, versions or sidecar disagree.',
+    action: 'Take a snapshot of this cluster (after a membership change, take a new one).',
+  },
+  INDEX_LAG: {
+    title: 'too far behind',
+    explanation: 'The snapshot is more raft entries behind the live cluster than snapshots.maxIndexLag allows.',
+    action: 'Take a new snapshot.',
+  },
+  NO_TIME: {
+    title: 'no time',
+    explanation: 'The snapshot carries no time, so its freshness cannot be known.',
+    action: 'Take a new snapshot.',
+  },
+  FUTURE_DATED: {
+    title: 'dated in the future',
+    explanation: 'The snapshot is dated further in the future than clockSkew allows, so it is not trusted.',
+    action: 'Check the clocks, then take a new snapshot.',
+  },
+  AUTO_SNAPSHOT_FAILED: {
+    title: 'automated snapshot failed',
+    explanation: 'The last run of the automated snapshot configuration failed.',
+    action: 'Fix the automated snapshot configuration, or take a snapshot by hand.',
+  },
+  AUTO_SNAPSHOT_NONE: {
+    title: 'no automated snapshot yet',
+    explanation: 'The automated snapshot configuration has not finished a snapshot yet.',
+    action: 'Wait for its first run, or take a snapshot by hand.',
+  },
+};
+
+const damaged = (code: ProblemCode): CodeInfo => ({
+  title: `damaged snapshot (${code})`,
+  explanation: 'The snapshot failed verification; its problem code says which check (see Snapshots).',
+  action: 'Take a new snapshot; do not restore from this one.',
+});
+
+/** One table for every rejection code: the snapshot problems share one entry shape, the gate's own are above. */
+export const rejectionInfo: Readonly<Record<RejectionCode, CodeInfo>> = {
+  ...(Object.fromEntries(ProblemCodeSchema.options.map((c) => [c, damaged(c)])) as Record<ProblemCode, CodeInfo>),
+  ...gateRejectionInfo,
+};
+
+/** What a next step asks for: the hook and the renderers choose their words by this code. */
+export const NextStepCodeSchema = z.enum([
+  'CONFIGURE',
+  'MAKE_VAULT_AVAILABLE',
+  'TAKE_SNAPSHOT',
+  'CHECK_AGAIN',
+  'FIX_INVALID',
+  'RESTORE_INSTEAD_OF_DOWNGRADE',
+  'FIX_WARNINGS',
+  'OVERRIDE',
+  'OVERRIDDEN',
+]);
+export type NextStepCode = z.infer<typeof NextStepCodeSchema>;
