@@ -10,7 +10,8 @@
  * - vault: the live cluster (HTTP), saving snapshots, the cluster facts.
  * - gate: collects the evidence from all of the above and decides.
  * - hook: the pre-push hook, built on the gate.
- * - api: src/index.ts, the library's public entry (it may export from any layer, but not from the CLI).
+ * - api: src/index.ts and src/unstable.ts, the library's public entries (they may export from any layer, but not
+ *   from the CLI).
  * - cli: argument parsing, rendering, exit codes.
  */
 export const LAYERS = [
@@ -33,6 +34,7 @@ const ROOT_MODULES: Readonly<Record<string, Layer>> = {
   'errors.ts': 'shared',
   'layers.ts': 'shared',
   'index.ts': 'api',
+  'unstable.ts': 'api',
 };
 
 /** The layer of a source file, from its path relative to src/ (forward slashes); null when it belongs to none. */
