@@ -160,7 +160,7 @@ function judge(s: SnapshotInspection, ctx: RefusalContext, auto = false): Verdic
   const none = (refused: Rejected | null): Verdict => ({ matched: [], refused });
   if (!s.valid) {
     const p = s.problems[0];
-    return none({ file: s.file, code: p?.code ?? 'INVALID', reason: p?.message ?? 'The snapshot is not valid.' });
+    return none({ file: s.file, code: p?.code ?? 'INVALID', reason: p?.reason ?? 'The snapshot is not valid.' });
   }
   const mismatch = sidecarMismatch(s, ctx.sidecar);
   if (mismatch) return none(mismatch);

@@ -69,7 +69,7 @@ interface ArchiveSinks {
 export function createSnapshotVerifier(options: InspectOptions & VerifierInternals = {}): { writable: Writable; result: Promise<SnapshotInspection> } {
   const problems: Problem[] = [];
   const report = (code: ProblemCode, message: string): void => {
-    if (!problems.some((p) => p.code === code && p.message === message)) problems.push({ code, message });
+    if (!problems.some((p) => p.code === code && p.message === message)) problems.push({ code, reason: message, message });
   };
   const fileHash = createHash('sha256');
   const archive: ArchiveSinks = { entries: new Map(), small: new Map(), state: null };
@@ -279,4 +279,4 @@ function emptyInspection(file: string, problems: Problem[]): SnapshotInspection 
   };
 }
 
-const notAFile = (file: string, message: string): SnapshotInspection => emptyInspection(file, [{ code: 'NOT_A_FILE', message }]);
+const notAFile = (file: string, message: string): SnapshotInspection => emptyInspection(file, [{ code: 'NOT_A_FILE', reason: message, message }]);

@@ -62,7 +62,13 @@ export const ProblemCodeSchema = z.enum([
 ]);
 export type ProblemCode = z.infer<typeof ProblemCodeSchema>;
 
-export const ProblemSchema = z.strictObject({ code: ProblemCodeSchema, message: z.string() });
+export const ProblemSchema = z.strictObject({
+  code: ProblemCodeSchema,
+  /** One sentence: what is wrong with the archive. */
+  reason: z.string(),
+  /** Deprecated alias of `reason` (the one name for an explanation across public shapes); removed in 0.3. */
+  message: z.string(),
+});
 export type Problem = z.infer<typeof ProblemSchema>;
 
 export const RaftServerSchema = z.strictObject({

@@ -134,7 +134,7 @@ export async function saveSnapshot(
     writable.end();
     const inspection = await result;
     if (!inspection.valid) {
-      throw new SnapshotSaveError(`the snapshot from ${client.address} is not valid (${inspection.problems[0]?.code}: ${inspection.problems[0]?.message.replace(/\.$/, '')})`);
+      throw new SnapshotSaveError(`the snapshot from ${client.address} is not valid (${inspection.problems[0]?.code}: ${inspection.problems[0]?.reason.replace(/\.$/, '')})`);
     }
     await handle.sync();
     await handle.close();

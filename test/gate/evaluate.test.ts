@@ -43,12 +43,12 @@ describe('evaluate (pure)', () => {
     ['root generation at 61 minutes', ['vault operator generate-root -init'], [snap('a.snap', minutesAgo(61))], false, ['stale']],
     ['a restore at 61 minutes', ['vault operator raft snapshot restore x.snap'], [snap('a.snap', minutesAgo(61))], false, ['stale']],
     ['no snapshot at all', ['POST sys/mounts/kv'], [], false, ['no-snapshot']],
-    ['only an invalid snapshot', ['POST sys/mounts/kv'], [snap('bad.snap', minutesAgo(1), { valid: false, problems: [{ code: 'HASH_MISMATCH', message: 'x.' }] })], false, ['no-snapshot']],
+    ['only an invalid snapshot', ['POST sys/mounts/kv'], [snap('bad.snap', minutesAgo(1), { valid: false, problems: [{ code: 'HASH_MISMATCH', reason: 'x.', message: 'x.' }] })], false, ['no-snapshot']],
     ['a downgrade, even with a fresh snapshot', ['upgrade 1.17.0 -> 1.16.2'], [fresh], false, ['refused']],
     ['an invalid operation', ['POST sys//x'], [fresh], false, ['refused']],
     ['a snapshot 4 minutes in the future (within skew)', ['upgrade 1.17.0'], [snap('f.snap', minutesAgo(-4))], true, ['satisfied']],
     ['a snapshot 6 minutes in the future', ['upgrade 1.17.0'], [snap('f.snap', minutesAgo(-6))], false, ['no-snapshot']],
-    ['the newest valid one decides, not the newest file', ['upgrade 1.17.0'], [snap('old.snap', minutesAgo(90)), snap('new-bad.snap', minutesAgo(1), { valid: false, problems: [{ code: 'GZIP_TRUNCATED', message: 'x.' }] }), snap('mid.snap', minutesAgo(30))], true, ['satisfied']],
+    ['the newest valid one decides, not the newest file', ['upgrade 1.17.0'], [snap('old.snap', minutesAgo(90)), snap('new-bad.snap', minutesAgo(1), { valid: false, problems: [{ code: 'GZIP_TRUNCATED', reason: 'x.', message: 'x.' }] }), snap('mid.snap', minutesAgo(30))], true, ['satisfied']],
   ];
   it.each(table)('%s', (_, ops, snapshots, allowed, statuses) => {
     const d = decide(ops, snapshots);
@@ -60,7 +60,7 @@ describe('evaluate (pure)', () => {
   });
 
   it('reports the evidence used and why candidates were refused', () => {
-    const d = decide(['upgrade 1.17.0'], [snap('old.snap', minutesAgo(90)), snap('mid.snap', minutesAgo(30)), snap('future.snap', minutesAgo(-60)), snap('bad.snap', null, { valid: false, problems: [{ code: 'HASH_MISMATCH', message: 'The SHA-256 of state.bin does not match SHA256SUMS.' }] })]);
+    const d = decide(['upgrade 1.17.0'], [snap('old.snap', minutesAgo(90)), snap('mid.snap', minutesAgo(30)), snap('future.snap', minutesAgo(-60)), snap('bad.snap', null, { valid: false, problems: [{ code: 'HASH_MISMATCH', reason: 'The SHA-256 of state.bin does not match SHA256SUMS.', message: 'The SHA-256 of state.bin does not match SHA256SUMS.' }] })]);
     expect(d.snapshot).toMatchObject({ file: 'mid.snap', age: '30m', ageMs: 30 * 60_000, format: 'vault', index: 100 });
     expect(d.operations[0]?.satisfiedBy).toBe('mid.snap');
     expect(d.rejected.map((r) => [r.file, r.code])).toEqual([['future.snap', 'FUTURE_DATED'], ['bad.snap', 'HASH_MISMATCH']]);

@@ -70,7 +70,7 @@ const fresh = snap('backups/vault-20261126T113000Z.snap', minutesAgo(30));
 const old = snap('backups/vault-20261125T080000Z.snap', minutesAgo(28 * 60));
 const damaged = snap('backups/broken.snap', minutesAgo(5), {
   valid: false,
-  problems: [{ code: 'GZIP_TRUNCATED', message: 'The compressed data ends before its gzip trailer.' }],
+  problems: [{ code: 'GZIP_TRUNCATED', reason: 'The compressed data ends before its gzip trailer.', message: 'The compressed data ends before its gzip trailer.' }],
 });
 const evidence = (e: Partial<Evidence>): Evidence => ({ now: NOW, snapshots: [], snapshotDir: 'backups', ...e });
 const decide = (ops: string[], e: Partial<Evidence>) => evaluate(ops, evidence(e));
