@@ -14,7 +14,7 @@ function makeOperations(count: number): Operation[] {
     (i) => `DELETE /v1/ns-${i % 97}/sys/auth/approle-${i}`,
     (i) => `GET sys/storage/raft/snapshot-auto/status/daily-${i}`,
     (i) => `POST sys/leases/revoke-prefix/aws/creds/role-${i}`,
-    (i) => `LIST sys/plugins/catalog/${i % 2 ? "secret" : "auth"}`,
+    (i) => `LIST sys/plugins/catalog/${i % 2 ? 'secret' : 'auth'}`,
     (i) => `PUT secret/data/app-${i}/config`,
     (i) => `POST sys//mounts/x${i}`,
     (i) => `POST sys/%2e%2e/mounts/x${i}`,
@@ -64,7 +64,12 @@ function benchMixed(): void {
   const rate = (N / ms) * 1000;
   table(`classify: ${N.toLocaleString('en-US')} mixed operations in ${ms.toFixed(0)} ms (checksum ${sink})`, [
     ['classifications per second', perSecond(N, ms), '>= 1,000,000/s (issue #2)', ok(rate >= 1_000_000)],
-    ['heap after GC, before -> after', `${mib(heapBefore)} -> ${mib(heapAfter)}`, 'flat (growth < 8 MiB)', ok(heapAfter - heapBefore < 8 * 1024 * 1024)],
+    [
+      'heap after GC, before -> after',
+      `${mib(heapBefore)} -> ${mib(heapAfter)}`,
+      'flat (growth < 8 MiB)',
+      ok(heapAfter - heapBefore < 8 * 1024 * 1024),
+    ],
     ['heap while running (max sample)', mib(Math.max(...heapSamples)), 'no steady growth', ''],
   ]);
 }
@@ -73,7 +78,11 @@ function benchMixed(): void {
 function makeRunbook(lines: number): string {
   const blocks: ((i: number) => string[])[] = [
     (i) => [`# step ${i}: rotate and check`, `vault operator rotate`, `vault status -format=json | jq .sealed`],
-    (i) => [`binpath=\${VAULT_INSTALL_DIR}/vault`, `$binpath write -f sys/replication/dr/primary/enable`, `MOUNT=team-${i}`],
+    (i) => [
+      `binpath=\${VAULT_INSTALL_DIR}/vault`,
+      `$binpath write -f sys/replication/dr/primary/enable`,
+      `MOUNT=team-${i}`,
+    ],
     () => [`retry 5 vault secrets enable -path="$MOUNT" kv-v2`, `timeout -s KILL 30 vault operator step-down`],
     (i) => [`kubectl exec -n vault vault-${i % 3} -- vault operator raft list-peers`, `echo "peer ${i} checked"`],
     (i) => [`bash <<EOF`, `vault auth enable -path=ap-${i} approle`, `vault policy write p-${i} p.hcl`, `EOF`],

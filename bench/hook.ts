@@ -7,7 +7,8 @@ import { GitDir } from '../test/helpers/gitdir.js';
 import { buildSnapshot } from '../test/helpers/snapshot-writer.js';
 import { now, ok, table } from './util.js';
 
-const resource = (i: number, rev: number) => `resource "vault_mount" "m${i}" {\n  path = "team-${i}"\n  type = "kv"\n  description = "revision ${rev}"\n}\n\nresource "vault_kv_secret_v2" "s${i}" {\n  mount = vault_mount.m${i}.path\n  name  = "config"\n  data_json = jsonencode({ rev = ${rev} })\n}\n`;
+const resource = (i: number, rev: number) =>
+  `resource "vault_mount" "m${i}" {\n  path = "team-${i}"\n  type = "kv"\n  description = "revision ${rev}"\n}\n\nresource "vault_kv_secret_v2" "s${i}" {\n  mount = vault_mount.m${i}.path\n  name  = "config"\n  data_json = jsonencode({ rev = ${rev} })\n}\n`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Pushes of `changed` modified .tf files (of 30) to a local bare remote, with and without the hook, in turns. */
@@ -19,7 +20,9 @@ function measure(changed: number, rounds: number): { withHook: number; without: 
   const backups = path.join(base, 'backups');
   mkdirSync(backups, { mode: 0o700 });
   writeFileSync(path.join(backups, 'vault.snap'), buildSnapshot({ takenAt: new Date() }), { mode: 0o600 });
-  const files: Record<string, string> = { 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups } }) };
+  const files: Record<string, string> = {
+    'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups } }),
+  };
   for (let i = 0; i < 30; i++) files[`team-${i}.tf`] = resource(i, 0);
   work.commit(files, 'base');
   const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vault-change-gate.js');
@@ -34,7 +37,11 @@ function measure(changed: number, rounds: number): { withHook: number; without: 
     rev++;
     work.commit(change);
     const t = now();
-    const r = spawnSync('git', ['push', '-q', ...(verify ? [] : ['--no-verify']), 'origin', 'main'], { cwd: work.dir, env: work.env, encoding: 'utf8' });
+    const r = spawnSync('git', ['push', '-q', ...(verify ? [] : ['--no-verify']), 'origin', 'main'], {
+      cwd: work.dir,
+      env: work.env,
+      encoding: 'utf8',
+    });
     const ms = now() - t;
     if (r.status !== 0) throw new Error(`push failed: ${r.stderr}`);
     (verify ? withHook : without).push(ms);

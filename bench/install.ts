@@ -30,8 +30,21 @@ export function benchInstall(): void {
   } catch {
     reads = false;
   }
-  table('install: the packed package into an empty project, `npm install --ignore-scripts --prefer-offline` (median of 3)', [
-    ['install time', `${(ms / 1000).toFixed(1)} s`, `<= ${TARGET_MS / 1000} s, no compiler (was 29-31 s building tree-sitter)`, ok(ms <= TARGET_MS)],
-    ['.tf reader after it: classify --git-range, an audit device removed', reads ? 'backup-first sys/audit/file' : `failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`, 'backup-first', ok(reads)],
-  ]);
+  table(
+    'install: the packed package into an empty project, `npm install --ignore-scripts --prefer-offline` (median of 3)',
+    [
+      [
+        'install time',
+        `${(ms / 1000).toFixed(1)} s`,
+        `<= ${TARGET_MS / 1000} s, no compiler (was 29-31 s building tree-sitter)`,
+        ok(ms <= TARGET_MS),
+      ],
+      [
+        '.tf reader after it: classify --git-range, an audit device removed',
+        reads ? 'backup-first sys/audit/file' : `failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`,
+        'backup-first',
+        ok(reads),
+      ],
+    ],
+  );
 }

@@ -22,7 +22,8 @@ import { ok, table } from './util.js';
 const SIZE = 512 * 1024 * 1024;
 const VALUE = 4096;
 
-const header = (name: string, size: number, mtime: number): Buffer => tarHeader({ name, data: Buffer.alloc(0), mtime }, size);
+const header = (name: string, size: number, mtime: number): Buffer =>
+  tarHeader({ name, data: Buffer.alloc(0), mtime }, size);
 
 /** A 512 MiB Vault-like snapshot: sorted keys, 4 KiB values of random bytes (as encrypted data is), gzip level 6. */
 async function makeSnapshot(file: string): Promise<void> {
@@ -33,7 +34,14 @@ async function makeSnapshot(file: string): Promise<void> {
     for (let i = 0; size < SIZE; i++) {
       const key = Buffer.from(`logical/0b1c2d3e-bench/data/${i.toString().padStart(9, '0')}`);
       const value = Buffer.concat([Buffer.from([0, 0, 0, 1, 2]), randomBytes(VALUE - 5)]);
-      const msg = Buffer.concat([Buffer.from([0x0a]), uvarint(key.length), key, Buffer.from([0x12]), uvarint(value.length), value]);
+      const msg = Buffer.concat([
+        Buffer.from([0x0a]),
+        uvarint(key.length),
+        key,
+        Buffer.from([0x12]),
+        uvarint(value.length),
+        value,
+      ]);
       const rec = Buffer.concat([uvarint(msg.length), msg]);
       size += rec.length;
       hash.update(rec);
@@ -42,8 +50,12 @@ async function makeSnapshot(file: string): Promise<void> {
   };
   await pipeline(Readable.from(records()), createWriteStream(stateFile));
   const mtime = Math.floor(Date.now() / 1000);
-  const meta = Buffer.from(`${JSON.stringify({ Version: 1, ID: 'bolt-snapshot', Index: 1000, Term: 3, Peers: null, Configuration: { Servers: [{ Suffrage: 0, ID: 'vault-0', Address: 'vault-0:8201' }] }, ConfigurationIndex: 1, Size: size })}\n`);
-  const sums = Buffer.from(`${createHash('sha256').update(meta).digest('hex')}  meta.json\n${hash.digest('hex')}  state.bin\n`);
+  const meta = Buffer.from(
+    `${JSON.stringify({ Version: 1, ID: 'bolt-snapshot', Index: 1000, Term: 3, Peers: null, Configuration: { Servers: [{ Suffrage: 0, ID: 'vault-0', Address: 'vault-0:8201' }] }, ConfigurationIndex: 1, Size: size })}\n`,
+  );
+  const sums = Buffer.from(
+    `${createHash('sha256').update(meta).digest('hex')}  meta.json\n${hash.digest('hex')}  state.bin\n`,
+  );
   const sealed = Buffer.alloc(185, 1);
   const pad = (n: number) => Buffer.alloc((512 - (n % 512)) % 512);
   const parts = async function* () {
@@ -177,7 +189,12 @@ export async function benchSnapshot(): Promise<void> {
     ['ours / tuned floor', `${(t.ours / t.floor).toFixed(2)}x`, '<= 1.25x (issue #17)', ok(t.ours <= 1.25 * t.floor)],
     ['ours vs gzip pipeline', `${(t.ours / t.pipe).toFixed(2)}x`, '< 1.00x: faster (issue #17)', ok(t.ours < t.pipe)],
     ['CPU time, ours / floor', `${cpu.ours.toFixed(0)} / ${cpu.floor.toFixed(0)} ms = ${cpuRatio}x`, 'all threads', ''],
-    ['peak RSS, ours (floor)', `${rss.toFixed(0)} MiB (${floorRss.toFixed(0)} MiB)`, '<= 128 MiB (issue #17)', ok(rss <= 128)],
+    [
+      'peak RSS, ours (floor)',
+      `${rss.toFixed(0)} MiB (${floorRss.toFixed(0)} MiB)`,
+      '<= 128 MiB (issue #17)',
+      ok(rss <= 128),
+    ],
   ]);
 }
 

@@ -10,7 +10,9 @@ const englishOnly = {
   name: 'zod-english-only',
   setup(b) {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'vcg-empty' } : undefined,
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: 'zod-locales', namespace: 'vcg-empty' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'vcg-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
@@ -19,7 +21,8 @@ const englishOnly = {
 // Loaded from node_modules at run time, and only when used: web-tree-sitter finds its tree-sitter.wasm beside its
 // own module and the grammar's .wasm is resolved in its package, so neither may be copied into the bundle folder.
 const external = ['web-tree-sitter', '@tree-sitter-grammars/tree-sitter-hcl', 'node-vault'];
-const require = "import { createRequire as __vcgCreateRequire } from 'node:module';" +
+const require =
+  "import { createRequire as __vcgCreateRequire } from 'node:module';" +
   ' const require = __vcgCreateRequire(import.meta.url);';
 
 await build({

@@ -88,7 +88,13 @@ export {
 } from './gate/index.js';
 
 // gate: the stable codes of warnings, refusals and next steps, with what each means; the statuses that block.
-export { BLOCKING_STATUSES, isBlocking, NextStepCodeSchema, RejectionCodeSchema, WarningCodeSchema } from './gate/index.js';
+export {
+  BLOCKING_STATUSES,
+  isBlocking,
+  NextStepCodeSchema,
+  RejectionCodeSchema,
+  WarningCodeSchema,
+} from './gate/index.js';
 export { gateRejectionInfo, rejectionInfo, warningInfo } from './gate/index.js';
 export type { CodeInfo, NextStepCode, RejectionCode, WarningCode } from './gate/index.js';
 

@@ -38,10 +38,13 @@ describe('README', () => {
 
   const commands = [...readme.matchAll(/^vault-change-gate (.*?)\s+# exit (\d)$/gm)];
   it('has command examples', () => expect(commands.length).toBeGreaterThan(3));
-  it.each(commands.map((m) => [m[1] as string, Number(m[2])] as const))('vault-change-gate %s exits %i', async (line, code) => {
-    const split = shellWords(line);
-    if ('error' in split) throw new Error(split.error);
-    const r = await runCli(split.words, { cwd: repoRoot });
-    expect(r.code, r.stderr).toBe(code);
-  });
+  it.each(commands.map((m) => [m[1] as string, Number(m[2])] as const))(
+    'vault-change-gate %s exits %i',
+    async (line, code) => {
+      const split = shellWords(line);
+      if ('error' in split) throw new Error(split.error);
+      const r = await runCli(split.words, { cwd: repoRoot });
+      expect(r.code, r.stderr).toBe(code);
+    },
+  );
 });

@@ -12,7 +12,14 @@ import {
 } from './schema.js';
 import { shellWords } from './shell.js';
 import { classifyUpgrade, parseUpgradeText } from './upgrade.js';
-import { ASSIGNMENT, classifyVaultWords, combineCalls, invalid, isVaultBinary, type ClassifyOptions } from './vault-words.js';
+import {
+  ASSIGNMENT,
+  classifyVaultWords,
+  combineCalls,
+  invalid,
+  isVaultBinary,
+  type ClassifyOptions,
+} from './vault-words.js';
 
 export { classifyVaultWords, combineCalls, combineRequests, type ClassifyOptions } from './vault-words.js';
 
@@ -68,7 +75,8 @@ function classifyText(text: string, options: ClassifyOptions): Classification {
   if (isVaultBinary(head)) return classifyVaultWords(input, words, options.env);
   if (head === 'curl') {
     const calls = classifyCurl(words.slice(at + 1));
-    if (calls.length === 0) return invalid(redactCurlArgs(words.slice(at + 1)), 'the curl command addresses no Vault /v1/ URL');
+    if (calls.length === 0)
+      return invalid(redactCurlArgs(words.slice(at + 1)), 'the curl command addresses no Vault /v1/ URL');
     return calls.length === 1 ? (calls[0] as Classification) : combineCalls(calls);
   }
   // A shell line that runs vault through something (`sudo -u vault vault …`, `kubectl exec … -- vault …`) is read
@@ -79,7 +87,10 @@ function classifyText(text: string, options: ClassifyOptions): Classification {
     const { line: _line, ...rest } = single;
     return rest;
   }
-  return invalid(redactLoose(words), 'write an operation as "METHOD PATH", "vault …", "curl …" or "upgrade FROM -> TO"');
+  return invalid(
+    redactLoose(words),
+    'write an operation as "METHOD PATH", "vault …", "curl …" or "upgrade FROM -> TO"',
+  );
 }
 
 /**
@@ -96,11 +107,15 @@ export function isPlainHttpOperation(op: unknown): op is HttpOperation {
     if (k !== 'method' && k !== 'path' && k !== 'namespace') return false;
   }
   return (
-    typeof o.method === 'string' && o.method.length > 0 && typeof o.path === 'string' && (keys === 2 || (keys === 3 && typeof o.namespace === 'string'))
+    typeof o.method === 'string' &&
+    o.method.length > 0 &&
+    typeof o.path === 'string' &&
+    (keys === 2 || (keys === 3 && typeof o.namespace === 'string'))
   );
 }
 
-const renderHttp = (op: HttpOperation): string => `${op.method} ${op.path}${op.namespace ? ` (namespace ${op.namespace})` : ''}`;
+const renderHttp = (op: HttpOperation): string =>
+  `${op.method} ${op.path}${op.namespace ? ` (namespace ${op.namespace})` : ''}`;
 const renderCli = (op: CliOperation): string => (typeof op.command === 'string' ? op.command : op.command.join(' '));
 
 /**
@@ -120,7 +135,10 @@ export function classify(op: Operation | unknown, options: ClassifyOptions = {})
       shown = String(op);
     }
     const issue = parsed.error.issues[0];
-    return invalid(shown, `the operation object does not fit any operation shape${issue ? ` (${issue.path.join('.') || 'value'}: ${issue.message})` : ''}`);
+    return invalid(
+      shown,
+      `the operation object does not fit any operation shape${issue ? ` (${issue.path.join('.') || 'value'}: ${issue.message})` : ''}`,
+    );
   }
   const value = parsed.data;
   if ('kind' in value && value.kind === 'upgrade') {

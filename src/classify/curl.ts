@@ -6,21 +6,102 @@ import type { Classification } from './schema.js';
 const SHORT_VALUE = new Set('XHdFTouAeEmwxbcKrCyYUDQtzPhN'.split('').filter((c) => !'hN'.includes(c)));
 /** curl's long options that take a value, so their value is never mistaken for the URL. */
 const LONG_VALUE = new Set([
-  'request', 'header', 'data', 'data-raw', 'data-binary', 'data-urlencode', 'data-ascii', 'json', 'form', 'form-string',
-  'upload-file', 'output', 'user', 'user-agent', 'referer', 'cacert', 'capath', 'cert', 'key', 'key-type', 'cert-type',
-  'pass', 'max-time', 'connect-timeout', 'write-out', 'resolve', 'connect-to', 'proxy', 'proxy-user', 'cookie',
-  'cookie-jar', 'config', 'retry', 'retry-delay', 'retry-max-time', 'range', 'continue-at', 'url', 'interface',
-  'limit-rate', 'speed-limit', 'speed-time', 'oauth2-bearer', 'dump-header', 'quote', 'time-cond', 'url-query',
-  'variable', 'expand-url', 'proxy-header', 'unix-socket', 'cert-status', 'ciphers', 'tls-max', 'aws-sigv4',
-  'max-redirs', 'trace', 'trace-ascii', 'stderr', 'proxy-cert', 'proxy-key', 'proxy-pass', 'login-options', 'dns-servers',
+  'request',
+  'header',
+  'data',
+  'data-raw',
+  'data-binary',
+  'data-urlencode',
+  'data-ascii',
+  'json',
+  'form',
+  'form-string',
+  'upload-file',
+  'output',
+  'user',
+  'user-agent',
+  'referer',
+  'cacert',
+  'capath',
+  'cert',
+  'key',
+  'key-type',
+  'cert-type',
+  'pass',
+  'max-time',
+  'connect-timeout',
+  'write-out',
+  'resolve',
+  'connect-to',
+  'proxy',
+  'proxy-user',
+  'cookie',
+  'cookie-jar',
+  'config',
+  'retry',
+  'retry-delay',
+  'retry-max-time',
+  'range',
+  'continue-at',
+  'url',
+  'interface',
+  'limit-rate',
+  'speed-limit',
+  'speed-time',
+  'oauth2-bearer',
+  'dump-header',
+  'quote',
+  'time-cond',
+  'url-query',
+  'variable',
+  'expand-url',
+  'proxy-header',
+  'unix-socket',
+  'cert-status',
+  'ciphers',
+  'tls-max',
+  'aws-sigv4',
+  'max-redirs',
+  'trace',
+  'trace-ascii',
+  'stderr',
+  'proxy-cert',
+  'proxy-key',
+  'proxy-pass',
+  'login-options',
+  'dns-servers',
 ]);
 /** Options whose value is a request body: curl then sends POST. */
-const BODY = new Set(['d', 'data', 'data-raw', 'data-binary', 'data-urlencode', 'data-ascii', 'json', 'F', 'form', 'form-string']);
+const BODY = new Set([
+  'd',
+  'data',
+  'data-raw',
+  'data-binary',
+  'data-urlencode',
+  'data-ascii',
+  'json',
+  'F',
+  'form',
+  'form-string',
+]);
 /** Options whose value is secret as a whole (bodies, credentials, bearer tokens, cookies). */
 const SECRET_VALUE = new Set([
-  ...BODY, 'u', 'user', 'U', 'proxy-user', 'b', 'cookie', 'oauth2-bearer', 'pass', 'proxy-pass', 'aws-sigv4', 'url-query', 'variable',
+  ...BODY,
+  'u',
+  'user',
+  'U',
+  'proxy-user',
+  'b',
+  'cookie',
+  'oauth2-bearer',
+  'pass',
+  'proxy-pass',
+  'aws-sigv4',
+  'url-query',
+  'variable',
 ]);
-const SECRET_HEADER = /^\s*(x-vault-token|authorization|proxy-authorization|cookie|x-vault-wrap-token|x-vault-mfa)\s*:/i;
+const SECRET_HEADER =
+  /^\s*(x-vault-token|authorization|proxy-authorization|cookie|x-vault-wrap-token|x-vault-mfa)\s*:/i;
 
 export interface CurlOption {
   /** The option's name without dashes (`X`, `request`), or null for a plain argument (a URL). */
@@ -71,8 +152,7 @@ export function redactCurlArgs(args: readonly string[]): string {
     if (o.name === null || o.name === 'url') masked = redactUrl(o.value);
     else if (o.name === 'H' || o.name === 'header' || o.name === 'proxy-header') {
       masked = SECRET_HEADER.test(o.value) ? `${o.value.split(':')[0]}: ${MASK}` : null;
-    }
-    else if (SECRET_VALUE.has(o.name)) masked = MASK;
+    } else if (SECRET_VALUE.has(o.name)) masked = MASK;
     else if (o.name === 'E' || o.name === 'cert' || o.name === 'proxy-cert') {
       // --cert FILE:PASSWORD (a Windows drive letter is part of FILE).
       masked = o.value.replace(/^((?:[A-Za-z]:)?[^:]*):.*$/s, `$1:${MASK}`);

@@ -59,7 +59,13 @@ function percentDecode(raw: string): string | null {
 function looksLikeSys(seg: string): boolean {
   if (seg.length > 12) return false;
   if (seg.length === 3 && seg.toLowerCase() === 'sys') return true;
-    return /[^\u0000-\u007f]/.test(seg) && seg.normalize('NFKC').replace(/[\u200b-\u200f\u202a-\u202e\u2060\ufeff]/g, '').toLowerCase() === 'sys';
+  return (
+    /[^\u0000-\u007f]/.test(seg) &&
+    seg
+      .normalize('NFKC')
+      .replace(/[\u200b-\u200f\u202a-\u202e\u2060\ufeff]/g, '')
+      .toLowerCase() === 'sys'
+  );
 }
 
 function splitQuery(raw: string): { path: string; query: Map<string, string> } | null {
@@ -78,7 +84,9 @@ function splitQuery(raw: string): { path: string; query: Map<string, string> } |
 }
 
 /** Validates a namespace as given by an option, a flag or `VAULT_NAMESPACE`; returns it without outer slashes. */
-export function normaliseNamespace(raw: string | undefined): { ok: true; namespace: string } | { ok: false; problem: string } {
+export function normaliseNamespace(
+  raw: string | undefined,
+): { ok: true; namespace: string } | { ok: false; problem: string } {
   if (raw === undefined) return { ok: true, namespace: '' };
   const trimmed = raw.replace(/^\/+|\/+$/g, '');
   if (trimmed === '') return { ok: true, namespace: '' };
@@ -126,13 +134,17 @@ export function normalisePath(raw: string, namespaceOption?: string): Normalised
     const c = text.charCodeAt(i);
     if (c < 128) {
       if (FORBIDDEN_CODE[c] === 1) {
-        return fail(`the path ${JSON.stringify(raw)} holds a control character, whitespace, a backslash, a quote or a "#"`);
+        return fail(
+          `the path ${JSON.stringify(raw)} holds a control character, whitespace, a backslash, a quote or a "#"`,
+        );
       }
       if (c === 37 /* % */) hasPercent = true;
       else if (c === 63 /* ? */ && queryAt === -1) queryAt = i;
       else if (c === 36 /* $ */ || c === 96 /* ` */) hasVariable = true;
     } else if (c === 0x85 || (c >= 0x80 && c <= 0x9f) || c === 0x2028 || c === 0x2029) {
-      return fail(`the path ${JSON.stringify(raw)} holds a control character, whitespace, a backslash, a quote or a "#"`);
+      return fail(
+        `the path ${JSON.stringify(raw)} holds a control character, whitespace, a backslash, a quote or a "#"`,
+      );
     } else nonAscii = true;
   }
   let query = EMPTY_QUERY;
@@ -147,9 +159,11 @@ export function normalisePath(raw: string, namespaceOption?: string): Normalised
   if (hasPercent) {
     const decoded = percentDecode(path);
     if (decoded === null) {
-      return fail(`the path ${JSON.stringify(raw)} percent-encodes a ".", "/", "\\", "%" or control byte, or is malformed`);
+      return fail(
+        `the path ${JSON.stringify(raw)} percent-encodes a ".", "/", "\\", "%" or control byte, or is malformed`,
+      );
     }
-        if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(decoded)) {
+    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(decoded)) {
       return fail(`the path ${JSON.stringify(raw)} percent-encodes a control character`);
     }
     path = decoded;
@@ -171,15 +185,19 @@ export function normalisePath(raw: string, namespaceOption?: string): Normalised
   for (let i = 0, offset = 0; i < segments.length; offset += (segments[i] as string).length + 1, i++) {
     const seg = segments[i] as string;
     const len = seg.length;
-    if (len === 0) return fail(`the path ${JSON.stringify(raw)} has an empty segment ("//"), which Vault does not clean`);
-    if (len <= 2 && (seg === '.' || seg === '..')) return fail(`the path ${JSON.stringify(raw)} has a "${seg}" segment`);
+    if (len === 0)
+      return fail(`the path ${JSON.stringify(raw)} has an empty segment ("//"), which Vault does not clean`);
+    if (len <= 2 && (seg === '.' || seg === '..'))
+      return fail(`the path ${JSON.stringify(raw)} has a "${seg}" segment`);
     if (hasVariable && variableAt === -1 && (seg.includes('$') || seg.includes('`'))) variableAt = i;
     if (sysAt !== -1) continue;
     if (seg === 'sys') {
       sysAt = i;
       sysOffset = offset;
     } else if ((len === 3 || nonAscii) && looksLikeSys(seg)) {
-      return fail(`the segment ${JSON.stringify(seg)} in ${JSON.stringify(raw)} looks like "sys" but is not; Vault paths are case-sensitive`);
+      return fail(
+        `the segment ${JSON.stringify(seg)} in ${JSON.stringify(raw)} looks like "sys" but is not; Vault paths are case-sensitive`,
+      );
     } else if (reservedAt === -1 && RESERVED_MOUNT_ROOTS.has(seg)) reservedAt = i;
   }
 
@@ -193,5 +211,15 @@ export function normalisePath(raw: string, namespaceOption?: string): Normalised
     const prefix = segments.slice(0, sysAt).join('/');
     namespace = nsBase ? `${nsBase}/${prefix}` : prefix;
   }
-  return { ok: true, segments, start: sysAt + 1, isSys: true, text: sysOffset === 0 ? body : body.slice(sysOffset), namespace, list, query, variableAt: variableAt === -1 ? -1 : variableAt - sysAt - 1 };
+  return {
+    ok: true,
+    segments,
+    start: sysAt + 1,
+    isSys: true,
+    text: sysOffset === 0 ? body : body.slice(sysOffset),
+    namespace,
+    list,
+    query,
+    variableAt: variableAt === -1 ? -1 : variableAt - sysAt - 1,
+  };
 }

@@ -8,20 +8,48 @@ import { commandDepth } from './vault-cli.js';
 export const MASK = '<redacted>';
 const SECRET_ENV = /TOKEN|SECRET|PASS|KEY|OTP|CREDENTIAL/i;
 const SECRET_FLAGS = new Set([
-  'token', 'otp', 'mfa', 'unlock-key', 'decode', 'dr-operation-token', 'password', 'secret-id', 'client-token',
+  'token',
+  'otp',
+  'mfa',
+  'unlock-key',
+  'decode',
+  'dr-operation-token',
+  'password',
+  'secret-id',
+  'client-token',
   // -header=X-Vault-Token=…, and `vault token create -id=…` (the new token's own ID).
-  'header', 'id', 'nonce-token',
+  'header',
+  'id',
+  'nonce-token',
 ]);
 const SECRET_FLAG_INITIALS = new Set([...SECRET_FLAGS].map((f) => f[0] as string));
 /** Commands whose positional arguments are secrets (a token, a key share, an encoded root token). */
-const SECRET_POSITIONALS = new Set(['login', 'unwrap', 'operator unseal', 'operator rekey', 'operator generate-root', 'token lookup', 'token revoke', 'token renew']);
+const SECRET_POSITIONALS = new Set([
+  'login',
+  'unwrap',
+  'operator unseal',
+  'operator rekey',
+  'operator generate-root',
+  'token lookup',
+  'token revoke',
+  'token renew',
+]);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 /** Commands whose arguments after the first are data (`key=value`, or a stray value that may be one). */
 const DATA_COMMANDS = new Set([
-  'write', 'patch', 'kv put', 'kv patch', 'kv metadata put', 'kv metadata patch', 'secrets enable', 'auth enable', 'audit enable',
+  'write',
+  'patch',
+  'kv put',
+  'kv patch',
+  'kv metadata put',
+  'kv metadata patch',
+  'secrets enable',
+  'auth enable',
+  'audit enable',
 ]);
 
-export const quoteWord = (w: string): string => (w === '' || /[\s"'\\$`;&|<>()]/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w);
+export const quoteWord = (w: string): string =>
+  w === '' || /[\s"'\\$`;&|<>()]/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w;
 const redactAssignment = (w: string): string | null => {
   const m = ASSIGNMENT.exec(w);
   if (!m) return null;
@@ -49,7 +77,8 @@ export function redactVaultWords(words: readonly string[]): string | null {
   const depth = commandDepth(args);
   const name = depth === 0 ? '' : depth === 1 ? (args[0] as string) : args.slice(0, depth).join(' ');
   const capabilities = name === 'token capabilities';
-  const positionalsSecret = SECRET_POSITIONALS.has(name) || (capabilities && args.filter((a, j) => j >= depth && a[0] !== '-').length > 1);
+  const positionalsSecret =
+    SECRET_POSITIONALS.has(name) || (capabilities && args.filter((a, j) => j >= depth && a[0] !== '-').length > 1);
   let positionalIndex = 0;
   for (let j = depth; j < args.length; j++) {
     const w = args[j] as string;
@@ -66,7 +95,7 @@ export function redactVaultWords(words: readonly string[]): string | null {
       const flag = w.slice(from, eq === -1 ? undefined : eq);
       if (SECRET_FLAGS.has(flag)) {
         if (eq !== -1) mask(at, `-${flag}=${MASK}`);
-        else if (j + 1 < args.length) mask(at + 1, MASK), j++;
+        else if (j + 1 < args.length) (mask(at + 1, MASK), j++);
       }
       continue;
     }
@@ -74,15 +103,15 @@ export function redactVaultWords(words: readonly string[]): string | null {
     else if (w.includes('?') || w.includes('@')) {
       const r = redactUrl(w);
       if (r !== w) mask(at, r);
-    }
-    else if (positionalsSecret && (!capabilities || positionalIndex === 0)) mask(at, MASK);
+    } else if (positionalsSecret && (!capabilities || positionalIndex === 0)) mask(at, MASK);
     else if (positionalIndex > 0 && eq === -1 && DATA_COMMANDS.has(name)) mask(at, MASK);
     positionalIndex++;
   }
   const masked = out as string[] | null;
-  return masked === null ? null : masked.map((w) => (w === MASK || w.endsWith(`=${MASK}`) ? w : quoteWord(w))).join(' ');
+  return masked === null
+    ? null
+    : masked.map((w) => (w === MASK || w.endsWith(`=${MASK}`) ? w : quoteWord(w))).join(' ');
 }
-
 
 /** Query keys whose values are secrets (`?token=…`, `&X-Amz-Signature=…`). */
 const SECRET_QUERY = /(token|secret|pass|key|sig|signature|auth|code|credential|otp|nonce)/i;
@@ -95,7 +124,9 @@ export function redactUrl(text: string): string {
   let out = text;
   if (out.includes('@')) out = out.replace(USER_INFO, (_, a: string, user: string) => `${a}${user}:${MASK}@`);
   if (out.includes('?') || out.includes('&')) {
-    out = out.replace(QUERY_PAIR, (whole, sep: string, key: string) => (SECRET_QUERY.test(key) ? `${sep}${key}=${MASK}` : whole));
+    out = out.replace(QUERY_PAIR, (whole, sep: string, key: string) =>
+      SECRET_QUERY.test(key) ? `${sep}${key}=${MASK}` : whole,
+    );
   }
   return out;
 }
@@ -112,7 +143,8 @@ export function redactLoose(words: readonly string[], keep: (word: string) => bo
     .map((w, i) => {
       const eq = w.indexOf('=');
       const assign = ASSIGNMENT.exec(w);
-      if (assign) return i === 0 && !SECRET_ENV.test(assign[1] as string) && assign[2] === '' ? w : `${assign[1]}=${MASK}`;
+      if (assign)
+        return i === 0 && !SECRET_ENV.test(assign[1] as string) && assign[2] === '' ? w : `${assign[1]}=${MASK}`;
       if (i === 0 && !w.includes('@') && !w.includes('?') && eq === -1) return quoteWord(w);
       if (w.startsWith('-') && eq > 0) return `${w.slice(0, eq)}=${MASK}`;
       // The value after `--token`, `-p`, `--password`: a secret whatever it looks like.

@@ -35,14 +35,30 @@ function chartChange(input: string, version: string | undefined): Classification
     from: null,
     reason:
       `Upgrading the Vault Helm chart ${what} is a chart change that can replace the Vault image (the Vault version is ` +
-      "not named on the command line): Vault does not support storage downgrades, so take a backup first.",
+      'not named on the command line): Vault does not support storage downgrades, so take a backup first.',
   };
 }
 
 /** Flags of helm that take a value, so the release and chart are found among the plain arguments. */
 const HELM_VALUES = new Set([
-  '-f', '--values', '--set', '--set-string', '--set-file', '--set-json', '--version', '-n', '--namespace', '--kube-context',
-  '--timeout', '--repo', '--kubeconfig', '-o', '--output', '--description', '--post-renderer', '--history-max',
+  '-f',
+  '--values',
+  '--set',
+  '--set-string',
+  '--set-file',
+  '--set-json',
+  '--version',
+  '-n',
+  '--namespace',
+  '--kube-context',
+  '--timeout',
+  '--repo',
+  '--kubeconfig',
+  '-o',
+  '--output',
+  '--description',
+  '--post-renderer',
+  '--history-max',
 ]);
 
 function helm(input: string, args: readonly string[]): Classification | null {

@@ -25,14 +25,96 @@ const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'busybox']);
  * vault`, `useradd vault`. A pipe into a shell is followed at the shell (`echo "…" | sh`).
  */
 const DATA_ONLY = new Set([
-  'echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg', 'systemctl', 'service', 'journalctl', 'useradd', 'usermod', 'userdel',
-  'groupadd', 'adduser', 'addgroup', 'chown', 'chmod', 'chgrp', 'mkdir', 'cp', 'mv', 'rm', 'rmdir', 'ln', 'cat', 'tee',
-  'touch', 'ls', 'stat', 'test', '[', '[[', 'cut', 'tr', 'jq', 'yq', 'logger', 'read', 'wc', 'head', 'tail', 'sort',
-  'uniq', 'basename', 'dirname', 'realpath', 'readlink', 'file', 'diff', 'cmp', 'type', 'which', 'whereis', 'hash',
-  'unset', 'setcap', 'getent', 'id', 'install', 'tar', 'unzip', 'gzip', 'sha256sum', 'shasum', 'openssl', 'base64',
-  'log', 'info', 'warn', 'die', 'fail', 'say', 'note', 'step', 'banner', 'cecho', 'msg', 'tput', 'sleep',
+  'echo',
+  'printf',
+  'grep',
+  'egrep',
+  'fgrep',
+  'rg',
+  'systemctl',
+  'service',
+  'journalctl',
+  'useradd',
+  'usermod',
+  'userdel',
+  'groupadd',
+  'adduser',
+  'addgroup',
+  'chown',
+  'chmod',
+  'chgrp',
+  'mkdir',
+  'cp',
+  'mv',
+  'rm',
+  'rmdir',
+  'ln',
+  'cat',
+  'tee',
+  'touch',
+  'ls',
+  'stat',
+  'test',
+  '[',
+  '[[',
+  'cut',
+  'tr',
+  'jq',
+  'yq',
+  'logger',
+  'read',
+  'wc',
+  'head',
+  'tail',
+  'sort',
+  'uniq',
+  'basename',
+  'dirname',
+  'realpath',
+  'readlink',
+  'file',
+  'diff',
+  'cmp',
+  'type',
+  'which',
+  'whereis',
+  'hash',
+  'unset',
+  'setcap',
+  'getent',
+  'id',
+  'install',
+  'tar',
+  'unzip',
+  'gzip',
+  'sha256sum',
+  'shasum',
+  'openssl',
+  'base64',
+  'log',
+  'info',
+  'warn',
+  'die',
+  'fail',
+  'say',
+  'note',
+  'step',
+  'banner',
+  'cecho',
+  'msg',
+  'tput',
+  'sleep',
 ]);
-const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose', 'podman-compose', 'kubectl', 'oc', 'crictl']);
+const CONTAINER_TOOLS = new Set([
+  'docker',
+  'podman',
+  'nerdctl',
+  'docker-compose',
+  'podman-compose',
+  'kubectl',
+  'oc',
+  'crictl',
+]);
 const CONTAINER_VERBS = new Set(['exec', 'run', 'rsh', 'debug']);
 const SSH_VALUES = new Set('-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B'.split(' '));
 const MAX_DEPTH = 12;
@@ -40,7 +122,18 @@ const MAX_DEPTH = 12;
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 const PASS_ON = /^\$\{?[@*]\}?$/;
 const UPGRADE_TOOLS = new Set([
-  'helm', 'kubectl', 'oc', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'brew', 'docker', 'podman', 'nerdctl',
+  'helm',
+  'kubectl',
+  'oc',
+  'apt-get',
+  'apt',
+  'yum',
+  'dnf',
+  'microdnf',
+  'brew',
+  'docker',
+  'podman',
+  'nerdctl',
 ]);
 /** A variable's value longer than this is not expanded further (X=$X$X doubling). */
 const MAX_VALUE = 4096;
@@ -53,10 +146,23 @@ const isVaultWord = (word: string): boolean => base(word) === 'vault' || VAULT_V
 const LOOKUP = /^(?:\$\(|`)\s*(?:command -v|which|type -[pP]|readlink -f \$\(which)\s+vault\s*\)?(?:\)|`)$/;
 /** Subcommands that only vault has, so an unknown `$CMD operator …` is vault under another name. */
 const VAULT_ONLY = new Set([
-  'operator', 'secrets', 'auth', 'audit', 'policy', 'kv', 'lease', 'namespace', 'plugin', 'token', 'pki', 'transit', 'unwrap',
+  'operator',
+  'secrets',
+  'auth',
+  'audit',
+  'policy',
+  'kv',
+  'lease',
+  'namespace',
+  'plugin',
+  'token',
+  'pki',
+  'transit',
+  'unwrap',
 ]);
 /** An image that is Vault's (its entrypoint runs `vault` with the arguments): `hashicorp/vault:1.17`. */
-const isVaultImage = (word: string): boolean => /(?:^|\/)vault(?:-enterprise)?(?::[\w.+-]+)?(?:@sha256:[0-9a-f]+)?$/.test(word);
+const isVaultImage = (word: string): boolean =>
+  /(?:^|\/)vault(?:-enterprise)?(?::[\w.+-]+)?(?:@sha256:[0-9a-f]+)?$/.test(word);
 const VALUE_FLAG =
   /^(-[nugcslmpNCU]|--(namespace|user|group|container|name|label|selector|owner|home|shell|project|context|cluster|service))$/;
 const VAULT_IN_TEXT = /(?:^|[\s;&|(`'"])(?:\S*\/)?vault\s+([a-z][a-z-]*)/g;
@@ -67,7 +173,8 @@ function holdsVault(words: readonly string[]): 'command' | 'url' | null {
     const w = words[j] as string;
     // `kubectl -n vault delete pod …`: a value of an option (namespace, user, container) is not a command.
     if (isVaultWord(w) && isVaultSubcommand(words[j + 1]) && !VALUE_FLAG.test(words[j - 1] as string)) return 'command';
-    if (w.includes('vault') && /\s/.test(w)) for (const m of w.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
+    if (w.includes('vault') && /\s/.test(w))
+      for (const m of w.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
     if (w.includes('v1') && isVaultApiUrl(w)) return 'url';
     if (w.includes('/v1/') && /https?:\/\/\S*\/v1\/|\$\{?VAULT_ADDR\}?\/v1\//.test(w)) return 'url';
   }
@@ -249,7 +356,10 @@ class ScriptReader {
     }
     if (name === 'busybox' && words.length > 1) return this.visit([...lead, ...words.slice(1)], line, stdin, depth + 1);
     const sub = words[1] ?? '';
-    if (head.startsWith('$') && (VAULT_ONLY.has(sub) || (/^(write|delete|patch)$/.test(sub) && words.some((w) => /^\/?sys\//.test(w))))) {
+    if (
+      head.startsWith('$') &&
+      (VAULT_ONLY.has(sub) || (/^(write|delete|patch)$/.test(sub) && words.some((w) => /^\/?sys\//.test(w))))
+    ) {
       this.invalidAt(
         line,
         redactLoose([...lead, ...words], keepWord),
@@ -269,7 +379,9 @@ class ScriptReader {
     if (CONTAINER_TOOLS.has(name) && this.container(words, line, stdin, depth)) return;
     if (DATA_ONLY.has(name)) return;
     if (this.wrappers.has(name) || this.wrappers.has(head)) {
-      const from = words.findIndex((w, j) => j > 0 && ((isVaultWord(w) && isVaultSubcommand(words[j + 1])) || base(w) === 'curl'));
+      const from = words.findIndex(
+        (w, j) => j > 0 && ((isVaultWord(w) && isVaultSubcommand(words[j + 1])) || base(w) === 'curl'),
+      );
       if (from > 0) return this.visit([...lead, ...words.slice(from)], line, stdin, depth + 1);
       const text = words.slice(1).find((w) => /\s/.test(w) && /vault|curl/.test(w));
       if (text !== undefined) return this.script(text, line, depth + 1);
@@ -375,7 +487,10 @@ const shellWordsOrEmpty = (text: string): string[] => {
 /** What a pipe feeds: the text of `echo "…"` / `printf '…'`, or the here-document of `cat <<EOF`. */
 function piped(previous: ShellCommand): Stdin | undefined {
   // The producer may itself be wrapped (`retry 3 echo "…" | sh`): the first echo/printf/cat word is it.
-  const from = Math.max(0, previous.words.findIndex((w) => ['echo', 'printf', 'cat'].includes(base(w))));
+  const from = Math.max(
+    0,
+    previous.words.findIndex((w) => ['echo', 'printf', 'cat'].includes(base(w))),
+  );
   const name = base(previous.words[from] ?? '');
   if (name === 'echo' || name === 'printf') {
     const args = previous.words.slice(from + 1).filter((w, k) => k > 0 || !/^-[neE]+$/.test(w));

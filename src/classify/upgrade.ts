@@ -4,7 +4,14 @@ import { compareVersions, isEnterprise, parseVersion } from './version.js';
 const UPGRADE_RULE =
   'Vault does not support storage downgrades, so an upgrade without a snapshot can be one-way: take a backup first';
 
-const make = (input: string, from: string | null, to: string, verdict: Classification['verdict'], category: Classification['category'], reason: string): Classification => ({
+const make = (
+  input: string,
+  from: string | null,
+  to: string,
+  verdict: Classification['verdict'],
+  category: Classification['category'],
+  reason: string,
+): Classification => ({
   input,
   verdict,
   category,
@@ -23,24 +30,48 @@ const make = (input: string, from: string | null, to: string, verdict: Classific
 export function classifyUpgrade(input: string, from: string | undefined, to: string): Classification {
   const target = parseVersion(to);
   if (!target) {
-    return make(input, from ?? null, to, 'invalid', 'invalid', `Not understood: ${JSON.stringify(to)} is not a Vault version (like 1.16.2, v1.21.3 or 1.16.2+ent); the gate refuses what it cannot classify.`);
+    return make(
+      input,
+      from ?? null,
+      to,
+      'invalid',
+      'invalid',
+      `Not understood: ${JSON.stringify(to)} is not a Vault version (like 1.16.2, v1.21.3 or 1.16.2+ent); the gate refuses what it cannot classify.`,
+    );
   }
   if (from === undefined) {
-    return make(input, null, target.text, 'backup-first', 'upgrade', `Changing Vault to ${target.text} from the running version (read from the cluster): ${UPGRADE_RULE}.`);
+    return make(
+      input,
+      null,
+      target.text,
+      'backup-first',
+      'upgrade',
+      `Changing Vault to ${target.text} from the running version (read from the cluster): ${UPGRADE_RULE}.`,
+    );
   }
   const source = parseVersion(from);
   if (!source) {
-    return make(input, from, target.text, 'invalid', 'invalid', `Not understood: ${JSON.stringify(from)} is not a Vault version (like 1.16.2, v1.21.3 or 1.16.2+ent); the gate refuses what it cannot classify.`);
+    return make(
+      input,
+      from,
+      target.text,
+      'invalid',
+      'invalid',
+      `Not understood: ${JSON.stringify(from)} is not a Vault version (like 1.16.2, v1.21.3 or 1.16.2+ent); the gate refuses what it cannot classify.`,
+    );
   }
   const order = compareVersions(target, source);
   const editionChange = isEnterprise(source) !== isEnterprise(target);
-  const edition = editionChange ? ` (and from ${isEnterprise(source) ? 'Enterprise' : 'Community'} to ${isEnterprise(target) ? 'Enterprise' : 'Community'})` : '';
+  const edition = editionChange
+    ? ` (and from ${isEnterprise(source) ? 'Enterprise' : 'Community'} to ${isEnterprise(target) ? 'Enterprise' : 'Community'})`
+    : '';
   const [f, t] = [source.text, target.text];
   if (order < 0) {
     const why = `${f} -> ${t} is a downgrade${edition}: Vault does not support storage downgrades; the way back is restoring the pre-upgrade snapshot on the old version.`;
     return make(input, f, t, 'backup-first', 'downgrade', why);
   }
-  if (order === 0 && !editionChange) return make(input, f, t, 'not-sys', 'no-change', `${f} -> ${t} changes no version, so storage is not touched.`);
+  if (order === 0 && !editionChange)
+    return make(input, f, t, 'not-sys', 'no-change', `${f} -> ${t} changes no version, so storage is not touched.`);
   return make(input, f, t, 'backup-first', 'upgrade', `${f} -> ${t} is an upgrade${edition}: ${UPGRADE_RULE}.`);
 }
 

@@ -37,8 +37,15 @@ interface CommandSpec {
  * value, so `vault write -policy-override sys/mounts/x` reads sys/mounts/x as the path.
  */
 const GLOBAL_BOOLS = new Set([
-  'tls-skip-verify', 'disable-redirects', 'non-interactive', 'policy-override', 'output-curl-string', 'output-policy',
-  'detailed', 'h', 'help',
+  'tls-skip-verify',
+  'disable-redirects',
+  'non-interactive',
+  'policy-override',
+  'output-curl-string',
+  'output-policy',
+  'detailed',
+  'h',
+  'help',
 ]);
 
 const req = (method: HttpMethod, path: string): CliRequest => ({ method, path });
@@ -106,11 +113,17 @@ const tune = (prefix: string): CommandSpec => ({
 
 /** `secrets move` and `auth move` start an asynchronous remount, then poll its status (api/sys_mounts.go). */
 const move: CommandSpec = {
-  run: (p) => (p.args.length < 2 ? err('needs a source and a destination') : [req('POST', 'sys/remount'), req('GET', 'sys/remount/status/migration-id')]),
+  run: (p) =>
+    p.args.length < 2
+      ? err('needs a source and a destination')
+      : [req('POST', 'sys/remount'), req('GET', 'sys/remount/status/migration-id')],
 };
 
 const runtime = (method: HttpMethod): CommandSpec => ({
-  run: (p) => (p.args[0] ? [req(method, `sys/plugins/runtimes/catalog/${p.flags.get('type') ?? 'container'}/${p.args[0]}`)] : err('needs a runtime name')),
+  run: (p) =>
+    p.args[0]
+      ? [req(method, `sys/plugins/runtimes/catalog/${p.flags.get('type') ?? 'container'}/${p.args[0]}`)]
+      : err('needs a runtime name'),
 });
 
 const fixed = (...requests: CliRequest[]): CommandSpec => ({ run: () => requests });
@@ -119,7 +132,8 @@ const rekey: CommandSpec = {
   bools: 'init cancel status verify backup backup-delete backup-retrieve',
   run: (p) => {
     const target = p.flags.get('target') ?? 'barrier';
-    if (target !== 'barrier' && target !== 'recovery') return err(`has -target=${target}, which must be "barrier" or "recovery"`);
+    if (target !== 'barrier' && target !== 'recovery')
+      return err(`has -target=${target}, which must be "barrier" or "recovery"`);
     const base = target === 'recovery' ? 'sys/rekey-recovery-key' : 'sys/rekey';
     const backup = target === 'recovery' ? 'sys/rekey/recovery-key-backup' : 'sys/rekey/backup';
     const verify = has(p, 'verify');
@@ -128,7 +142,9 @@ const rekey: CommandSpec = {
     if (has(p, 'status')) return [req('GET', verify ? `${base}/verify` : `${base}/init`)];
     if (has(p, 'backup-retrieve')) return [req('GET', backup)];
     if (has(p, 'backup-delete')) return [req('DELETE', backup)];
-    return verify ? [req('GET', `${base}/verify`), req('PUT', `${base}/verify`)] : [req('GET', `${base}/init`), req('PUT', `${base}/update`)];
+    return verify
+      ? [req('GET', `${base}/verify`), req('PUT', `${base}/verify`)]
+      : [req('GET', `${base}/init`), req('PUT', `${base}/update`)];
   },
 };
 
@@ -212,12 +228,18 @@ const commands: Record<string, CommandSpec> = {
   'pki verify-sign': reads('reads two issuers to verify a signature'),
   'pki list-intermediates': reads('reads the issuers a parent issuer signed'),
   'pki issue': onMountArg(1, 'intermediate/generate/internal', 'a parent issuer and a child mount'),
-  'pki reissue': onMountArg(2, 'intermediate/generate/internal', 'a parent issuer, a template issuer and a child mount'),
+  'pki reissue': onMountArg(
+    2,
+    'intermediate/generate/internal',
+    'a parent issuer, a template issuer and a child mount',
+  ),
   'transit import': onMountArg(0, 'import', 'a key path and a file'),
   'transit import-version': onMountArg(0, 'import_version', 'a key path and a file'),
   ssh: {
     bools: 'no-exec',
-    run: (p) => [req('PUT', `${trimSlashes(p.flags.get('mount-point') ?? 'ssh')}/creds/${p.flags.get('role') ?? 'role'}`)],
+    run: (p) => [
+      req('PUT', `${trimSlashes(p.flags.get('mount-point') ?? 'ssh')}/creds/${p.flags.get('role') ?? 'role'}`),
+    ],
   },
   'hcp connect': localSpec('logs in to HCP and caches the address and token locally'),
   'hcp disconnect': localSpec('removes the cached HCP credentials'),
@@ -278,12 +300,25 @@ const commands: Record<string, CommandSpec> = {
   'namespace patch': onArg('PATCH', 'sys/namespaces', 'a namespace'),
   'namespace lookup': onArg('GET', 'sys/namespaces', 'a namespace'),
   'namespace list': fixed(req('LIST', 'sys/namespaces')),
-  'namespace lock': { run: (p) => [req('PUT', p.args[0] ? `sys/namespaces/api-lock/lock/${trimSlashes(p.args[0])}` : 'sys/namespaces/api-lock/lock')] },
-  'namespace unlock': { run: (p) => [req('PUT', p.args[0] ? `sys/namespaces/api-lock/unlock/${trimSlashes(p.args[0])}` : 'sys/namespaces/api-lock/unlock')] },
+  'namespace lock': {
+    run: (p) => [
+      req('PUT', p.args[0] ? `sys/namespaces/api-lock/lock/${trimSlashes(p.args[0])}` : 'sys/namespaces/api-lock/lock'),
+    ],
+  },
+  'namespace unlock': {
+    run: (p) => [
+      req(
+        'PUT',
+        p.args[0] ? `sys/namespaces/api-lock/unlock/${trimSlashes(p.args[0])}` : 'sys/namespaces/api-lock/unlock',
+      ),
+    ],
+  },
   'plugin register': pluginTypeName('PUT'),
   'plugin deregister': pluginTypeName('DELETE'),
   'plugin info': pluginTypeName('GET'),
-  'plugin list': { run: (p) => [p.args[0] ? req('LIST', `sys/plugins/catalog/${p.args[0]}`) : req('GET', 'sys/plugins/catalog')] },
+  'plugin list': {
+    run: (p) => [p.args[0] ? req('LIST', `sys/plugins/catalog/${p.args[0]}`) : req('GET', 'sys/plugins/catalog')],
+  },
   'plugin reload': fixed(req('PUT', 'sys/plugins/reload/backend')),
   'plugin reload-status': fixed(req('GET', 'sys/plugins/reload/backend/status')),
   'plugin runtime register': runtime('PUT'),
@@ -294,12 +329,21 @@ const commands: Record<string, CommandSpec> = {
     bools: 'orphan no-default-policy renewable',
     run: (p) => {
       const role = p.flags.get('role');
-      return [req('POST', role ? `auth/token/create/${role}` : has(p, 'orphan') ? 'auth/token/create-orphan' : 'auth/token/create')];
+      return [
+        req(
+          'POST',
+          role ? `auth/token/create/${role}` : has(p, 'orphan') ? 'auth/token/create-orphan' : 'auth/token/create',
+        ),
+      ];
     },
   },
   'token lookup': {
     bools: 'accessor',
-    run: (p) => [p.args[0] ? req('POST', has(p, 'accessor') ? 'auth/token/lookup-accessor' : 'auth/token/lookup') : req('GET', 'auth/token/lookup-self')],
+    run: (p) => [
+      p.args[0]
+        ? req('POST', has(p, 'accessor') ? 'auth/token/lookup-accessor' : 'auth/token/lookup')
+        : req('GET', 'auth/token/lookup-self'),
+    ],
   },
   'token revoke': {
     bools: 'accessor self',
@@ -313,7 +357,10 @@ const commands: Record<string, CommandSpec> = {
       return [req('PUT', mode === 'orphan' ? 'auth/token/revoke-orphan' : 'auth/token/revoke')];
     },
   },
-  'token renew': { bools: 'accessor', run: (p) => [req('PUT', p.args[0] ? 'auth/token/renew' : 'auth/token/renew-self')] },
+  'token renew': {
+    bools: 'accessor',
+    run: (p) => [req('PUT', p.args[0] ? 'auth/token/renew' : 'auth/token/renew-self')],
+  },
   'token capabilities': tokenCapabilities,
   'operator init': { bools: 'status', run: (p) => [req(has(p, 'status') ? 'GET' : 'PUT', 'sys/init')] },
   'operator seal': fixed(req('PUT', 'sys/seal')),
@@ -325,16 +372,31 @@ const commands: Record<string, CommandSpec> = {
   'operator usage': fixed(req('GET', 'sys/internal/counters/activity')),
   'operator utilization': fixed(req('GET', 'sys/utilization-report')),
   'operator diagnose': { run: () => local('checks the server configuration locally') },
-  'operator migrate': { bools: 'reset start', run: () => ({ kind: 'offline', what: 'migrates Vault data between storage backends offline' }) },
+  'operator migrate': {
+    bools: 'reset start',
+    run: () => ({ kind: 'offline', what: 'migrates Vault data between storage backends offline' }),
+  },
   'operator rekey': rekey,
   'operator generate-root': generateRoot,
   'operator raft list-peers': fixed(req('GET', 'sys/storage/raft/configuration')),
-  'operator raft join': { bools: 'non-voter retry', run: (p) => (p.args[0] || p.flags.has('auto-join') ? [req('POST', 'sys/storage/raft/join')] : err('needs a leader address')) },
-  'operator raft remove-peer': { bools: '', run: (p) => (p.args[0] ? [req('PUT', 'sys/storage/raft/remove-peer')] : err('needs a server ID')) },
-  'operator raft snapshot save': { run: (p) => (p.args[0] ? [req('GET', 'sys/storage/raft/snapshot')] : err('needs a file')) },
+  'operator raft join': {
+    bools: 'non-voter retry',
+    run: (p) =>
+      p.args[0] || p.flags.has('auto-join') ? [req('POST', 'sys/storage/raft/join')] : err('needs a leader address'),
+  },
+  'operator raft remove-peer': {
+    bools: '',
+    run: (p) => (p.args[0] ? [req('PUT', 'sys/storage/raft/remove-peer')] : err('needs a server ID')),
+  },
+  'operator raft snapshot save': {
+    run: (p) => (p.args[0] ? [req('GET', 'sys/storage/raft/snapshot')] : err('needs a file')),
+  },
   'operator raft snapshot restore': {
     bools: 'force',
-    run: (p) => (p.args[0] ? [req('POST', has(p, 'force') ? 'sys/storage/raft/snapshot-force' : 'sys/storage/raft/snapshot')] : err('needs a file')),
+    run: (p) =>
+      p.args[0]
+        ? [req('POST', has(p, 'force') ? 'sys/storage/raft/snapshot-force' : 'sys/storage/raft/snapshot')]
+        : err('needs a file'),
   },
   'operator raft snapshot inspect': { run: () => local('inspects a snapshot file offline') },
   'operator raft autopilot state': fixed(req('GET', 'sys/storage/raft/autopilot/state')),
@@ -347,8 +409,26 @@ const commands: Record<string, CommandSpec> = {
 
 /** Names that open a group of subcommands: `vault operator` alone is not an operation. */
 const GROUPS = new Set([
-  'print', 'license', 'events', 'pki', 'transit', 'hcp', 'kv', 'kv metadata', 'secrets', 'auth', 'audit', 'policy', 'lease',
-  'namespace', 'plugin', 'plugin runtime', 'token', 'operator', 'operator raft', 'operator raft snapshot',
+  'print',
+  'license',
+  'events',
+  'pki',
+  'transit',
+  'hcp',
+  'kv',
+  'kv metadata',
+  'secrets',
+  'auth',
+  'audit',
+  'policy',
+  'lease',
+  'namespace',
+  'plugin',
+  'plugin runtime',
+  'token',
+  'operator',
+  'operator raft',
+  'operator raft snapshot',
   'operator raft autopilot',
 ]);
 
@@ -430,21 +510,44 @@ function walkCommand(words: readonly string[]): { node: CommandNode; depth: numb
 
 /** Pre-0.9.2 commands, refused with the modern command named (the old CLI's flags and paths differ). */
 const LEGACY: Readonly<Record<string, string>> = {
-  mount: 'secrets enable', unmount: 'secrets disable', mounts: 'secrets list', remount: 'secrets move',
-  'mount-tune': 'secrets tune', 'auth-enable': 'auth enable', 'auth-disable': 'auth disable', 'audit-enable': 'audit enable',
-  'audit-disable': 'audit disable', 'audit-list': 'audit list', 'policy-write': 'policy write',
-  'policy-delete': 'policy delete', policies: 'policy list / policy read', init: 'operator init', unseal: 'operator unseal',
-  seal: 'operator seal', 'step-down': 'operator step-down', rekey: 'operator rekey', rotate: 'operator rotate',
-  'key-status': 'operator key-status', 'generate-root': 'operator generate-root', 'token-create': 'token create',
-  'token-lookup': 'token lookup', 'token-renew': 'token renew', 'token-revoke': 'token revoke',
-  capabilities: 'token capabilities', renew: 'lease renew', revoke: 'lease revoke', 'ssh-keygen': 'ssh',
+  mount: 'secrets enable',
+  unmount: 'secrets disable',
+  mounts: 'secrets list',
+  remount: 'secrets move',
+  'mount-tune': 'secrets tune',
+  'auth-enable': 'auth enable',
+  'auth-disable': 'auth disable',
+  'audit-enable': 'audit enable',
+  'audit-disable': 'audit disable',
+  'audit-list': 'audit list',
+  'policy-write': 'policy write',
+  'policy-delete': 'policy delete',
+  policies: 'policy list / policy read',
+  init: 'operator init',
+  unseal: 'operator unseal',
+  seal: 'operator seal',
+  'step-down': 'operator step-down',
+  rekey: 'operator rekey',
+  rotate: 'operator rotate',
+  'key-status': 'operator key-status',
+  'generate-root': 'operator generate-root',
+  'token-create': 'token create',
+  'token-lookup': 'token lookup',
+  'token-renew': 'token renew',
+  'token-revoke': 'token revoke',
+  capabilities: 'token capabilities',
+  renew: 'lease renew',
+  revoke: 'lease revoke',
+  'ssh-keygen': 'ssh',
 };
 
 export function planVaultCommand(words: readonly string[], envNamespace: string | undefined): CliPlan {
   const first = words[0];
   if (first === '-version' || first === '--version' || first === '-v') return local('prints the CLI version');
   if (first !== undefined && Object.hasOwn(LEGACY, first)) {
-    return err(`is the pre-0.9 command "vault ${first}"; write it as "vault ${LEGACY[first]}", the gate reads only the modern CLI`);
+    return err(
+      `is the pre-0.9 command "vault ${first}"; write it as "vault ${LEGACY[first]}", the gate reads only the modern CLI`,
+    );
   }
   if (first === 'auth' && words[1]?.startsWith('-')) {
     return err('is the pre-0.9 "vault auth -method=…"; write it as "vault login -method=…"');
@@ -456,7 +559,8 @@ export function planVaultCommand(words: readonly string[], envNamespace: string 
   if (!spec) {
     const word = words[i];
     if (word !== undefined && /[$`]/.test(word)) return err(`has an unexpanded variable (${word}) as its subcommand`);
-    if (word === undefined) return err(name ? `names the group "vault ${name}" but no subcommand` : 'names no subcommand');
+    if (word === undefined)
+      return err(name ? `names the group "vault ${name}" but no subcommand` : 'names no subcommand');
     return err(name ? 'is not a subcommand the gate knows' : 'is not a vault command the gate knows');
   }
   const bools = boolsOf(spec);
@@ -471,7 +575,8 @@ export function planVaultCommand(words: readonly string[], envNamespace: string 
 }
 
 /** Whether `word` is a top-level vault command (operator, secrets, write, …): a `vault` word before it runs vault. */
-export const isVaultSubcommand = (word: string | undefined): boolean => word !== undefined && commandTree().children.has(word);
+export const isVaultSubcommand = (word: string | undefined): boolean =>
+  word !== undefined && commandTree().children.has(word);
 
 /** How many leading words of `words` (argv after `vault`) name the command: `operator rekey` is 2. */
 export const commandDepth = (words: readonly string[]): number => walkCommand(words).depth;

@@ -18,7 +18,14 @@ export const invalid = (input: string, problem: string, extra: Partial<Classific
 
 /** Several curl URLs in one call: the most demanding decides, every request listed. */
 export function combineCalls(calls: readonly Classification[]): Classification {
-  const requests = calls.map(({ verdict, category, method, path, namespace, reason }) => ({ verdict, category, method, path, namespace, reason }));
+  const requests = calls.map(({ verdict, category, method, path, namespace, reason }) => ({
+    verdict,
+    category,
+    method,
+    path,
+    namespace,
+    reason,
+  }));
   return combineRequests((calls[0] as Classification).input, requests);
 }
 
@@ -26,7 +33,15 @@ export function combineCalls(calls: readonly Classification[]): Classification {
 export function combineRequests(input: string, requests: RequestClassification[]): Classification {
   let d = requests[0] as RequestClassification;
   for (const r of requests) if (verdictRank[r.verdict] > verdictRank[d.verdict]) d = r;
-  const out: Classification = { input, verdict: d.verdict, category: d.category, method: d.method, path: d.path, namespace: d.namespace, reason: d.reason };
+  const out: Classification = {
+    input,
+    verdict: d.verdict,
+    category: d.category,
+    method: d.method,
+    path: d.path,
+    namespace: d.namespace,
+    reason: d.reason,
+  };
   if (requests.length > 1) out.requests = requests;
   return out;
 }
@@ -45,7 +60,11 @@ export const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 export const isVaultBinary = (word: string): boolean => word === 'vault' || word.endsWith('/vault');
 
 /** Classifies `vault …` argv (with any leading `NAME=value` assignments). */
-export function classifyVaultWords(given: string, words: readonly string[], env: ClassifyOptions['env'] = {}): Classification {
+export function classifyVaultWords(
+  given: string,
+  words: readonly string[],
+  env: ClassifyOptions['env'] = {},
+): Classification {
   const input = redactVaultWords(words) ?? given;
   let i = 0;
   let namespace = env.VAULT_NAMESPACE;
@@ -59,11 +78,30 @@ export function classifyVaultWords(given: string, words: readonly string[], env:
   switch (plan.kind) {
     case 'error':
       // A line the gate does not understand is echoed with every value masked: its secrets cannot be told apart.
-      return invalid(redactLoose(words, isCommandWord), `the command ${JSON.stringify(commandName(words.slice(i)))} ${plan.problem}`);
+      return invalid(
+        redactLoose(words, isCommandWord),
+        `the command ${JSON.stringify(commandName(words.slice(i)))} ${plan.problem}`,
+      );
     case 'local':
-      return { input, verdict: 'not-sys', category: 'local', method: null, path: null, namespace: '', reason: `The command ${plan.what}; it sends nothing to Vault.` };
+      return {
+        input,
+        verdict: 'not-sys',
+        category: 'local',
+        method: null,
+        path: null,
+        namespace: '',
+        reason: `The command ${plan.what}; it sends nothing to Vault.`,
+      };
     case 'reads':
-      return { input, verdict: 'read-only', category: 'logical', method: 'GET', path: null, namespace: plan.namespace ?? '', reason: `The command ${plan.what}; it changes nothing in storage.` };
+      return {
+        input,
+        verdict: 'read-only',
+        category: 'logical',
+        method: 'GET',
+        path: null,
+        namespace: plan.namespace ?? '',
+        reason: `The command ${plan.what}; it changes nothing in storage.`,
+      };
     case 'offline':
       return {
         input,
@@ -76,7 +114,9 @@ export function classifyVaultWords(given: string, words: readonly string[], env:
       };
     case 'requests':
       if (plan.requests.length === 0) return invalid(input, 'the command sends no request');
-      return combineRequests(input, plan.requests.map((r) => classifyRequest(r.method, r.path, plan.namespace)));
+      return combineRequests(
+        input,
+        plan.requests.map((r) => classifyRequest(r.method, r.path, plan.namespace)),
+      );
   }
 }
-

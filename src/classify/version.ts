@@ -9,7 +9,8 @@ export interface VaultVersion {
   readonly text: string;
 }
 
-const VERSION = /^v?(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
+const VERSION =
+  /^v?(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
 export function parseVersion(text: string): VaultVersion | null {
   const m = VERSION.exec(text.trim());
@@ -48,7 +49,12 @@ function comparePrerelease(a: string, b: string): number {
 
 /** Semantic-version order; build metadata (`+ent`) does not take part. */
 export function compareVersions(a: VaultVersion, b: VaultVersion): number {
-  return Math.sign(a.major - b.major) || Math.sign(a.minor - b.minor) || Math.sign(a.patch - b.patch) || comparePrerelease(a.prerelease, b.prerelease);
+  return (
+    Math.sign(a.major - b.major) ||
+    Math.sign(a.minor - b.minor) ||
+    Math.sign(a.patch - b.patch) ||
+    comparePrerelease(a.prerelease, b.prerelease)
+  );
 }
 
 export const isEnterprise = (v: VaultVersion): boolean => v.build.split('.').includes('ent');

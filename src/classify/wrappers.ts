@@ -46,7 +46,11 @@ const SPECS: Readonly<Record<string, WrapperSpec>> = {
     script: '-c --command --session-command',
     skip: 1,
   },
-  runuser: { values: '-u -g -G -s -w --user --group --supp-group --shell', script: '-c --command --session-command', skip: 1 },
+  runuser: {
+    values: '-u -g -G -s -w --user --group --supp-group --shell',
+    script: '-c --command --session-command',
+    skip: 1,
+  },
   retry: { values: '-t -d -m --times --delay --max', numbers: true },
   watch: { values: '-n -d --interval --differences -q --equexit' },
   xargs: {
@@ -138,7 +142,11 @@ export function unwrapCommand(name: string, words: readonly string[]): Unwrapped
   const rest = words.slice(i);
   if (rest.length === 0) return { kind: 'none' };
   // `watch 'vault status'`: one string runs through sh -c.
-  if (rest.length === 1 && /\s/.test(rest[0] as string) && (name === 'watch' || name === 'timeout' || name === 'nice')) {
+  if (
+    rest.length === 1 &&
+    /\s/.test(rest[0] as string) &&
+    (name === 'watch' || name === 'timeout' || name === 'nice')
+  ) {
     return { kind: 'script', text: rest[0] as string };
   }
   if (name === 'xargs') return { kind: 'command', words: xargsCommand(words, rest), assignments };

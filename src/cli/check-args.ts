@@ -29,17 +29,24 @@ export interface ParsedCheck {
 
 /** Turns `check` flags into CheckOptions. Shared by `check` and `exec`. */
 export async function parseCheckArgs(command: string, args: string[], io: Io): Promise<ParsedCheck> {
-  const { values, positionals } = parseUsage(command, () => parseArgs({ args, allowPositionals: true, strict: true, options: checkOptionSpec }));
-  if (positionals.length) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"; operations go in --op "…"`);
+  const { values, positionals } = parseUsage(command, () =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: checkOptionSpec }),
+  );
+  if (positionals.length)
+    throw new UsageError(`${command}: unexpected argument "${positionals[0]}"; operations go in --op "…"`);
   const operations: string[] = [...(values.op ?? [])];
   if (values.stdin) {
-    for (const line of (await io.readStdin()).split(/\r?\n/)) if (line.trim() && !line.trimStart().startsWith('#')) operations.push(line);
+    for (const line of (await io.readStdin()).split(/\r?\n/))
+      if (line.trim() && !line.trimStart().startsWith('#')) operations.push(line);
   }
   if (operations.length === 0 && !values.script?.length && !values.plan?.length && values['git-range'] === undefined) {
-    throw new UsageError(`${command}: give the planned operations with --op "…", --script FILE, --plan FILE, --git-range BASE..HEAD or --stdin`);
+    throw new UsageError(
+      `${command}: give the planned operations with --op "…", --script FILE, --plan FILE, --git-range BASE..HEAD or --stdin`,
+    );
   }
   const override = values.override ?? io.env.VAULT_CHANGE_GATE_OVERRIDE;
-  if (override !== undefined && override.trim() === '') throw new UsageError(`${command}: --override needs a reason, which is recorded`);
+  if (override !== undefined && override.trim() === '')
+    throw new UsageError(`${command}: --override needs a reason, which is recorded`);
   const options: CheckOptions = {
     cwd: io.cwd,
     env: io.env,

@@ -42,7 +42,10 @@ function stopped(io: Io, code: number): number {
 }
 
 /** One progress bar per large snapshot file as it is verified, on a terminal only. */
-export function snapshotProgress(io: Io, json: boolean): { onProgress?: (file: string, bytes: number) => void; done: () => void } {
+export function snapshotProgress(
+  io: Io,
+  json: boolean,
+): { onProgress?: (file: string, bytes: number) => void; done: () => void } {
   if (json || !io.stderrIsTTY) return { done: () => {} };
   let current: { file: string; bar: ReturnType<typeof progressBar> } | null = null;
   return {

@@ -43,9 +43,15 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
   const scripts = values.script ?? [];
   // Wrappers named in the configuration (runbooks.wrappers) are followed; a missing config is no error here.
   const configFile = values.config !== undefined ? { file: values.config } : {};
-  const wrappers = scripts.length ? (await loadConfig({ cwd: io.cwd, ...configFile })).config.runbooks?.wrappers : undefined;
+  const wrappers = scripts.length
+    ? (await loadConfig({ cwd: io.cwd, ...configFile })).config.runbooks?.wrappers
+    : undefined;
   for (const file of scripts) {
-    const found = classifyScript(await readText(file, 'script', io.cwd), { file, env, ...(wrappers ? { wrappers } : {}) });
+    const found = classifyScript(await readText(file, 'script', io.cwd), {
+      file,
+      env,
+      ...(wrappers ? { wrappers } : {}),
+    });
     if (found.length === 0) io.stderr(`warning: ${escapeControls(nothingFoundMessage(file))}\n`);
     for (const c of found) results.push(c);
   }
@@ -54,7 +60,10 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
   }
   if (values['git-range'] !== undefined) {
     const { base, head } = parseRange(values['git-range']);
-    const { config } = await loadConfig({ cwd: io.cwd, ...(values.config !== undefined ? { file: values.config } : {}) });
+    const { config } = await loadConfig({
+      cwd: io.cwd,
+      ...(values.config !== undefined ? { file: values.config } : {}),
+    });
     const watch = config.upgradeWatch ? { upgradeWatch: config.upgradeWatch } : {};
     for (const c of await classifyGitRange(io.cwd, base, head, watch)) results.push(c);
   }
@@ -65,8 +74,16 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
       results.push(classify(line, { env }));
     }
   }
-  if (results.length === 0 && !values.script?.length && !values.plan?.length && values['git-range'] === undefined && !values.stdin) {
-    throw new UsageError('classify: give at least one operation, --stdin, --script FILE, --plan FILE or --git-range BASE..HEAD');
+  if (
+    results.length === 0 &&
+    !values.script?.length &&
+    !values.plan?.length &&
+    values['git-range'] === undefined &&
+    !values.stdin
+  ) {
+    throw new UsageError(
+      'classify: give at least one operation, --stdin, --script FILE, --plan FILE or --git-range BASE..HEAD',
+    );
   }
   io.stdout(values.json ? `${JSON.stringify(results, null, 2)}\n` : renderClassifications(results, io));
   return results.some((r) => r.verdict === 'invalid') ? ExitCode.Usage : ExitCode.Go;

@@ -13,7 +13,11 @@ export async function configCommand(args: string[], io: Io): Promise<number> {
   }
   if (sub === 'check' && rest.length === 0) {
     const loaded = await loadConfig({ cwd: io.cwd, ...(file !== undefined ? { file } : {}) });
-    io.stdout(loaded.file ? `${loaded.file}: valid\n` : 'No vault-change-gate.config.json here or at the git root: the defaults apply.\n');
+    io.stdout(
+      loaded.file
+        ? `${loaded.file}: valid\n`
+        : 'No vault-change-gate.config.json here or at the git root: the defaults apply.\n',
+    );
     return ExitCode.Go;
   }
   throw new UsageError('config: use "config schema" or "config check [FILE]"');

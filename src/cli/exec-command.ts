@@ -19,7 +19,8 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', '
  */
 export async function execCommand(args: string[], io: Io): Promise<number> {
   const dash = args.indexOf('--');
-  if (dash === -1 || dash === args.length - 1) throw new UsageError('exec: put the command after "--": vault-change-gate exec [check options] -- COMMAND ARGS...');
+  if (dash === -1 || dash === args.length - 1)
+    throw new UsageError('exec: put the command after "--": vault-change-gate exec [check options] -- COMMAND ARGS...');
   const [command, ...commandArgs] = args.slice(dash + 1) as [string, ...string[]];
   const { options, json } = await parseCheckArgs('exec', args.slice(0, dash), io);
   const progress = snapshotProgress(io, json);
@@ -61,7 +62,9 @@ function runInherited(command: string, args: string[], io: Io): Promise<number> 
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanup();
-      io.stderr(`vault-change-gate: cannot run ${command}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
+      io.stderr(
+        `vault-change-gate: cannot run ${command}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`,
+      );
       resolve(error.code === 'ENOENT' ? ExitCode.NotFound : ExitCode.CannotRun);
     });
     child.on('exit', (code, signal) => {

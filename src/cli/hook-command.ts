@@ -10,7 +10,8 @@ import { ExitCode } from './exit-codes.js';
  */
 export async function hookCommand(args: string[], io: Io): Promise<number> {
   const [name, remote, url] = args;
-  if (name !== 'pre-push') throw new UsageError('hook: the only hook is "pre-push": vault-change-gate hook pre-push REMOTE URL');
+  if (name !== 'pre-push')
+    throw new UsageError('hook: the only hook is "pre-push": vault-change-gate hook pre-push REMOTE URL');
   // Under pre-commit the framework has read git's input and passes the range in its variables instead.
   const input = runByPreCommit(io.env) ? '' : await io.readStdin();
   const where = { ...(remote ? { remote } : {}), ...(url ? { url } : {}) };
@@ -18,9 +19,14 @@ export async function hookCommand(args: string[], io: Io): Promise<number> {
   // Whenever the range is not the plain old..new of a ref, say which range was judged and why.
   for (const r of result.ranges) if (r.note) io.stderr(`vault-change-gate: ${r.note}.\n`);
   const d = result.decision;
-  const needed = d.operations.filter((o) => o.verdict !== 'not-sys' && o.verdict !== 'read-only' && o.verdict !== 'excluded');
+  const needed = d.operations.filter(
+    (o) => o.verdict !== 'not-sys' && o.verdict !== 'read-only' && o.verdict !== 'excluded',
+  );
   if (d.allowed && !d.overridden) {
-    if (needed.length) io.stderr(`vault-change-gate: GO: ${needed.length} Vault change${needed.length > 1 ? 's' : ''} covered by ${d.snapshot?.file ?? 'policy'}${d.snapshot ? ` (taken ${d.snapshot.age} ago)` : ''}.\n`);
+    if (needed.length)
+      io.stderr(
+        `vault-change-gate: GO: ${needed.length} Vault change${needed.length > 1 ? 's' : ''} covered by ${d.snapshot?.file ?? 'policy'}${d.snapshot ? ` (taken ${d.snapshot.age} ago)` : ''}.\n`,
+      );
     return ExitCode.Go;
   }
   io.stderr(`vault-change-gate pre-push: ${renderDecision(d, { ...io, isTTY: io.stderrIsTTY }, HOOK_NEXT_WORDS)}`);

@@ -64,14 +64,18 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   const load = commands[name];
   try {
     if (!load) throw new UsageError(`unknown command "${name}"; run "vault-change-gate help" for the list`);
-    return await (await load())(rest, io);
+    return await (
+      await load()
+    )(rest, io);
   } catch (error) {
     // Every error that is the user's to fix extends UserError (src/errors.ts): one line, exit 2. Else a bug.
     if (error instanceof UserError) {
       io.stderr(`vault-change-gate: ${error.message}\n`);
       return ExitCode.Usage;
     }
-    io.stderr(`vault-change-gate: unexpected failure; please report it with this output.\n${error instanceof Error ? error.stack : String(error)}\n`);
+    io.stderr(
+      `vault-change-gate: unexpected failure; please report it with this output.\n${error instanceof Error ? error.stack : String(error)}\n`,
+    );
     return ExitCode.Bug;
   }
 }

@@ -31,7 +31,13 @@ export function processIo(): Io {
 }
 
 /** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
-export function palette(io: Io): { red: (s: string) => string; green: (s: string) => string; yellow: (s: string) => string; dim: (s: string) => string; bold: (s: string) => string } {
+export function palette(io: Io): {
+  red: (s: string) => string;
+  green: (s: string) => string;
+  yellow: (s: string) => string;
+  dim: (s: string) => string;
+  bold: (s: string) => string;
+} {
   const on = io.isTTY && !io.env.NO_COLOR;
   const wrap = (code: number, reset: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[${reset}m` : s);
   return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };

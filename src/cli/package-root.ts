@@ -9,7 +9,11 @@ export function packageRoot(): string {
   if (root) return root;
   for (let d = path.dirname(fileURLToPath(import.meta.url)); ; d = path.dirname(d)) {
     const manifest = path.join(d, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'vault-change-gate') return (root = d);
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'vault-change-gate'
+    )
+      return (root = d);
     if (path.dirname(d) === d) throw new Error('vault-change-gate: cannot find its own package.json');
   }
 }

@@ -6,7 +6,12 @@ const MiB = 1024 * 1024;
  * A progress bar on stderr for long reads: bytes, rate and time left. Only on a terminal, only for files over
  * 64 MiB, and never with --json; redraws at most ten times a second (by the clock, without timers).
  */
-export function progressBar(io: Io, total: number, label: string, enabled: boolean): { update: (bytes: number) => void; done: () => void } {
+export function progressBar(
+  io: Io,
+  total: number,
+  label: string,
+  enabled: boolean,
+): { update: (bytes: number) => void; done: () => void } {
   if (!enabled || !io.stderrIsTTY || total <= 64 * MiB) return { update: () => {}, done: () => {} };
   const start = Date.now();
   let last = 0;
@@ -36,7 +41,11 @@ export function progressBar(io: Io, total: number, label: string, enabled: boole
 }
 
 /** Progress of a stream of unknown length (a download): bytes and rate, on a terminal only. */
-export function streamProgress(io: Io, label: string, enabled: boolean): { update: (bytes: number) => void; done: () => void } {
+export function streamProgress(
+  io: Io,
+  label: string,
+  enabled: boolean,
+): { update: (bytes: number) => void; done: () => void } {
   if (!enabled || !io.stderrIsTTY) return { update: () => {}, done: () => {} };
   const start = Date.now();
   let last = 0;
@@ -47,7 +56,9 @@ export function streamProgress(io: Io, label: string, enabled: boolean): { updat
       if (now - last < 100) return;
       last = now;
       const rate = bytes / Math.max((now - start) / 1000, 0.001);
-      io.stderr(`\r${label}: ${(bytes / MiB).toFixed(1)} MiB, ${(rate / MiB).toFixed(0)} MiB/s`.slice(0, io.columns - 1));
+      io.stderr(
+        `\r${label}: ${(bytes / MiB).toFixed(1)} MiB, ${(rate / MiB).toFixed(0)} MiB/s`.slice(0, io.columns - 1),
+      );
       drawn = true;
     },
     done() {

@@ -22,7 +22,8 @@ export const escapeControls = (text: string): string =>
 export function renderClassifications(results: readonly Classification[], io: Io): string {
   if (results.length === 0) return 'No Vault operations found.\n';
   const c = palette(io);
-  const colour = (v: Verdict, s: string) => (v === 'backup-first' ? c.yellow(s) : v === 'invalid' ? c.red(s) : v === 'not-sys' ? c.dim(s) : c.green(s));
+  const colour = (v: Verdict, s: string) =>
+    v === 'backup-first' ? c.yellow(s) : v === 'invalid' ? c.red(s) : v === 'not-sys' ? c.dim(s) : c.green(s);
   const where = (r: Classification) => (r.line ? `${r.file ? `${escapeControls(r.file)}:` : 'line '}${r.line}` : '');
   const target = (r: Classification) => {
     const ns = r.namespace ? ` [ns ${r.namespace}]` : '';
@@ -30,7 +31,9 @@ export function renderClassifications(results: readonly Classification[], io: Io
     if (r.to) return `${r.from ?? '(running)'} -> ${r.to}`;
     return '';
   };
-  const rows = results.map((r) => [LABEL[r.verdict], r.category, where(r), target(r), escapeControls(r.input)] as const);
+  const rows = results.map(
+    (r) => [LABEL[r.verdict], r.category, where(r), target(r), escapeControls(r.input)] as const,
+  );
   // A reduce, not Math.max(...rows): a spread of 150,000 rows overflows the stack.
   const width = (i: 0 | 1 | 2 | 3) => rows.reduce((m, row) => Math.max(m, row[i].length), 0);
   const widths = [width(0), width(1), width(2), width(3)];

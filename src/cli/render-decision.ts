@@ -32,7 +32,10 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
   const lines: string[] = [];
   // Operations and reasons echo runbook text: control characters in it are written out, never sent raw.
   const headline = escapeControls(summary(d));
-  if (d.overridden) lines.push(`${c.yellow('GO (OVERRIDDEN)')} by ${d.overridden.by}: "${d.overridden.reason}". Without it: ${headline}`);
+  if (d.overridden)
+    lines.push(
+      `${c.yellow('GO (OVERRIDDEN)')} by ${d.overridden.by}: "${d.overridden.reason}". Without it: ${headline}`,
+    );
   else if (!d.allowed) lines.push(`${c.red('NO-GO')}: ${headline}`);
   else {
     const covered = d.operations.filter((o) => o.status === 'satisfied').length;
@@ -45,15 +48,20 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
     const where = o.line ? ` ${o.file ? `${escapeControls(o.file)}:` : 'line '}${o.line}` : '';
     const bad = isBlocking(o.status);
     const label = STATUS[o.status].padEnd(15);
-    lines.push(`  ${bad ? c.red(label) : o.status === 'warned' ? c.yellow(label) : c.green(label)} ${o.category.padEnd(16)} ${escapeControls(o.input)}${c.dim(where)}`);
+    lines.push(
+      `  ${bad ? c.red(label) : o.status === 'warned' ? c.yellow(label) : c.green(label)} ${o.category.padEnd(16)} ${escapeControls(o.input)}${c.dim(where)}`,
+    );
     if (o.status !== 'not-needed') lines.push(`      ${escapeControls(o.why)}`);
   }
   lines.push('', 'Evidence:');
   if (d.snapshot) {
-    lines.push(`  snapshot  ${d.snapshot.file}: taken ${d.snapshot.takenAt} (${d.snapshot.age} ago), ${d.snapshot.format ?? 'unknown format'}, index ${d.snapshot.index ?? '?'}`);
+    lines.push(
+      `  snapshot  ${d.snapshot.file}: taken ${d.snapshot.takenAt} (${d.snapshot.age} ago), ${d.snapshot.format ?? 'unknown format'}, index ${d.snapshot.index ?? '?'}`,
+    );
   } else if (d.operations.some((o) => o.needs === 'snapshot')) lines.push('  no valid snapshot');
   else lines.push('  none needed');
-  if (d.snapshot?.indexLag != null) lines.push(`  lag       ${d.snapshot.indexLag} raft entries written since the snapshot`);
+  if (d.snapshot?.indexLag != null)
+    lines.push(`  lag       ${d.snapshot.indexLag} raft entries written since the snapshot`);
   for (const r of d.rejected) lines.push(`  ${c.red('refused')}   ${r.file}: ${r.reason} [${r.code}]`);
   if (d.cluster) {
     const k = d.cluster;
@@ -93,7 +101,9 @@ function summary(d: Decision): string {
     return `${plural(blocked.length, 'operation needs', 'operations need')} a snapshot no older than ${limits}, and the newest valid one, ${d.snapshot.file}, is ${d.snapshot.age} old.${tail}`;
   }
   if (blocked.length > 0 && blocked.every((o) => o.status === 'no-snapshot')) {
-    const refused = d.rejected.length ? ` (${plural(d.rejected.length, 'candidate was', 'candidates were')} refused)` : '';
+    const refused = d.rejected.length
+      ? ` (${plural(d.rejected.length, 'candidate was', 'candidates were')} refused)`
+      : '';
     return `${plural(blocked.length, 'operation needs', 'operations need')} a fresh snapshot, and there is no valid one${refused}.${tail}`;
   }
   const more = d.reasons.length > 1 ? ` (and ${d.reasons.length - 1} more)` : '';

@@ -18,7 +18,11 @@ export function renderInspection(r: SnapshotInspection, io: Io, now: number = Da
   const c = palette(io);
   const lines: string[] = [];
   const kind = r.format ? `${r.format} snapshot` : 'not a readable snapshot';
-  lines.push(r.valid ? `${c.green('VALID')}    ${kind}  ${r.file}` : `${c.red('INVALID')}  ${kind}  ${r.file}: ${r.problems[0]?.reason ?? ''}`);
+  lines.push(
+    r.valid
+      ? `${c.green('VALID')}    ${kind}  ${r.file}`
+      : `${c.red('INVALID')}  ${kind}  ${r.file}: ${r.problems[0]?.reason ?? ''}`,
+  );
   const row = (k: string, v: string | number | null | undefined) => {
     if (v !== null && v !== undefined && v !== '') lines.push(`  ${k.padEnd(13)}${v}`);
   };

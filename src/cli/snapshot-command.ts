@@ -14,21 +14,34 @@ export async function snapshotCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'inspect') return inspectCommand(rest, io);
   if (sub === 'save') return saveCommand(rest, io);
-  throw new UsageError(sub === undefined ? 'snapshot: name a subcommand: inspect or save' : `snapshot: unknown subcommand "${sub}" (inspect or save)`);
+  throw new UsageError(
+    sub === undefined
+      ? 'snapshot: name a subcommand: inspect or save'
+      : `snapshot: unknown subcommand "${sub}" (inspect or save)`,
+  );
 }
 
 async function inspectCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseUsage('snapshot inspect', () =>
-    parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, depth: { type: 'string' } } }),
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean' }, depth: { type: 'string' } },
+    }),
   );
   if (positionals.length === 0) throw new UsageError('snapshot inspect: name at least one snapshot FILE');
   const depth = values.depth === undefined ? 1 : Number(values.depth);
-  if (!Number.isInteger(depth) || depth < 1 || depth > 10) throw new UsageError('snapshot inspect: --depth takes a whole number from 1 to 10');
+  if (!Number.isInteger(depth) || depth < 1 || depth > 10)
+    throw new UsageError('snapshot inspect: --depth takes a whole number from 1 to 10');
   const results: SnapshotInspection[] = [];
   let unreadable = false;
   for (const file of positionals) {
     const full = path.resolve(io.cwd, file);
-    const size = await stat(full).then((s) => (s.isFile() ? s.size : 0), () => 0);
+    const size = await stat(full).then(
+      (s) => (s.isFile() ? s.size : 0),
+      () => 0,
+    );
     const bar = progressBar(io, size, path.basename(file), !values.json);
     try {
       results.push(await inspectSnapshot(full, { file, keyDepth: depth, onProgress: bar.update }));
@@ -48,7 +61,9 @@ async function inspectCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function saveCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseUsage('snapshot save', () => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } }));
+  const { values, positionals } = parseUsage('snapshot save', () =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } }),
+  );
   if (positionals.length !== 1) throw new UsageError('snapshot save: name one FILE to write');
   const file = positionals[0] as string;
   const vault = await import('../vault/index.js');

@@ -26,18 +26,28 @@ export const PolicyModeSchema = z
 export type PolicyMode = z.infer<typeof PolicyModeSchema>;
 
 const byCategory = <T extends z.ZodType>(value: T) =>
-  z.strictObject(Object.fromEntries(CategorySchema.options.map((c) => [c, value.optional()])) as Record<z.infer<typeof CategorySchema>, z.ZodOptional<T>>);
+  z.strictObject(
+    Object.fromEntries(CategorySchema.options.map((c) => [c, value.optional()])) as Record<
+      z.infer<typeof CategorySchema>,
+      z.ZodOptional<T>
+    >,
+  );
 
 export const MaxAgeSchema = byCategory(DurationSchema)
   .extend({ default: DurationSchema.optional().describe('For every backup-first category not named. Default 24h.') })
-  .describe('How old the newest valid snapshot may be, per category. Defaults: 1h for upgrade, downgrade, rekey, key-rotation, root-generation and snapshot-restore; 24h otherwise.');
+  .describe(
+    'How old the newest valid snapshot may be, per category. Defaults: 1h for upgrade, downgrade, rekey, key-rotation, root-generation and snapshot-restore; 24h otherwise.',
+  );
 
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
     snapshots: z
       .strictObject({
-        dir: z.string().optional().describe('Folder searched for snapshots (relative to this file; "~" is the home folder).'),
+        dir: z
+          .string()
+          .optional()
+          .describe('Folder searched for snapshots (relative to this file; "~" is the home folder).'),
         pattern: z.string().optional().describe('minimatch pattern of snapshot files inside dir. Default "**/*.snap".'),
         maxAge: MaxAgeSchema.optional(),
         maxIndexLag: z
@@ -53,27 +63,45 @@ export const ConfigSchema = z
       .optional(),
     policy: byCategory(PolicyModeSchema).optional().describe('Per category: require (default), warn or allow.'),
     allowDowngrade: z.boolean().optional().describe('Let a downgrade go ahead with a fresh snapshot. Default false.'),
-    clockSkew: DurationSchema.optional().describe('How far in the future a snapshot may be dated before it is refused. Default 5m.'),
-    strict: z.boolean().optional().describe('Warnings (a snapshot readable by others, a warn-policy operation) make a no-go.'),
+    clockSkew: DurationSchema.optional().describe(
+      'How far in the future a snapshot may be dated before it is refused. Default 5m.',
+    ),
+    strict: z
+      .boolean()
+      .optional()
+      .describe('Warnings (a snapshot readable by others, a warn-policy operation) make a no-go.'),
     decisionLog: z.string().optional().describe('Append every decision to this file as one JSON line (created 0600).'),
     vault: z
       .strictObject({
-        live: z.boolean().optional().describe('Ask the live cluster (VAULT_ADDR and friends) in every check, as --vault does; the hook does when VAULT_ADDR is set.'),
-        autoSnapshot: z.string().optional().describe('Enterprise: the automated snapshot configuration whose last run counts as evidence.'),
+        live: z
+          .boolean()
+          .optional()
+          .describe(
+            'Ask the live cluster (VAULT_ADDR and friends) in every check, as --vault does; the hook does when VAULT_ADDR is set.',
+          ),
+        autoSnapshot: z
+          .string()
+          .optional()
+          .describe('Enterprise: the automated snapshot configuration whose last run counts as evidence.'),
       })
       .optional(),
     clusters: z
       .array(
         z.strictObject({
           name: z.string().min(1).describe('A name for messages.'),
-          address: z.string().url().describe('The VAULT_ADDR of the cluster (its active node, or a load balancer in front of it).'),
+          address: z
+            .string()
+            .url()
+            .describe('The VAULT_ADDR of the cluster (its active node, or a load balancer in front of it).'),
           namespace: z.string().optional(),
           caCert: z.string().optional().describe('VAULT_CACERT for this cluster (relative to this file).'),
           snapshots: z.strictObject({ dir: z.string().optional(), pattern: z.string().optional() }).optional(),
         }),
       )
       .optional()
-      .describe('Several clusters (performance replication: each cluster\'s active node needs its own backup). With live checks, the decision covers each.'),
+      .describe(
+        "Several clusters (performance replication: each cluster's active node needs its own backup). With live checks, the decision covers each.",
+      ),
     runbooks: z
       .strictObject({
         wrappers: z
@@ -92,12 +120,18 @@ export const ConfigSchema = z
           pattern: z
             .string()
             .min(1)
-            .refine(oneCaptureGroup, { message: 'must be a regular expression with exactly one capture group (the version)' })
-            .describe('Regular expression with one capture group for the version, e.g. "vault_version\\s*=\\s*\"([^\"]+)\"".'),
+            .refine(oneCaptureGroup, {
+              message: 'must be a regular expression with exactly one capture group (the version)',
+            })
+            .describe(
+              'Regular expression with one capture group for the version, e.g. "vault_version\\s*=\\s*\"([^\"]+)\"".',
+            ),
         }),
       )
       .optional()
-      .describe('Files whose change of a captured version is a Vault upgrade (or downgrade): old and new captures give "upgrade OLD -> NEW".'),
+      .describe(
+        'Files whose change of a captured version is a Vault upgrade (or downgrade): old and new captures give "upgrade OLD -> NEW".',
+      ),
   })
   .describe('vault-change-gate configuration (vault-change-gate.config.json).');
 export type Config = z.infer<typeof ConfigSchema>;

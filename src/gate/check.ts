@@ -35,7 +35,9 @@ async function gatherOperations(
   runbooks: { wrappers?: readonly string[]; notes?: Warning[] } = {},
 ): Promise<(Operation | Classification)[]> {
   const env = { VAULT_NAMESPACE: (options.env ?? process.env).VAULT_NAMESPACE };
-  const ops: (Operation | Classification)[] = (options.operations ?? []).map((op) => (typeof op === 'string' ? classify(op, { env }) : op));
+  const ops: (Operation | Classification)[] = (options.operations ?? []).map((op) =>
+    typeof op === 'string' ? classify(op, { env }) : op,
+  );
   for (const script of options.scripts ?? []) {
     let text: string;
     try {
@@ -43,7 +45,11 @@ async function gatherOperations(
     } catch (error) {
       throw new ConfigError(`cannot read the script ${script}: ${fsErrorWords(error)}`);
     }
-    const found = classifyScript(text, { file: script, env, ...(runbooks.wrappers ? { wrappers: runbooks.wrappers } : {}) });
+    const found = classifyScript(text, {
+      file: script,
+      env,
+      ...(runbooks.wrappers ? { wrappers: runbooks.wrappers } : {}),
+    });
     // An empty result is shown, not silent: the wrong file, or a runbook that runs vault in a way not seen.
     if (found.length === 0) runbooks.notes?.push(warning('SCRIPT_NOTHING_FOUND', nothingFoundMessage(script)));
     for (const op of found) ops.push(op);
@@ -65,7 +71,9 @@ async function gatherOperations(
  */
 export async function check(options: CheckOptions = {}): Promise<Decision> {
   const cwd = options.cwd ?? process.cwd();
-  const loaded = options.config ?? (await loadConfig({ cwd, ...(options.configFile !== undefined ? { file: options.configFile } : {}) }));
+  const loaded =
+    options.config ??
+    (await loadConfig({ cwd, ...(options.configFile !== undefined ? { file: options.configFile } : {}) }));
   const { config } = loaded;
   const policy = policyFromConfig(config, options.strict === undefined ? {} : { strict: options.strict });
   const scriptNotes: Warning[] = [];
@@ -79,7 +87,8 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
   if (dirFromCli && !(await stat(dirFromCli).catch(() => null))?.isDirectory()) {
     throw new ConfigError(`the snapshot folder ${options.snapshotDir} does not exist or is not a folder`);
   }
-  const dirFromConfig = config.snapshots?.dir !== undefined ? resolveConfigPath(config.snapshots.dir, loaded.baseDir) : null;
+  const dirFromConfig =
+    config.snapshots?.dir !== undefined ? resolveConfigPath(config.snapshots.dir, loaded.baseDir) : null;
   const pattern = options.pattern ?? config.snapshots?.pattern ?? '**/*.snap';
   // The live cluster, when asked: by the flag, or by the config (the hook asks only when VAULT_ADDR is set).
   const env = options.env ?? process.env;
@@ -91,7 +100,9 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
   const targets = clusterTargets({ loaded, dir, pattern, env, live });
   const decisions: Decision[] = [];
   for (const target of targets) {
-    decisions.push(await decideFor(target, { options, config, cwd, classified, now, policy, context, notes: scriptNotes }));
+    decisions.push(
+      await decideFor(target, { options, config, cwd, classified, now, policy, context, notes: scriptNotes }),
+    );
   }
   const decision = decisions.length === 1 ? (decisions[0] as Decision) : combine(decisions);
   if (config.decisionLog) {

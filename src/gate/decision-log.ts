@@ -9,8 +9,19 @@ import type { Decision } from './schema.js';
  * hashes), written in one call and flushed to disk before returning, so a team can show later that each risky
  * change had its backup. Never holds a token: decisions carry none.
  */
-export async function appendDecision(file: string, decision: Decision, context: { cwd: string; by: string }): Promise<void> {
-  const record = { type: 'vault-change-gate/decision', version: 1, by: context.by, host: hostname(), cwd: context.cwd, ...decision };
+export async function appendDecision(
+  file: string,
+  decision: Decision,
+  context: { cwd: string; by: string },
+): Promise<void> {
+  const record = {
+    type: 'vault-change-gate/decision',
+    version: 1,
+    by: context.by,
+    host: hostname(),
+    cwd: context.cwd,
+    ...decision,
+  };
   let handle;
   try {
     handle = await open(file, 'a', 0o600);

@@ -24,8 +24,7 @@ async function permissionWarnings(files: readonly string[], dir: string | null, 
   }
   if (readable.length) {
     const shown = readable.slice(0, 5).join(', ') + (readable.length > 5 ? ` and ${readable.length - 5} more` : '');
-    const reason =
-      `Snapshots readable by every user on this machine: ${shown}. Backups can hold secrets: chmod 600 them.`;
+    const reason = `Snapshots readable by every user on this machine: ${shown}. Backups can hold secrets: chmod 600 them.`;
     out.push(warning('SNAPSHOT_READABLE_BY_OTHERS', reason));
   }
   if (dir) {

@@ -16,7 +16,14 @@ export interface Policy {
 const HOUR = 3_600_000;
 
 /** Categories whose change cannot be walked back without the snapshot: the storage docs' upgrades and rekeys, and kin. */
-export const ONE_HOUR_CATEGORIES: readonly Category[] = ['upgrade', 'downgrade', 'rekey', 'key-rotation', 'root-generation', 'snapshot-restore'];
+export const ONE_HOUR_CATEGORIES: readonly Category[] = [
+  'upgrade',
+  'downgrade',
+  'rekey',
+  'key-rotation',
+  'root-generation',
+  'snapshot-restore',
+];
 
 export const defaultPolicy: Policy = {
   maxAgeMs: { default: 24 * HOUR, ...Object.fromEntries(ONE_HOUR_CATEGORIES.map((c) => [c, HOUR])) },
@@ -27,7 +34,8 @@ export const defaultPolicy: Policy = {
   maxIndexLag: null,
 };
 
-const ms = (d: string | undefined): number | undefined => (d === undefined ? undefined : (parseDuration(d) ?? undefined));
+const ms = (d: string | undefined): number | undefined =>
+  d === undefined ? undefined : (parseDuration(d) ?? undefined);
 
 /** Applies a (validated) config over the defaults. */
 export function policyFromConfig(config: Config, overrides: { strict?: boolean } = {}): Policy {
@@ -50,5 +58,6 @@ export function policyFromConfig(config: Config, overrides: { strict?: boolean }
   };
 }
 
-export const maxAgeFor = (policy: Policy, category: Category): number => policy.maxAgeMs[category] ?? policy.maxAgeMs.default;
+export const maxAgeFor = (policy: Policy, category: Category): number =>
+  policy.maxAgeMs[category] ?? policy.maxAgeMs.default;
 export const modeFor = (policy: Policy, category: Category): PolicyMode => policy.modes[category] ?? 'require';

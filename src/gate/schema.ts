@@ -120,7 +120,16 @@ export const DecisionSchema = z.strictObject({
   cluster: ClusterFactsSchema.nullable(),
   /** With several clusters (config `clusters`), the decision for each; absent otherwise. */
   clusters: z
-    .array(z.strictObject({ name: z.string().nullable(), address: z.string(), allowed: z.boolean(), snapshot: EvidenceSnapshotSchema.nullable(), reasons: z.array(z.string()), facts: ClusterFactsSchema.nullable() }))
+    .array(
+      z.strictObject({
+        name: z.string().nullable(),
+        address: z.string(),
+        allowed: z.boolean(),
+        snapshot: EvidenceSnapshotSchema.nullable(),
+        reasons: z.array(z.string()),
+        facts: ClusterFactsSchema.nullable(),
+      }),
+    )
     .optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;

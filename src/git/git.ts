@@ -79,13 +79,24 @@ const isZero = (oid: string): boolean => /^0+$/.test(oid);
 export async function changedFiles(cwd: string, base: string, head: string): Promise<ChangedFile[]> {
   let raw: string;
   try {
-    raw = await git(cwd).raw(['diff', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', base, head, '--']);
+    raw = await git(cwd).raw([
+      'diff',
+      '--raw',
+      '-z',
+      '-M',
+      '--no-abbrev',
+      '--no-ext-diff',
+      '--no-textconv',
+      base,
+      head,
+      '--',
+    ]);
   } catch (error) {
     throw new GitError(`git cannot compare ${base} and ${head}: ${firstLine(error)}`, { cause: error });
   }
   const parts = raw.split('\0');
   const out: ChangedFile[] = [];
-  for (let i = 0; i + 1 < parts.length; ) {
+  for (let i = 0; i + 1 < parts.length;) {
     const meta = parts[i++] as string;
     const m = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(meta);
     if (!m) break;
@@ -97,7 +108,8 @@ export async function changedFiles(cwd: string, base: string, head: string): Pro
   return out;
 }
 
-const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).trim().split('\n')[0] ?? '';
+const firstLine = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).trim().split('\n')[0] ?? '';
 
 /**
  * Reads many blobs (by id or `rev:path`) with one `git cat-file --batch`: one process instead of one per file.
@@ -147,7 +159,9 @@ export async function listFiles(cwd: string, rev: string, dir: string): Promise<
 /** Resolves a revision to its full object id, or null. */
 export async function resolveRev(cwd: string, rev: string): Promise<string | null> {
   try {
-    return (await git(cwd).raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim() || null;
+    return (
+      (await git(cwd).raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim() || null
+    );
   } catch {
     return null;
   }
@@ -177,7 +191,10 @@ async function plainTopFolder(cwd: string): Promise<string | null> {
   const info = await stat(dotGit).catch(() => null);
   if (!info) return null;
   const plain = info.isDirectory()
-    ? await stat(join(dotGit, 'HEAD')).then((h) => h.isFile(), () => false)
+    ? await stat(join(dotGit, 'HEAD')).then(
+        (h) => h.isFile(),
+        () => false,
+      )
     : (await readFile(dotGit, 'utf8').catch(() => '')).startsWith('gitdir: ');
   return plain ? realpath(cwd).catch(() => null) : null;
 }
@@ -267,7 +284,12 @@ export async function presentCommits(cwd: string, oids: readonly string[]): Prom
   if (wanted.length === 0) return new Set();
   const input = wanted.map((o) => `${o}\n`).join('');
   const r = await run(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input });
-  return new Set(r.stdout.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.slice(0, l.indexOf(' '))));
+  return new Set(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.endsWith(' commit'))
+      .map((l) => l.slice(0, l.indexOf(' '))),
+  );
 }
 
 /** The best common ancestor of `head` and any of `others` (`git merge-base`), or null when they share none. */
@@ -300,7 +322,10 @@ export async function trackedCommits(cwd: string, remote: string): Promise<strin
   if (!plainRefPart(remote)) return [];
   const r = await run(cwd, ['for-each-ref', '--format=%(objectname) %(objecttype)', `refs/remotes/${remote}/`]);
   if (r.code !== 0) return [];
-  return r.stdout.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.slice(0, l.indexOf(' ')));
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.endsWith(' commit'))
+    .map((l) => l.slice(0, l.indexOf(' ')));
 }
 
 /** What a remote has now (`git ls-remote --symref`): its refs and where its HEAD points, if anywhere. */
@@ -340,8 +365,14 @@ export async function fetchCommit(cwd: string, url: string, oid: string): Promis
 
 /** The id of the empty tree in this repository's hash (SHA-1 or SHA-256). */
 export async function emptyTree(cwd: string): Promise<string> {
-  const format = (await git(cwd).raw(['rev-parse', '--show-object-format']).catch(() => 'sha1')).trim();
-  return format === 'sha256' ? '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321' : '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+  const format = (
+    await git(cwd)
+      .raw(['rev-parse', '--show-object-format'])
+      .catch(() => 'sha1')
+  ).trim();
+  return format === 'sha256'
+    ? '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321'
+    : '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 }
 
 /** Where git looks for hooks (`git rev-parse --git-path hooks`): honours core.hooksPath. Absolute. */

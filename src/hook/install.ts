@@ -39,7 +39,11 @@ exec "$NODE" "$CLI" hook pre-push "$@"
 `;
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const isOurs = async (p: string): Promise<boolean> => (await readFile(p, 'utf8').catch(() => '')).includes(HOOK_MARKER);
 
 async function locate(repo: string): Promise<string> {
@@ -52,13 +56,20 @@ async function locate(repo: string): Promise<string> {
  * Writes the pre-push hook where git looks for it (`git rev-parse --git-path hooks`, so core.hooksPath counts).
  * A pre-push hook that is not ours is kept: refused without `force`; with it, renamed and run first by ours.
  */
-export async function installHook(options: { repo: string; force?: boolean; node: string; cli: string }): Promise<{ path: string; chained: boolean }> {
+export async function installHook(options: {
+  repo: string;
+  force?: boolean;
+  node: string;
+  cli: string;
+}): Promise<{ path: string; chained: boolean }> {
   const target = await locate(options.repo);
   await mkdir(path.dirname(target), { recursive: true });
   let chained = await exists(path.join(path.dirname(target), PREVIOUS));
   if ((await exists(target)) && !(await isOurs(target))) {
     if (!options.force) {
-      throw new HookInstallError(`${target} already exists and was not written by vault-change-gate; run with --force to keep it and run it before ours`);
+      throw new HookInstallError(
+        `${target} already exists and was not written by vault-change-gate; run with --force to keep it and run it before ours`,
+      );
     }
     if (chained) throw new HookInstallError(`both ${target} and ${PREVIOUS} exist; move one of them away first`);
     await rename(target, path.join(path.dirname(target), PREVIOUS));
@@ -73,7 +84,8 @@ export async function installHook(options: { repo: string; force?: boolean; node
 export async function uninstallHook(options: { repo: string }): Promise<{ path: string; restored: boolean }> {
   const target = await locate(options.repo);
   if (!(await exists(target))) throw new HookInstallError(`there is no pre-push hook at ${target}`);
-  if (!(await isOurs(target))) throw new HookInstallError(`${target} was not written by vault-change-gate; it is left alone`);
+  if (!(await isOurs(target)))
+    throw new HookInstallError(`${target} was not written by vault-change-gate; it is left alone`);
   await rm(target);
   const previous = path.join(path.dirname(target), PREVIOUS);
   const restored = await exists(previous);

@@ -94,7 +94,12 @@ export async function runPrePush(options: PrePushOptions): Promise<PrePushResult
   const seen = new Set<string>();
   const operations: Classification[] = [];
   for (const r of ranges) {
-    for (const c of await classifyCommits(root, r.base, r.head, loaded.config.upgradeWatch ? { upgradeWatch: loaded.config.upgradeWatch } : {})) {
+    for (const c of await classifyCommits(
+      root,
+      r.base,
+      r.head,
+      loaded.config.upgradeWatch ? { upgradeWatch: loaded.config.upgradeWatch } : {},
+    )) {
       if (seen.has(key(c))) continue;
       seen.add(key(c));
       operations.push(c);
@@ -113,7 +118,8 @@ export async function runPrePush(options: PrePushOptions): Promise<PrePushResult
   // Unconfigured: say how to configure, and keep it a no-go unless overridden.
   const reason =
     'This push changes Vault in a way that needs a backup first, but the repository has no vault-change-gate.config.json at its root to say where snapshots are.';
-  const setup = 'Add vault-change-gate.config.json at the repository root, for example: { "snapshots": { "dir": "/var/backups/vault" } }';
+  const setup =
+    'Add vault-change-gate.config.json at the repository root, for example: { "snapshots": { "dir": "/var/backups/vault" } }';
   return {
     configured,
     ranges,

@@ -89,7 +89,8 @@ export async function pushRanges(cwd: string, lines: readonly PushLine[], target
     if (!ZERO.test(l.remoteOid)) {
       const branch = l.remoteRef.startsWith('refs/heads/') ? l.remoteRef.slice('refs/heads/'.length) : null;
       const tracked = target.name !== null && branch !== null;
-      const here = (tracked && (await trackingRefHolds(cwd, target.name as string, branch, l.remoteOid))) ||
+      const here =
+        (tracked && (await trackingRefHolds(cwd, target.name as string, branch, l.remoteOid))) ||
         (await hasCommit(cwd, l.remoteOid));
       const update = { ref: l.remoteRef, base: l.remoteOid, head: l.localOid, how: 'update' } as const;
       out.push(here ? update : await fetchedRange(cwd, l, await remote()));

@@ -46,16 +46,48 @@ const MAX_DEPTH = 256;
 function headerSize(first: number): number {
   if (first <= 0xbf || first >= 0xe0) return 0;
   switch (first) {
-    case 0xc4: case 0xd9: case 0xcc: case 0xd0: return 1;
-    case 0xc5: case 0xda: case 0xcd: case 0xd1: case 0xdc: case 0xde: return 2;
-    case 0xc6: case 0xdb: case 0xce: case 0xd2: case 0xca: case 0xdd: case 0xdf: return 4;
-    case 0xcf: case 0xd3: case 0xcb: return 8;
-    case 0xc7: return 2;
-    case 0xc8: return 3;
-    case 0xc9: return 5;
-    case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: return 1;
-    case 0xc0: case 0xc2: case 0xc3: return 0;
-    default: return -1; // 0xc1 is never used
+    case 0xc4:
+    case 0xd9:
+    case 0xcc:
+    case 0xd0:
+      return 1;
+    case 0xc5:
+    case 0xda:
+    case 0xcd:
+    case 0xd1:
+    case 0xdc:
+    case 0xde:
+      return 2;
+    case 0xc6:
+    case 0xdb:
+    case 0xce:
+    case 0xd2:
+    case 0xca:
+    case 0xdd:
+    case 0xdf:
+      return 4;
+    case 0xcf:
+    case 0xd3:
+    case 0xcb:
+      return 8;
+    case 0xc7:
+      return 2;
+    case 0xc8:
+      return 3;
+    case 0xc9:
+      return 5;
+    case 0xd4:
+    case 0xd5:
+    case 0xd6:
+    case 0xd7:
+    case 0xd8:
+      return 1;
+    case 0xc0:
+    case 0xc2:
+    case 0xc3:
+      return 0;
+    default:
+      return -1; // 0xc1 is never used
   }
 }
 
@@ -121,7 +153,8 @@ export class ConsulStateWalker {
   end(): string | null {
     if (this.problem) return this.problem;
     if (!this.seenHeader) return 'state.bin is empty';
-    if (this.stack.length > 0 || this.skip > 0 || this.headerNeed !== -1) return 'state.bin ends in the middle of a record';
+    if (this.stack.length > 0 || this.skip > 0 || this.headerNeed !== -1)
+      return 'state.bin ends in the middle of a record';
     return null;
   }
 
@@ -151,7 +184,7 @@ export class ConsulStateWalker {
     else if (first === 0xc4 || first === 0xd9) raw = h[1] as number;
     else if (first === 0xc5 || first === 0xda) raw = h.readUInt16BE(1);
     else if (first === 0xc6 || first === 0xdb) raw = h.readUInt32BE(1);
-    else if (first === 0xc7) raw = (h[1] as number);
+    else if (first === 0xc7) raw = h[1] as number;
     else if (first === 0xc8) raw = h.readUInt16BE(1);
     else if (first === 0xc9) raw = h.readUInt32BE(1);
     else if (first >= 0xd4 && first <= 0xd8) raw = 2 ** (first - 0xd4);

@@ -65,7 +65,8 @@ export class StateEntry implements EntrySink {
     return this.vault ?? this.consul;
   }
   walkError(): string | null {
-    if (this.format === null) return this.length === 0 ? 'state.bin is empty' : 'state.bin is too short to hold any entry';
+    if (this.format === null)
+      return this.length === 0 ? 'state.bin is empty' : 'state.bin is too short to hold any entry';
     return (this.vault ?? this.consul)?.end() ?? null;
   }
 }

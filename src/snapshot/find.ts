@@ -42,7 +42,11 @@ export async function findSnapshots(dir: string, pattern = '**/*.snap'): Promise
         const target = await realpath(abs).catch(() => null);
         if (target === null || !inside(target)) {
           if (matchesPattern(rel, pattern)) {
-            skipped.push({ file: abs, code: 'SYMLINK_OUTSIDE', reason: `${rel} is a symbolic link that leaves ${dir}; it is not followed.` });
+            skipped.push({
+              file: abs,
+              code: 'SYMLINK_OUTSIDE',
+              reason: `${rel} is a symbolic link that leaves ${dir}; it is not followed.`,
+            });
           }
           continue;
         }

@@ -91,7 +91,8 @@ export class GzipMemberReader {
     if (this.headerLength === -1) {
       if (this.stopped) return;
       if (this.input === 0) this.report('EMPTY_FILE', 'The file is empty.');
-      else if (this.looksLikeGzipStart()) this.report('GZIP_TRUNCATED', `The file ends inside the gzip header, after ${this.input} bytes.`);
+      else if (this.looksLikeGzipStart())
+        this.report('GZIP_TRUNCATED', `The file ends inside the gzip header, after ${this.input} bytes.`);
       else this.report('NOT_GZIP', 'The file is not gzip-compressed, so it is not a Vault or Consul snapshot.');
       return;
     }
@@ -107,7 +108,10 @@ export class GzipMemberReader {
     if (this.inflateError) {
       const message = this.inflateError.message;
       if (/unexpected end of file/i.test(message)) {
-        this.report('GZIP_TRUNCATED', `The compressed data ends before the gzip stream does (${this.input} bytes read): the file is truncated.`);
+        this.report(
+          'GZIP_TRUNCATED',
+          `The compressed data ends before the gzip stream does (${this.input} bytes read): the file is truncated.`,
+        );
       } else this.report('GZIP_CORRUPT', `The compressed data is corrupt (${message}).`);
       return;
     }
@@ -120,17 +124,30 @@ export class GzipMemberReader {
     const trailer = this.readTail(trailerStart, Math.min(after, 10));
     if (trailer) {
       if (trailer.readUInt32LE(0) !== this.crc >>> 0) {
-        this.report('GZIP_CRC_MISMATCH', 'The CRC-32 in the gzip trailer does not match the decompressed data: the file is corrupt.');
+        this.report(
+          'GZIP_CRC_MISMATCH',
+          'The CRC-32 in the gzip trailer does not match the decompressed data: the file is corrupt.',
+        );
       }
       if (trailer.readUInt32LE(4) !== this.output % 2 ** 32) {
-        this.report('GZIP_SIZE_MISMATCH', 'The length in the gzip trailer does not match the decompressed data: the file is corrupt.');
+        this.report(
+          'GZIP_SIZE_MISMATCH',
+          'The length in the gzip trailer does not match the decompressed data: the file is corrupt.',
+        );
       }
     }
     if (after > 8) {
       const extra = after - 8;
       if (trailer && trailer.length >= 10 && trailer[8] === 0x1f && trailer[9] === 0x8b) {
-        this.report('GZIP_MULTI_MEMBER', `A second gzip member follows the first (${extra} more bytes): a snapshot is exactly one member.`);
-      } else this.report('GZIP_TRAILING_DATA', `${extra} bytes follow the end of the gzip stream: a snapshot has nothing after it.`);
+        this.report(
+          'GZIP_MULTI_MEMBER',
+          `A second gzip member follows the first (${extra} more bytes): a snapshot is exactly one member.`,
+        );
+      } else
+        this.report(
+          'GZIP_TRAILING_DATA',
+          `${extra} bytes follow the end of the gzip stream: a snapshot has nothing after it.`,
+        );
     }
   }
 
@@ -168,7 +185,10 @@ export class GzipMemberReader {
     this.output += chunk.length;
     const budget = Math.min(this.limits.maxOutput, this.limits.expansionGrace + this.limits.maxExpansion * this.input);
     if (this.output > budget) {
-      this.report('GZIP_BOMB', `The data expands past ${budget} bytes from ${this.input} compressed bytes; reading stopped (a gzip bomb or not a snapshot).`);
+      this.report(
+        'GZIP_BOMB',
+        `The data expands past ${budget} bytes from ${this.input} compressed bytes; reading stopped (a gzip bomb or not a snapshot).`,
+      );
       this.stop();
       return;
     }
@@ -183,12 +203,19 @@ export class GzipMemberReader {
 
   /** Parses the 10-byte header: returns its length, 'more' when more bytes are needed, or 'bad' (reported). */
   private parseHeader(buf: Buffer): number | 'more' | 'bad' {
-    if (buf.length >= 1 && buf[0] !== 0x1f) return this.bad('NOT_GZIP', 'The file is not gzip-compressed, so it is not a Vault or Consul snapshot.');
-    if (buf.length >= 2 && buf[1] !== 0x8b) return this.bad('NOT_GZIP', 'The file is not gzip-compressed, so it is not a Vault or Consul snapshot.');
+    if (buf.length >= 1 && buf[0] !== 0x1f)
+      return this.bad('NOT_GZIP', 'The file is not gzip-compressed, so it is not a Vault or Consul snapshot.');
+    if (buf.length >= 2 && buf[1] !== 0x8b)
+      return this.bad('NOT_GZIP', 'The file is not gzip-compressed, so it is not a Vault or Consul snapshot.');
     if (buf.length < 10) return 'more';
-    if (buf[2] !== 8) return this.bad('GZIP_HEADER', `The gzip header names compression method ${buf[2]}, not deflate.`);
+    if (buf[2] !== 8)
+      return this.bad('GZIP_HEADER', `The gzip header names compression method ${buf[2]}, not deflate.`);
     // Go's gzip writer (Vault, Consul) sets no flags: no name, comment, extra field or header CRC.
-    if (buf[3] !== 0) return this.bad('GZIP_HEADER', `The gzip header has flags 0x${(buf[3] as number).toString(16)}; Vault and Consul write none, so the file was not written by them or was altered.`);
+    if (buf[3] !== 0)
+      return this.bad(
+        'GZIP_HEADER',
+        `The gzip header has flags 0x${(buf[3] as number).toString(16)}; Vault and Consul write none, so the file was not written by them or was altered.`,
+      );
     return 10;
   }
 

@@ -66,10 +66,14 @@ interface ArchiveSinks {
  * Verifies a snapshot archive as it streams in, with no second read and nothing written to disk. Write the file's
  * bytes to `writable`; `result` resolves once it has ended. The live-Vault download feeds this while it saves.
  */
-export function createSnapshotVerifier(options: InspectOptions & VerifierInternals = {}): { writable: Writable; result: Promise<SnapshotInspection> } {
+export function createSnapshotVerifier(options: InspectOptions & VerifierInternals = {}): {
+  writable: Writable;
+  result: Promise<SnapshotInspection>;
+} {
   const problems: Problem[] = [];
   const report = (code: ProblemCode, message: string): void => {
-    if (!problems.some((p) => p.code === code && p.message === message)) problems.push({ code, reason: message, message });
+    if (!problems.some((p) => p.code === code && p.message === message))
+      problems.push({ code, reason: message, message });
   };
   const fileHash = createHash('sha256');
   const archive: ArchiveSinks = { entries: new Map(), small: new Map(), state: null };
@@ -78,18 +82,22 @@ export function createSnapshotVerifier(options: InspectOptions & VerifierInterna
   // Stop inflating as soon as the archive is known to be broken: nothing further can make it valid, and a
   // hostile file (a bomb of zeros, say) is then not read out.
   let stoppedEarly = false;
-  const gzip: GzipMemberReader = new GzipMemberReader((chunk) => {
-    tar.write(chunk);
-    const walker = archive.state?.walker();
-    if (tar.failed || (walker && walker.error !== null)) {
-      stoppedEarly = true;
-      gzip.stop();
-    }
-  }, report, {
-    maxExpansion: options.maxExpansion ?? 256,
-    expansionGrace: 16 * 1024 * 1024,
-    maxOutput: Number.MAX_SAFE_INTEGER,
-  });
+  const gzip: GzipMemberReader = new GzipMemberReader(
+    (chunk) => {
+      tar.write(chunk);
+      const walker = archive.state?.walker();
+      if (tar.failed || (walker && walker.error !== null)) {
+        stoppedEarly = true;
+        gzip.stop();
+      }
+    },
+    report,
+    {
+      maxExpansion: options.maxExpansion ?? 256,
+      expansionGrace: 16 * 1024 * 1024,
+      maxOutput: Number.MAX_SAFE_INTEGER,
+    },
+  );
 
   let resolveResult: (r: SnapshotInspection) => void = () => {};
   const result = new Promise<SnapshotInspection>((resolve) => (resolveResult = resolve));
@@ -113,7 +121,9 @@ export function createSnapshotVerifier(options: InspectOptions & VerifierInterna
             const external = await options.externalFileHash.catch(() => null);
             externalHex = external && external.bytes === gzip.bytesIn ? external.hex : null;
           }
-          const broken = problems.some((p) => p.code.startsWith('GZIP') || p.code === 'NOT_GZIP' || p.code === 'EMPTY_FILE');
+          const broken = problems.some(
+            (p) => p.code.startsWith('GZIP') || p.code === 'NOT_GZIP' || p.code === 'EMPTY_FILE',
+          );
           if (!broken && !stoppedEarly) tar.end();
           resolveResult(conclude());
           callback();
@@ -177,7 +187,10 @@ function routeEntry(entry: TarEntry, archive: ArchiveSinks, options: InspectOpti
  * and a walk of state.bin. Never throws for a damaged or hostile file (that is `valid: false` with problems); throws
  * SnapshotReadError when the file cannot be opened at all.
  */
-export async function inspectSnapshot(source: string | Readable, options: InspectOptions = {}): Promise<SnapshotInspection> {
+export async function inspectSnapshot(
+  source: string | Readable,
+  options: InspectOptions = {},
+): Promise<SnapshotInspection> {
   if (typeof source !== 'string') {
     const { writable, result } = createSnapshotVerifier(options);
     await pipeInto(source, writable);
@@ -195,13 +208,25 @@ export async function inspectSnapshot(source: string | Readable, options: Inspec
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      const kind = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
+      const kind = info.isDirectory()
+        ? 'a folder'
+        : info.isFIFO()
+          ? 'a FIFO'
+          : info.isCharacterDevice() || info.isBlockDevice()
+            ? 'a device'
+            : info.isSocket()
+              ? 'a socket'
+              : 'not a regular file';
       return notAFile(file, `${file} is ${kind}, not a snapshot file.`);
     }
     // Large files: the whole-file SHA-256 runs on a worker thread over the same descriptor, in parallel.
     const externalFileHash = info.size > 16 * 1024 * 1024 ? hashFileInWorker(handle.fd) : undefined;
     externalFileHash?.catch(() => {});
-    const { writable, result } = createSnapshotVerifier({ ...options, file, ...(externalFileHash ? { externalFileHash } : {}) });
+    const { writable, result } = createSnapshotVerifier({
+      ...options,
+      file,
+      ...(externalFileHash ? { externalFileHash } : {}),
+    });
     await pumpFile(handle, writable);
     await externalFileHash?.catch(() => {});
     return await result;
@@ -279,4 +304,5 @@ function emptyInspection(file: string, problems: Problem[]): SnapshotInspection 
   };
 }
 
-const notAFile = (file: string, message: string): SnapshotInspection => emptyInspection(file, [{ code: 'NOT_A_FILE', reason: message, message }]);
+const notAFile = (file: string, message: string): SnapshotInspection =>
+  emptyInspection(file, [{ code: 'NOT_A_FILE', reason: message, message }]);

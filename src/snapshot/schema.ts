@@ -9,9 +9,7 @@ export const SnapshotMetaSchema = z.object({
   Peers: z.string().nullable().optional(),
   Configuration: z
     .object({
-      Servers: z
-        .array(z.object({ Suffrage: z.number().int(), ID: z.string(), Address: z.string() }))
-        .nullable(),
+      Servers: z.array(z.object({ Suffrage: z.number().int(), ID: z.string(), Address: z.string() })).nullable(),
     })
     .optional(),
   ConfigurationIndex: z.number().int().nonnegative().optional(),

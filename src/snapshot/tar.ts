@@ -112,7 +112,10 @@ export class TarReader {
         }
         case 'end': {
           const extra = chunk.length - at;
-          this.fail('TAR_TRAILING_DATA', `Data follows the tar end marker (at least ${extra} bytes): a snapshot has nothing after it.`);
+          this.fail(
+            'TAR_TRAILING_DATA',
+            `Data follows the tar end marker (at least ${extra} bytes): a snapshot has nothing after it.`,
+          );
           return;
         }
         default: {
@@ -134,7 +137,10 @@ export class TarReader {
   end(): void {
     if (this.state === 'end' || this.state === 'dead') return;
     if (this.state === 'data' || this.state === 'padding' || this.blockFill > 0) {
-      this.fail('TAR_TRUNCATED', `The tar archive ends in the middle of ${this.state === 'data' ? 'an entry' : 'a block'}, after ${this.bytes} bytes: it is truncated.`);
+      this.fail(
+        'TAR_TRUNCATED',
+        `The tar archive ends in the middle of ${this.state === 'data' ? 'an entry' : 'a block'}, after ${this.bytes} bytes: it is truncated.`,
+      );
     } else {
       this.fail('TAR_NO_END_MARKER', 'The tar archive has no end marker (two zero blocks): it is truncated.');
     }
@@ -151,8 +157,10 @@ export class TarReader {
       this.state = 'second-zero';
       return;
     }
-    if (!checksumOk(block)) return this.fail('TAR_HEADER_CHECKSUM', 'A tar header fails its checksum: the archive is corrupt.');
-    if (block.toString('latin1', 257, 262) !== 'ustar') return this.fail('TAR_BAD_HEADER', 'A tar header is not in USTAR format.');
+    if (!checksumOk(block))
+      return this.fail('TAR_HEADER_CHECKSUM', 'A tar header fails its checksum: the archive is corrupt.');
+    if (block.toString('latin1', 257, 262) !== 'ustar')
+      return this.fail('TAR_BAD_HEADER', 'A tar header is not in USTAR format.');
     const type = String.fromCharCode(block[156] as number);
     const prefix = cString(block, 345, 155);
     const base = cString(block, 0, 100);
@@ -160,9 +168,16 @@ export class TarReader {
     const size = numeric(block, 124, 12);
     const mtime = numeric(block, 136, 12);
     const mode = numeric(block, 100, 8);
-    if (size === null || mtime === null || mode === null) return this.fail('TAR_BAD_HEADER', `The tar header of ${JSON.stringify(name)} has an unreadable size, time or mode.`);
+    if (size === null || mtime === null || mode === null)
+      return this.fail(
+        'TAR_BAD_HEADER',
+        `The tar header of ${JSON.stringify(name)} has an unreadable size, time or mode.`,
+      );
     if (type !== '0' && type !== '\0') {
-      this.report('TAR_ENTRY_TYPE', `The tar entry ${JSON.stringify(name)} is not a regular file (type ${JSON.stringify(type)}); snapshots hold only regular files.`);
+      this.report(
+        'TAR_ENTRY_TYPE',
+        `The tar entry ${JSON.stringify(name)} is not a regular file (type ${JSON.stringify(type)}); snapshots hold only regular files.`,
+      );
       this.startData(null, size);
       return;
     }

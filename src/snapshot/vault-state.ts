@@ -87,7 +87,8 @@ export class VaultStateWalker {
       this.varintScale *= 128;
       this.varintBytes++;
       if (b & 0x80) {
-        if (this.state !== S.Length && this.msgRemaining <= 0) return this.fail('a field runs past the end of its entry');
+        if (this.state !== S.Length && this.msgRemaining <= 0)
+          return this.fail('a field runs past the end of its entry');
         continue;
       }
       const value = this.varint;
@@ -173,7 +174,8 @@ export class VaultStateWalker {
 
   private endField(): void {
     if (this.collect === 'key') this.keyBytes = this.keyBuffer;
-    else if (this.collect === 'value') this.sealConfig = Buffer.concat(this.capture, this.captureLength).toString('utf8');
+    else if (this.collect === 'value')
+      this.sealConfig = Buffer.concat(this.capture, this.captureLength).toString('utf8');
     this.collect = null;
     this.afterField();
   }
@@ -196,7 +198,9 @@ export class VaultStateWalker {
     const previous = this.previousKey;
     // Vault writes keys from a bolt cursor: strictly increasing byte order. Anything else was not written by Vault.
     if (previous !== null && Buffer.compare(previous, key) >= 0) {
-      return this.fail(`storage keys are out of order or repeated at ${JSON.stringify(key.toString('utf8').slice(0, 80))}`);
+      return this.fail(
+        `storage keys are out of order or repeated at ${JSON.stringify(key.toString('utf8').slice(0, 80))}`,
+      );
     }
     this.previousKey = key;
     this.entries++;

@@ -16,8 +16,18 @@ const MENTIONS_VAULT = /vault|openbao|\bbao\b|\bhvac\b|\/v1\//i;
 
 const where = (file: string, line: number, address: string) => ({ file, line, address });
 
-function classifyCommandText(text: string, address: string, file: string, line: number, env: Record<string, string>): Classification[] {
-  return classifyScript(text, { file, env }).map((c) => ({ ...c, input: `${address}: ${c.input}`, ...where(file, c.line ?? line, address) }));
+function classifyCommandText(
+  text: string,
+  address: string,
+  file: string,
+  line: number,
+  env: Record<string, string>,
+): Classification[] {
+  return classifyScript(text, { file, env }).map((c) => ({
+    ...c,
+    input: `${address}: ${c.input}`,
+    ...where(file, c.line ?? line, address),
+  }));
 }
 
 const unreadable = (address: string, file: string, line: number, what: string): Classification => ({
@@ -38,12 +48,19 @@ function environmentOf(block: HclBlock, mod: TfModule): Record<string, string> {
 }
 
 /** The local-exec provisioners of a resource that run for this action (creation-time, or `when = destroy`). */
-export async function provisionerCommands(address: string, loc: Located, mod: TfModule, action: 'create' | 'update' | 'delete', read: ReadFile): Promise<Classification[]> {
+export async function provisionerCommands(
+  address: string,
+  loc: Located,
+  mod: TfModule,
+  action: 'create' | 'update' | 'delete',
+  read: ReadFile,
+): Promise<Classification[]> {
   const out: Classification[] = [];
   for (const p of loc.block.blocks) {
     if (p.type !== 'provisioner' || (p.labels[0] !== 'local-exec' && p.labels[0] !== 'remote-exec')) continue;
     const when = p.attributes.get('when')?.expr;
-    const atDestroy = when !== undefined && (when.t === 'ref' ? when.text === 'destroy' : when.t === 'lit' && when.v === 'destroy');
+    const atDestroy =
+      when !== undefined && (when.t === 'ref' ? when.text === 'destroy' : when.t === 'lit' && when.v === 'destroy');
     if (atDestroy !== (action === 'delete')) continue;
     if (p.labels[0] === 'remote-exec') {
       for (const c of remoteInline(address, loc.file, p, mod)) out.push(c);
@@ -55,16 +72,27 @@ export async function provisionerCommands(address: string, loc: Located, mod: Tf
     const text = rendered?.text ?? (command.value.kind === 'expression' ? command.value.text : '');
     const interpreter = p.attributes.get('interpreter')?.expr;
     const interp = interpreter ? evaluate(interpreter, mod) : null;
-    const argv = interp?.known && Array.isArray(interp.value) ? interp.value.filter((x): x is string => typeof x === 'string') : null;
+    const argv =
+      interp?.known && Array.isArray(interp.value)
+        ? interp.value.filter((x): x is string => typeof x === 'string')
+        : null;
     const shell = !interpreter || (argv !== null && argv[0] !== undefined && SHELLS.test(path.posix.basename(argv[0])));
-    if (!rendered && MENTIONS_VAULT.test(text)) out.push(unreadable(address, loc.file, command.line, 'a local-exec command'));
+    if (!rendered && MENTIONS_VAULT.test(text))
+      out.push(unreadable(address, loc.file, command.line, 'a local-exec command'));
     else if (shell || (argv?.[0] && /^(vault|bao)$/.test(path.posix.basename(argv[0])))) {
       // An interpreter that is the vault binary gets the command as its arguments.
       const line = shell ? text : [...(argv as string[]), text].join(' ');
       for (const c of classifyCommandText(line, address, loc.file, command.line, environmentOf(p, mod))) out.push(c);
       for (const c of await scriptFiles(line.split(/\s+/), address, loc.file, command.line, mod, read)) out.push(c);
     } else if (MENTIONS_VAULT.test(text) || MENTIONS_VAULT.test(JSON.stringify(argv ?? interpreter))) {
-      out.push(unreadable(address, loc.file, command.line, `a local-exec command with the interpreter ${argv ? argv.join(' ') : 'an expression'}`));
+      out.push(
+        unreadable(
+          address,
+          loc.file,
+          command.line,
+          `a local-exec command with the interpreter ${argv ? argv.join(' ') : 'an expression'}`,
+        ),
+      );
     }
   }
   return out;
@@ -75,7 +103,8 @@ function remoteInline(address: string, file: string, p: HclBlock, mod: TfModule)
   const inline = p.attributes.get('inline');
   if (!inline) return [];
   const v = evaluate(inline.expr, mod);
-  if (v.known && Array.isArray(v.value)) return classifyCommandText(v.value.map((x) => String(x)).join('\n'), address, file, inline.line, {});
+  if (v.known && Array.isArray(v.value))
+    return classifyCommandText(v.value.map((x) => String(x)).join('\n'), address, file, inline.line, {});
   const text = inline.value.kind === 'expression' ? inline.value.text : '';
   const parts = inline.expr.t === 'tuple' ? inline.expr.items.map((i) => render(i, mod)?.text ?? '') : [];
   if (parts.length > 0) return classifyCommandText(parts.join('\n'), address, file, inline.line, {});
@@ -85,7 +114,14 @@ function remoteInline(address: string, file: string, p: HclBlock, mod: TfModule)
 type ReadFile = (file: string) => Promise<string | null>;
 
 /** Shell scripts a command names (`./scripts/rotate.sh`, `bash ${path.module}/x.sh`), read from the repository. */
-async function scriptFiles(words: readonly string[], address: string, file: string, line: number, mod: TfModule, read: ReadFile): Promise<Classification[]> {
+async function scriptFiles(
+  words: readonly string[],
+  address: string,
+  file: string,
+  line: number,
+  mod: TfModule,
+  read: ReadFile,
+): Promise<Classification[]> {
   const out: Classification[] = [];
   for (const w of words.map((x) => x.replace(/^["']|["']$/g, '')).filter((x) => /\.(sh|bash)$/.test(x))) {
     if (w.startsWith('/')) {
@@ -103,17 +139,26 @@ async function scriptFiles(words: readonly string[], address: string, file: stri
 const quote = (w: string): string => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
 
 /** `data "external"`: its program runs at every plan and apply; a script file it names is read too. */
-export async function externalProgram(address: string, loc: Located, mod: TfModule, read: ReadFile): Promise<Classification[]> {
+export async function externalProgram(
+  address: string,
+  loc: Located,
+  mod: TfModule,
+  read: ReadFile,
+): Promise<Classification[]> {
   const program = loc.block.attributes.get('program');
   if (!program) return [];
   const v = evaluate(program.expr, mod);
-  const argv: string[] | null = v.known && Array.isArray(v.value) && v.value.every((x: Val) => typeof x === 'string') ? (v.value as string[]) : null;
+  const argv: string[] | null =
+    v.known && Array.isArray(v.value) && v.value.every((x: Val) => typeof x === 'string')
+      ? (v.value as string[])
+      : null;
   if (!argv) {
     const text = program.value.kind === 'expression' ? program.value.text : '';
     return MENTIONS_VAULT.test(text) ? [unreadable(address, loc.file, program.line, 'an external program')] : [];
   }
   const [first = '', ...rest] = argv;
-  if (SHELLS.test(path.posix.basename(first)) && rest[0] === '-c' && rest[1] !== undefined) return classifyCommandText(rest[1], address, loc.file, program.line, {});
+  if (SHELLS.test(path.posix.basename(first)) && rest[0] === '-c' && rest[1] !== undefined)
+    return classifyCommandText(rest[1], address, loc.file, program.line, {});
   if (argv.some((w) => /\.(sh|bash)$/.test(w))) return scriptFiles(argv, address, loc.file, program.line, mod, read);
   const line = argv.map(quote).join(' ');
   const found = classifyCommandText(line, address, loc.file, program.line, {});

@@ -54,7 +54,13 @@ export function selectConfigFiles(files: readonly string[]): string[] {
   const present = new Set(files);
   return files
     .filter(isConfigFile)
-    .filter((f) => !(/\.tf(\.json)?$/.test(f) && present.has(f.replace(/\.tf(\.json)?$/, (_, json: string | undefined) => `.tofu${json ?? ''}`))))
+    .filter(
+      (f) =>
+        !(
+          /\.tf(\.json)?$/.test(f) &&
+          present.has(f.replace(/\.tf(\.json)?$/, (_, json: string | undefined) => `.tofu${json ?? ''}`))
+        ),
+    )
     .sort();
 }
 
@@ -77,7 +83,8 @@ export function startParserFor(paths: Iterable<string>): void {
   for (const p of paths) if ((isConfigFile(p) || isTfvarsFile(p)) && !p.endsWith('.json')) return void loadHcl();
 }
 
-export const parseConfigFile = (file: string, text: string): HclParse => (file.endsWith('.json') ? parseTfJson(text) : parseHcl(text));
+export const parseConfigFile = (file: string, text: string): HclParse =>
+  file.endsWith('.json') ? parseTfJson(text) : parseHcl(text);
 
 const blockKey = (b: HclBlock): string | null => {
   if (b.type === 'resource' || b.type === 'data') return `${b.type} ${b.labels.join('.')}`;
@@ -122,7 +129,14 @@ const emptyModule = (dir: string): TfModule => ({
 });
 
 /** A reference expression (`vault_mount.a`, `module.x.vault_mount.a`) as written in moved/removed/import blocks. */
-const refText = (e: Expr | undefined): string | null => (e?.t === 'ref' ? e.text.replace(/\s+/g, '') : e?.t === 'lit' && typeof e.v === 'string' ? e.v : e?.t === 'other' ? e.text.replace(/\s+/g, '') : null);
+const refText = (e: Expr | undefined): string | null =>
+  e?.t === 'ref'
+    ? e.text.replace(/\s+/g, '')
+    : e?.t === 'lit' && typeof e.v === 'string'
+      ? e.v
+      : e?.t === 'other'
+        ? e.text.replace(/\s+/g, '')
+        : null;
 
 function index(mod: TfModule, b: HclBlock, file: string): void {
   const loc = { block: b, file };
@@ -150,13 +164,19 @@ function readTfvars(file: string, text: string, mod: TfModule): void {
   let parsed: HclParse;
   if (file.endsWith('.json')) {
     const doc = safeJson(text);
-    parsed = doc === undefined ? { ok: false, line: 1, message: 'is not valid JSON' } : parseTfJson(JSON.stringify({ locals: doc }));
+    parsed =
+      doc === undefined
+        ? { ok: false, line: 1, message: 'is not valid JSON' }
+        : parseTfJson(JSON.stringify({ locals: doc }));
   } else {
     // Wrapped in a block so the one parser reads it; the line numbers are shifted back by that one line.
     const p = parseHcl(`locals {\n${text}\n}\n`);
     // A parser that could not load keeps its own reason; a syntax error is reported at the file's own line.
     const line = p.ok ? 1 : Math.max(1, p.line - 1);
-    parsed = p.ok || p.message.startsWith('cannot be read') ? p : { ok: false, line, message: `does not parse as HCL (at line ${line})` };
+    parsed =
+      p.ok || p.message.startsWith('cannot be read')
+        ? p
+        : { ok: false, line, message: `does not parse as HCL (at line ${line})` };
   }
   if (!parsed.ok) {
     mod.problems.push({ file, line: parsed.line, message: parsed.message });
@@ -192,7 +212,9 @@ const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 function tooLarge(file: string, text: string): string | null {
   const limit = file.endsWith('.json') ? MAX_JSON_BYTES : MAX_HCL_BYTES;
   const size = Buffer.byteLength(text);
-  return size > limit ? `is ${mb(size)}, more than the ${mb(limit)} the gate reads from one file (split it, or classify the plan with --plan)` : null;
+  return size > limit
+    ? `is ${mb(size)}, more than the ${mb(limit)} the gate reads from one file (split it, or classify the plan with --plan)`
+    : null;
 }
 
 /** Parses of file texts, shared by the two sides of a comparison: a file that did not change is parsed once. */
@@ -237,7 +259,12 @@ function applyOverride(mod: TfModule, block: HclBlock, file: string): void {
     return;
   }
   const key = blockKey(block);
-  const maps: Record<string, Map<string, Located>> = { resource: mod.resources, data: mod.data, module: mod.modules, variable: mod.variables };
+  const maps: Record<string, Map<string, Located>> = {
+    resource: mod.resources,
+    data: mod.data,
+    module: mod.modules,
+    variable: mod.variables,
+  };
   const map = maps[block.type];
   if (map && key) {
     const k = block.type === 'resource' || block.type === 'data' ? block.labels.join('.') : (block.labels[0] ?? '');
@@ -245,7 +272,11 @@ function applyOverride(mod: TfModule, block: HclBlock, file: string): void {
     map.set(k, original ? { block: mergeOverride(original.block, block), file: original.file } : { block, file });
   } else if (block.type === 'provider') {
     const at = mod.providers.findIndex((p) => blockKey(p.block) === key);
-    if (at >= 0) mod.providers[at] = { block: mergeOverride((mod.providers[at] as Located).block, block), file: (mod.providers[at] as Located).file };
+    if (at >= 0)
+      mod.providers[at] = {
+        block: mergeOverride((mod.providers[at] as Located).block, block),
+        file: (mod.providers[at] as Located).file,
+      };
     else mod.providers.push({ block, file });
   } else index(mod, block, file);
 }

@@ -1,5 +1,15 @@
 import path from 'node:path';
-import { changedFiles, emptyTree, GitError, listTree, readBlobs, repoRoot, resolveRev, type ChangedFile, type TreeEntry } from '../git/git.js';
+import {
+  changedFiles,
+  emptyTree,
+  GitError,
+  listTree,
+  readBlobs,
+  repoRoot,
+  resolveRev,
+  type ChangedFile,
+  type TreeEntry,
+} from '../git/git.js';
 import type { Classification } from '../classify/schema.js';
 import { matchesPattern } from '../shared/glob.js';
 import { isConfigFile, isTfvarsFile, startParserFor } from './configuration.js';
@@ -13,7 +23,8 @@ export class GitRangeError extends UserError {
 
 export function parseRange(range: string): { base: string; head: string } {
   const m = /^([^.\s]+(?:\.[^.\s]+)*)\.\.(\.?)([^.\s]+(?:\.[^.\s]+)*)?$/.exec(range);
-  if (!m || m[2] === '.') throw new GitRangeError(`"${range}" is not a range: write BASE..HEAD (for example origin/main..HEAD)`);
+  if (!m || m[2] === '.')
+    throw new GitRangeError(`"${range}" is not a range: write BASE..HEAD (for example origin/main..HEAD)`);
   return { base: m[1] as string, head: m[3] ?? 'HEAD' };
 }
 
@@ -21,7 +32,12 @@ export function parseRange(range: string): { base: string; head: string } {
  * Classifies the net change of `.tf` and `.tf.json` files between two revisions of the repository at `cwd` (plus
  * watched upgrade files). Reads every blob with one git process.
  */
-export async function classifyGitRange(cwd: string, base: string, head: string, options: { upgradeWatch?: readonly UpgradeWatch[] } = {}): Promise<Classification[]> {
+export async function classifyGitRange(
+  cwd: string,
+  base: string,
+  head: string,
+  options: { upgradeWatch?: readonly UpgradeWatch[] } = {},
+): Promise<Classification[]> {
   const root = await repoRoot(cwd);
   if (!root) throw new GitRangeError(`${cwd} is not inside a git repository`);
   const [b, h] = [await resolveRev(root, base), await resolveRev(root, head)];
@@ -49,14 +65,23 @@ function collectConfigurations(files: readonly ChangedFile[]) {
 }
 
 /** The same, between two commit ids (the hook's entry point). `base` null means "from nothing" (a root commit). */
-export async function classifyCommits(root: string, base: string | null, head: string, options: { upgradeWatch?: readonly UpgradeWatch[] } = {}): Promise<Classification[]> {
+export async function classifyCommits(
+  root: string,
+  base: string | null,
+  head: string,
+  options: { upgradeWatch?: readonly UpgradeWatch[] } = {},
+): Promise<Classification[]> {
   // The empty tree stands for "nothing" so that a first commit is compared with no files.
   const from = base ?? (await emptyTree(root));
   let files: ChangedFile[];
   let trees: { before: TreeEntry[]; after: TreeEntry[] };
   try {
     // Nothing to list in the empty tree (and simple-git waits 50 ms after a command that prints nothing).
-    const [changed, before, after] = await Promise.all([changedFiles(root, from, head), base === null ? Promise.resolve([]) : listTree(root, from), listTree(root, head)]);
+    const [changed, before, after] = await Promise.all([
+      changedFiles(root, from, head),
+      base === null ? Promise.resolve([]) : listTree(root, from),
+      listTree(root, head),
+    ]);
     files = changed;
     trees = { before, after };
   } catch (error) {
@@ -66,9 +91,19 @@ export async function classifyCommits(root: string, base: string | null, head: s
   const { changed, dirs, targetOf } = collectConfigurations(files);
   startParserFor(changed);
   // Links to configuration files: their targets (blob text) are read first, then followed within the revision.
-  const links = (['before', 'after'] as const).flatMap((side) => trees[side].filter((e) => e.mode === SYMLINK && (isConfigFile(e.path) || isTfvarsFile(e.path))).map((e) => ({ side, e })));
-  const linkTexts = await readBlobs(root, links.map((l) => l.e.oid));
-  const byPath = { before: new Map(trees.before.map((e) => [e.path, e])), after: new Map(trees.after.map((e) => [e.path, e])) };
+  const links = (['before', 'after'] as const).flatMap((side) =>
+    trees[side]
+      .filter((e) => e.mode === SYMLINK && (isConfigFile(e.path) || isTfvarsFile(e.path)))
+      .map((e) => ({ side, e })),
+  );
+  const linkTexts = await readBlobs(
+    root,
+    links.map((l) => l.e.oid),
+  );
+  const byPath = {
+    before: new Map(trees.before.map((e) => [e.path, e])),
+    after: new Map(trees.after.map((e) => [e.path, e])),
+  };
   const resolved = new Map<string, string | null>(); // `${side}\0${link}` → target path or null (outside, dangling)
   for (const { side, e } of links) {
     let target = targetOf(e.path, linkTexts.get(e.oid) ?? '');
@@ -84,26 +119,50 @@ export async function classifyCommits(root: string, base: string | null, head: s
   const unreadable: { file: string; reason: string }[] = [];
   for (const side of ['before', 'after'] as const) {
     for (const e of trees[side]) {
-      if (!dirs.has(path.posix.dirname(e.path)) || !(isConfigFile(e.path) || isTfvarsFile(e.path)) || e.mode === '160000') continue;
+      if (
+        !dirs.has(path.posix.dirname(e.path)) ||
+        !(isConfigFile(e.path) || isTfvarsFile(e.path)) ||
+        e.mode === '160000'
+      )
+        continue;
       if (e.mode !== SYMLINK) wanted[side].push({ path: e.path, oid: e.oid });
       else {
         const target = resolved.get(`${side}\0${e.path}`);
         const entry = target ? byPath[side].get(target) : undefined;
         if (entry) wanted[side].push({ path: e.path, oid: entry.oid });
-        else if (side === 'after') unreadable.push({ file: e.path, reason: 'is a symbolic link to a file outside the repository (or to nothing)' });
+        else if (side === 'after')
+          unreadable.push({
+            file: e.path,
+            reason: 'is a symbolic link to a file outside the repository (or to nothing)',
+          });
       }
     }
   }
-  const watched = (p: string) => VALUES_FILE.test(p) || (options.upgradeWatch ?? []).some((w) => matchesPattern(p, w.files));
+  const watched = (p: string) =>
+    VALUES_FILE.test(p) || (options.upgradeWatch ?? []).some((w) => matchesPattern(p, w.files));
   const relevant = files.filter((f) => watched(f.path));
-  const blobs = await readBlobs(root, [...wanted.before, ...wanted.after].map((w) => w.oid).concat(relevant.flatMap((f) => [f.oldBlob, f.newBlob])));
-  const texts = (list: { path: string; oid: string }[]) => new Map(list.flatMap((w) => (blobs.get(w.oid) != null ? [[w.path, blobs.get(w.oid) as string] as const] : [])));
-  const changes = relevant.map((f) => ({ path: f.path, before: blobs.get(f.oldBlob) ?? null, after: blobs.get(f.newBlob) ?? null }));
+  const blobs = await readBlobs(
+    root,
+    [...wanted.before, ...wanted.after].map((w) => w.oid).concat(relevant.flatMap((f) => [f.oldBlob, f.newBlob])),
+  );
+  const texts = (list: { path: string; oid: string }[]) =>
+    new Map(list.flatMap((w) => (blobs.get(w.oid) != null ? [[w.path, blobs.get(w.oid) as string] as const] : [])));
+  const changes = relevant.map((f) => ({
+    path: f.path,
+    before: blobs.get(f.oldBlob) ?? null,
+    after: blobs.get(f.newBlob) ?? null,
+  }));
   const revOf = (side: Side) => (side === 'before' ? from : head);
-  const filesUnder = (side: Side, dir: string) => trees[side].filter((e) => e.path.startsWith(dir === '.' ? '' : `${dir}/`)).map((e) => e.path);
-  return classifyConfigurations({ before: texts(wanted.before), after: texts(wanted.after), dirs: [...dirs], unreadable }, changes, {
-    ...(options.upgradeWatch ? { upgradeWatch: options.upgradeWatch } : {}),
-    readFile: async (side, file) => (await readBlobs(root, [`${revOf(side)}:${file}`])).get(`${revOf(side)}:${file}`) ?? null,
-    listDir: async (side, dir) => filesUnder(side, dir),
-  });
+  const filesUnder = (side: Side, dir: string) =>
+    trees[side].filter((e) => e.path.startsWith(dir === '.' ? '' : `${dir}/`)).map((e) => e.path);
+  return classifyConfigurations(
+    { before: texts(wanted.before), after: texts(wanted.after), dirs: [...dirs], unreadable },
+    changes,
+    {
+      ...(options.upgradeWatch ? { upgradeWatch: options.upgradeWatch } : {}),
+      readFile: async (side, file) =>
+        (await readBlobs(root, [`${revOf(side)}:${file}`])).get(`${revOf(side)}:${file}`) ?? null,
+      listDir: async (side, dir) => filesUnder(side, dir),
+    },
+  );
 }

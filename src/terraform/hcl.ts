@@ -162,7 +162,9 @@ export interface HclBlock {
   readonly canonical: string;
 }
 
-export type HclParse = { readonly ok: true; readonly blocks: HclBlock[] } | { readonly ok: false; readonly line: number; readonly message: string };
+export type HclParse =
+  | { readonly ok: true; readonly blocks: HclBlock[] }
+  | { readonly ok: false; readonly line: number; readonly message: string };
 
 let parser: ParserType | null = null;
 let loadError: string | null = null;
@@ -193,7 +195,12 @@ export function loadHcl(): Promise<void> {
 
 const decodeString = (raw: string): string => {
   try {
-    return JSON.parse(`"${raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{').replace(/\n/g, '\\n')}"`) as string;
+    return JSON.parse(
+      `"${raw
+        .replace(/\$\$\{/g, '${')
+        .replace(/%%\{/g, '%{')
+        .replace(/\n/g, '\\n')}"`,
+    ) as string;
   } catch {
     return raw;
   }
@@ -211,7 +218,12 @@ function firstError(node: SyntaxNode): SyntaxNode | null {
 }
 
 const placeholderOf = (e: Expr): string =>
-  e.t === 'lit' ? String(e.v ?? '') : `$${(e.t === 'ref' || e.t === 'other' ? e.text : e.t === 'call' ? e.name : 'expr').replace(/^\$\{~?|~?\}$/g, '').trim().replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
+  e.t === 'lit'
+    ? String(e.v ?? '')
+    : `$${(e.t === 'ref' || e.t === 'other' ? e.text : e.t === 'call' ? e.name : 'expr')
+        .replace(/^\$\{~?|~?\}$/g, '')
+        .trim()
+        .replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
 
 /** The simple view of an expression (HclValue) from its tree and source text. */
 function valueOf(e: Expr, text: string): HclValue {
@@ -222,14 +234,16 @@ function valueOf(e: Expr, text: string): HclValue {
     return { kind: 'null' };
   }
   if (e.t === 'tpl') {
-    if (e.parts.every((p) => p.t === 'lit')) return { kind: 'string', value: e.parts.map((p) => String((p as { v: unknown }).v)).join('') };
+    if (e.parts.every((p) => p.t === 'lit'))
+      return { kind: 'string', value: e.parts.map((p) => String((p as { v: unknown }).v)).join('') };
     return { kind: 'template', text, placeholder: e.parts.map(placeholderOf).join('') };
   }
   return { kind: 'expression', text };
 }
 
 /** An expression as comparable text: layout and comments are not in the tree, so equal text means unchanged. */
-const canonicalExpr = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === 'text' && typeof v === 'string' ? v.replace(/\s+/g, ' ') : v));
+const canonicalExpr = (e: Expr): string =>
+  JSON.stringify(e, (k, v: unknown) => (k === 'text' && typeof v === 'string' ? v.replace(/\s+/g, ' ') : v));
 
 const unwrapExpression = (node: SyntaxNode): SyntaxNode => {
   let n = node;
@@ -254,9 +268,13 @@ function templateParts(template: SyntaxNode, heredoc: boolean): Expr[] {
   const text = template.text;
   const children = template.namedChildren;
   const inner = children.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
-  const opener = heredoc ? children.find((c) => c.type === 'heredoc_identifier') : children.find((c) => c.type === 'quoted_template_start');
+  const opener = heredoc
+    ? children.find((c) => c.type === 'heredoc_identifier')
+    : children.find((c) => c.type === 'quoted_template_start');
   let cursor = opener ? text.indexOf(opener.text) + opener.text.length : 0;
-  const closer = heredoc ? children.filter((c) => c.type === 'heredoc_identifier').at(-1) : children.find((c) => c.type === 'quoted_template_end');
+  const closer = heredoc
+    ? children.filter((c) => c.type === 'heredoc_identifier').at(-1)
+    : children.find((c) => c.type === 'quoted_template_end');
   const end = closer && closer !== opener ? text.lastIndexOf(closer.text) : text.length;
   const raw: string[] = [];
   const exprs: Expr[] = [];
@@ -277,11 +295,20 @@ function templateParts(template: SyntaxNode, heredoc: boolean): Expr[] {
   let literals = raw;
   if (heredoc) {
     const marker = '\u0000';
-    let body = raw.join(marker).replace(/^[^\n]*\n/, '').replace(/\n[ \t]*$/, '\n');
+    let body = raw
+      .join(marker)
+      .replace(/^[^\n]*\n/, '')
+      .replace(/\n[ \t]*$/, '\n');
     if (/^<<-/.test(text)) {
-      const indents = body.split('\n').filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
+      const indents = body
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
       const cut = indents.reduce((a, b) => Math.min(a, b), indents[0] ?? 0);
-      body = body.split('\n').map((l) => l.slice(Math.min(cut, /^[ \t]*/.exec(l)?.[0].length ?? 0))).join('\n');
+      body = body
+        .split('\n')
+        .map((l) => l.slice(Math.min(cut, /^[ \t]*/.exec(l)?.[0].length ?? 0)))
+        .join('\n');
     }
     literals = body.split(marker);
   } else literals = raw.map(decodeString);
@@ -302,11 +329,22 @@ function toExpr(expression: SyntaxNode): Expr {
     if (lit?.type === 'numeric_lit') return { t: 'lit', v: Number(lit.text) };
     if (lit?.type === 'bool_lit') return { t: 'lit', v: lit.text === 'true' };
     if (lit?.type === 'null_lit') return { t: 'lit', v: null };
-    if (lit?.type === 'string_lit') return { t: 'lit', v: decodeString(lit.namedChildren.filter((c) => c.type === 'template_literal').map((c) => c.text).join('')) };
+    if (lit?.type === 'string_lit')
+      return {
+        t: 'lit',
+        v: decodeString(
+          lit.namedChildren
+            .filter((c) => c.type === 'template_literal')
+            .map((c) => c.text)
+            .join(''),
+        ),
+      };
   }
   if (node.type === 'template_expr') {
     const template = node.firstNamedChild;
-    return template ? { t: 'tpl', parts: templateParts(template, template.type === 'heredoc_template') } : { t: 'lit', v: '' };
+    return template
+      ? { t: 'tpl', parts: templateParts(template, template.type === 'heredoc_template') }
+      : { t: 'lit', v: '' };
   }
   const head = node.type === 'expression' ? node.firstNamedChild : null;
   if (head?.type === 'variable_expr') {
@@ -329,11 +367,13 @@ function toExpr(expression: SyntaxNode): Expr {
     const name = node.firstNamedChild?.text ?? '';
     const args = node.namedChildren.find((c) => c.type === 'function_arguments');
     const expanded = args?.children.some((c) => c.type === '...');
-    if (!expanded) return { t: 'call', name, args: (args?.namedChildren ?? []).filter((c) => c.type === 'expression').map(toExpr) };
+    if (!expanded)
+      return { t: 'call', name, args: (args?.namedChildren ?? []).filter((c) => c.type === 'expression').map(toExpr) };
   }
   if (node.type === 'collection_value') {
     const coll = node.firstNamedChild;
-    if (coll?.type === 'tuple') return { t: 'tuple', items: coll.namedChildren.filter((c) => c.type === 'expression').map(toExpr) };
+    if (coll?.type === 'tuple')
+      return { t: 'tuple', items: coll.namedChildren.filter((c) => c.type === 'expression').map(toExpr) };
     if (coll?.type === 'object') {
       const items = coll.namedChildren
         .filter((c) => c.type === 'object_elem')
@@ -342,7 +382,8 @@ function toExpr(expression: SyntaxNode): Expr {
           const [k, v] = e.namedChildren.filter((x) => x.type === 'expression');
           const key = k ? toExpr(k) : ({ t: 'lit', v: '' } as Expr);
           // An unquoted object key is its own name, not a reference.
-          const literalKey: Expr = key.t === 'ref' && key.path.length === 1 ? { t: 'lit', v: String(key.path[0]) } : key;
+          const literalKey: Expr =
+            key.t === 'ref' && key.path.length === 1 ? { t: 'lit', v: String(key.path[0]) } : key;
           return [literalKey, v ? toExpr(v) : ({ t: 'lit', v: null } as Expr)] as const;
         });
       return { t: 'obj', items };
@@ -359,15 +400,34 @@ function readBlock(node: SyntaxNode): HclBlock {
   const labels: string[] = [];
   let body: SyntaxNode | null = null;
   for (const c of named.slice(1)) {
-    if (c.type === 'string_lit') labels.push(decodeString(c.namedChildren.filter((x) => x.type === 'template_literal').map((x) => x.text).join('')));
+    if (c.type === 'string_lit')
+      labels.push(
+        decodeString(
+          c.namedChildren
+            .filter((x) => x.type === 'template_literal')
+            .map((x) => x.text)
+            .join(''),
+        ),
+      );
     else if (c.type === 'identifier') labels.push(c.text);
     else if (c.type === 'body') body = c;
   }
   const { attributes, blocks, canonical } = readBody(body);
-  return { type, labels, line: node.startPosition.row + 1, attributes, blocks, canonical: `${type} ${labels.map((l) => JSON.stringify(l)).join(' ')} {${canonical}}` };
+  return {
+    type,
+    labels,
+    line: node.startPosition.row + 1,
+    attributes,
+    blocks,
+    canonical: `${type} ${labels.map((l) => JSON.stringify(l)).join(' ')} {${canonical}}`,
+  };
 }
 
-function readBody(body: SyntaxNode | null): { attributes: Map<string, HclAttribute>; blocks: HclBlock[]; canonical: string } {
+function readBody(body: SyntaxNode | null): {
+  attributes: Map<string, HclAttribute>;
+  blocks: HclBlock[];
+  canonical: string;
+} {
   const attributes = new Map<string, HclAttribute>();
   const blocks: HclBlock[] = [];
   const attrCanon: string[] = [];
@@ -388,12 +448,21 @@ function readBody(body: SyntaxNode | null): { attributes: Map<string, HclAttribu
 /** Parses HCL2 native syntax; the parser must have been loaded (`await loadHcl()`), or the text is not read. */
 export function parseHcl(text: string): HclParse {
   const p = parser;
-  if (!p) return { ok: false, line: 1, message: `cannot be read: ${loadError ?? 'the HCL parser was not loaded (await loadHcl() first)'}` };
+  if (!p)
+    return {
+      ok: false,
+      line: 1,
+      message: `cannot be read: ${loadError ?? 'the HCL parser was not loaded (await loadHcl() first)'}`,
+    };
   let tree: ReturnType<ParserType['parse']>;
   try {
     tree = p.parse(text);
   } catch (error) {
-    return { ok: false, line: 1, message: `cannot be read: the HCL parser failed (${(error as Error).message.split('\n')[0]})` };
+    return {
+      ok: false,
+      line: 1,
+      message: `cannot be read: the HCL parser failed (${(error as Error).message.split('\n')[0]})`,
+    };
   }
   if (!tree) return { ok: false, line: 1, message: 'cannot be read: the HCL parser returned no tree' };
   // The tree lives in WASM memory until deleted; everything needed is copied into plain objects first.
@@ -408,7 +477,11 @@ export function parseHcl(text: string): HclParse {
   if (root.hasError) {
     const bad = firstError(root);
     const line = (bad?.startPosition.row ?? 0) + 1;
-    return { ok: false, line, message: `does not parse as HCL (${bad?.isMissing ? `missing ${bad.type}` : 'unexpected input'} at line ${line})` };
+    return {
+      ok: false,
+      line,
+      message: `does not parse as HCL (${bad?.isMissing ? `missing ${bad.type}` : 'unexpected input'} at line ${line})`,
+    };
   }
   const body = root.namedChildren.find((c) => c.type === 'body') ?? null;
   const read = readBody(body);
@@ -417,7 +490,14 @@ export function parseHcl(text: string): HclParse {
 }
 
 const jsonValue = (v: unknown): HclValue => {
-  if (typeof v === 'string') return v.includes('${') || v.includes('%{') ? { kind: 'template', text: v, placeholder: v.replace(/\$\{([^}]*)\}/g, (_, e: string) => `$${e.trim().replace(/[^A-Za-z0-9_.-]+/g, '_')}`) } : { kind: 'string', value: v };
+  if (typeof v === 'string')
+    return v.includes('${') || v.includes('%{')
+      ? {
+          kind: 'template',
+          text: v,
+          placeholder: v.replace(/\$\{([^}]*)\}/g, (_, e: string) => `$${e.trim().replace(/[^A-Za-z0-9_.-]+/g, '_')}`),
+        }
+      : { kind: 'string', value: v };
   if (typeof v === 'number') return { kind: 'number', value: v };
   if (typeof v === 'boolean') return { kind: 'bool', value: v };
   if (v === null) return { kind: 'null' };
@@ -425,7 +505,14 @@ const jsonValue = (v: unknown): HclValue => {
 };
 
 const canonicalJson = (v: unknown): string =>
-  Array.isArray(v) ? `[${v.map(canonicalJson).join(',')}]` : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}` : JSON.stringify(v);
+  Array.isArray(v)
+    ? `[${v.map(canonicalJson).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(v);
 
 /** A JSON string of a .tf.json file as an expression: `${…}` templates are read by the HCL parser. */
 function jsonStringExpr(v: string): Expr {
@@ -442,13 +529,19 @@ function jsonExpr(v: unknown): Expr {
   if (typeof v === 'string') return jsonStringExpr(v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return { t: 'lit', v };
   if (Array.isArray(v)) return { t: 'tuple', items: v.map(jsonExpr) };
-  if (v && typeof v === 'object') return { t: 'obj', items: Object.entries(v as Record<string, unknown>).map(([k, x]) => [{ t: 'lit', v: k }, jsonExpr(x)] as const) };
+  if (v && typeof v === 'object')
+    return {
+      t: 'obj',
+      items: Object.entries(v as Record<string, unknown>).map(([k, x]) => [{ t: 'lit', v: k }, jsonExpr(x)] as const),
+    };
   return { t: 'other', text: String(v), refs: [] };
 }
 
 /** Terraform JSON accepts an array of objects wherever it accepts an object of blocks: both read the same. */
 const objects = (v: unknown): Record<string, unknown>[] =>
-  (Array.isArray(v) ? v : [v]).filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
+  (Array.isArray(v) ? v : [v]).filter(
+    (x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x),
+  );
 
 /** Nested block types of resource bodies written as JSON objects (the rest stay object-valued attributes). */
 const JSON_NESTED = new Set(['lifecycle', 'set', 'connection', 'dynamic']);
@@ -464,7 +557,8 @@ export function parseTfJson(text: string): HclParse {
   } catch (error) {
     return { ok: false, line: 1, message: `is not valid JSON (${(error as Error).message})` };
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, line: 1, message: 'does not have a JSON object at its top level' };
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    return { ok: false, line: 1, message: 'does not have a JSON object at its top level' };
   let cursor = 0;
   let cursorLine = 1;
   const lineOf = (needle: string): number => {
@@ -482,25 +576,36 @@ export function parseTfJson(text: string): HclParse {
     for (const b of objects(body)) {
       for (const [k, v] of Object.entries(b)) {
         if (k === 'provisioner') {
-          for (const p of objects(v)) for (const [kind, pb] of Object.entries(p)) for (const one of objects(pb)) nested.push(make('provisioner', [kind], one));
+          for (const p of objects(v))
+            for (const [kind, pb] of Object.entries(p))
+              for (const one of objects(pb)) nested.push(make('provisioner', [kind], one));
         } else if (JSON_NESTED.has(k) && v && typeof v === 'object') {
           for (const one of objects(v)) nested.push(make(k, [], one));
         } else attributes.set(k, { name: k, line: lineOf(k), value: jsonValue(v), expr: jsonExpr(v) });
       }
     }
-    return { type, labels, line, attributes, blocks: nested, canonical: `${type} ${labels.join(' ')} ${canonicalJson(body)}` };
+    return {
+      type,
+      labels,
+      line,
+      attributes,
+      blocks: nested,
+      canonical: `${type} ${labels.join(' ')} ${canonicalJson(body)}`,
+    };
   };
   for (const top of objects(doc)) {
     for (const [type, value] of Object.entries(top)) {
       if (type === 'resource' || type === 'data') {
         for (const byType of objects(value)) {
           for (const [rtype, byName] of Object.entries(byType)) {
-            for (const named of objects(byName)) for (const [name, body] of Object.entries(named)) blocks.push(make(type, [rtype, name], body));
+            for (const named of objects(byName))
+              for (const [name, body] of Object.entries(named)) blocks.push(make(type, [rtype, name], body));
           }
         }
       } else if (type === 'module' || type === 'provider' || type === 'variable' || type === 'output') {
         for (const byName of objects(value)) {
-          for (const [name, body] of Object.entries(byName)) for (const b of objects(body)) blocks.push(make(type, [name], b));
+          for (const [name, body] of Object.entries(byName))
+            for (const b of objects(body)) blocks.push(make(type, [name], b));
         }
       } else if (type === 'locals') {
         for (const b of objects(value)) blocks.push(make('locals', [], b));

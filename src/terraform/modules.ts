@@ -23,7 +23,8 @@ const SAYS_VAULT = /vault|openbao/i;
 /** Why a remote module call hands Vault to the module, or null. */
 function vaultInputs(block: HclBlock): string | null {
   const providers = block.attributes.get('providers')?.expr;
-  if (providers?.t === 'obj' && providers.items.some(([k]) => k.t === 'lit' && /^vault(\.|$)/.test(String(k.v)))) return 'it receives providers = { vault = … }';
+  if (providers?.t === 'obj' && providers.items.some(([k]) => k.t === 'lit' && /^vault(\.|$)/.test(String(k.v))))
+    return 'it receives providers = { vault = … }';
   if (providers?.t === 'other' && /\bvault\s*=/.test(providers.text)) return 'it receives providers = { vault = … }';
   for (const [name, attr] of block.attributes) {
     if (name === 'source' || name === 'providers' || name === 'version') continue;
@@ -41,7 +42,8 @@ export function remoteModuleChange(name: string, action: string, loc: Located, m
   let why: string | null = inputs;
   if (!why && source !== undefined && SAYS_VAULT.test(source)) why = 'its source is a Vault module';
   // A well-known registry module (terraform-aws-modules/vpc/aws) is not made a Vault change by the call's name.
-  if (!why && SAYS_VAULT.test(name) && !(source !== undefined && REGISTRY.test(source))) why = 'its name says Vault and its source cannot be read offline';
+  if (!why && SAYS_VAULT.test(name) && !(source !== undefined && REGISTRY.test(source)))
+    why = 'its name says Vault and its source cannot be read offline';
   if (!why) return null;
   return {
     input: `module.${name}: ${action}`,

@@ -31,10 +31,23 @@ const joinNamespace = (provider: string, resource: string): string => [provider,
  */
 export function classifyResourceChange(change: ResourceChangeInput): Classification {
   const input = `${change.address}: ${change.action}${change.note ? ` (${change.note})` : ''}`;
-  const where = { ...(change.file ? { file: change.file } : {}), ...(change.line ? { line: change.line } : {}), address: change.address };
+  const where = {
+    ...(change.file ? { file: change.file } : {}),
+    ...(change.line ? { line: change.line } : {}),
+    address: change.address,
+  };
   const kind = resourceKind(change.type);
   if (kind.kind === 'not-sys') {
-    return { input, verdict: 'not-sys', category: 'logical', method: null, path: null, namespace: '', reason: `${change.type} writes only outside /sys (roles, configs, secrets and identity live under their mounts), so the backup rule does not apply.`, ...where };
+    return {
+      input,
+      verdict: 'not-sys',
+      category: 'logical',
+      method: null,
+      path: null,
+      namespace: '',
+      reason: `${change.type} writes only outside /sys (roles, configs, secrets and identity live under their mounts), so the backup rule does not apply.`,
+      ...where,
+    };
   }
   if (kind.kind === 'unknown') {
     return {
@@ -51,25 +64,71 @@ export function classifyResourceChange(change: ResourceChangeInput): Classificat
   const spec = kind.spec;
   const templates = spec[change.action];
   if (templates.length === 0) {
-    return { input, verdict: 'not-sys', category: 'logical', method: null, path: null, namespace: '', reason: `A ${change.action} of ${change.type} makes no Vault request under /sys.`, ...where };
+    return {
+      input,
+      verdict: 'not-sys',
+      category: 'logical',
+      method: null,
+      path: null,
+      namespace: '',
+      reason: `A ${change.action} of ${change.type} makes no Vault request under /sys.`,
+      ...where,
+    };
   }
   const resourceNs = spec.rootOnly ? '' : change.attrs('namespace');
   const nsUnknown = resourceNs === UNKNOWN || change.providerNamespace === UNKNOWN;
-  const namespace = nsUnknown ? '<unknown>' : joinNamespace(change.providerNamespace as string, typeof resourceNs === 'string' ? resourceNs.replace(/^\/+|\/+$/g, '') : '');
+  const namespace = nsUnknown
+    ? '<unknown>'
+    : joinNamespace(
+        change.providerNamespace as string,
+        typeof resourceNs === 'string' ? resourceNs.replace(/^\/+|\/+$/g, '') : '',
+      );
   if (spec.generic && change.attrs('disable_delete') === true && change.action === 'delete') {
-    return { input, verdict: 'not-sys', category: 'no-change', method: null, path: null, namespace, reason: `${change.type} has disable_delete = true, so removing it makes no Vault request.`, ...where };
+    return {
+      input,
+      verdict: 'not-sys',
+      category: 'no-change',
+      method: null,
+      path: null,
+      namespace,
+      reason: `${change.type} has disable_delete = true, so removing it makes no Vault request.`,
+      ...where,
+    };
   }
   if (spec.generic && change.mountRelative) {
-    return { input, verdict: 'not-sys', category: 'logical', method: null, path: null, namespace, reason: `The path of ${change.address} starts at the mount ${change.mountRelative} declared in the configuration, and Vault cannot mount a secrets engine at sys/, so it is not a /sys write.`, ...where };
+    return {
+      input,
+      verdict: 'not-sys',
+      category: 'logical',
+      method: null,
+      path: null,
+      namespace,
+      reason: `The path of ${change.address} starts at the mount ${change.mountRelative} declared in the configuration, and Vault cannot mount a secrets engine at sys/, so it is not a /sys write.`,
+      ...where,
+    };
   }
   const dependency = spec.generic ? change.dependsOn?.('path') : undefined;
   if (dependency) {
-    return { input, verdict: 'backup-first', category: 'unknown-sys', method: null, path: null, namespace, reason: `The path of ${change.address} depends on ${dependency}, which cannot be read before apply, and ${change.type} can write anywhere, /sys included: a backup comes first (fail closed).`, ...where };
+    return {
+      input,
+      verdict: 'backup-first',
+      category: 'unknown-sys',
+      method: null,
+      path: null,
+      namespace,
+      reason: `The path of ${change.address} depends on ${dependency}, which cannot be read before apply, and ${change.type} can write anywhere, /sys included: a backup comes first (fail closed).`,
+      ...where,
+    };
   }
   const requests = templates.map((t) => {
     const filled = fillTemplate(t, change.attrs);
     if (spec.generic && filled.unknown.includes('path')) {
-      return invalidRequest(filled.method, null, namespace, `the path of ${change.address} is known only after apply, and ${change.type} can write anywhere, /sys included`);
+      return invalidRequest(
+        filled.method,
+        null,
+        namespace,
+        `the path of ${change.address} is known only after apply, and ${change.type} can write anywhere, /sys included`,
+      );
     }
     return classifyRequest(filled.method, filled.path, nsUnknown ? undefined : namespace || undefined);
   });
@@ -77,6 +136,7 @@ export function classifyResourceChange(change: ResourceChangeInput): Classificat
   if (nsUnknown) out.namespace = '<unknown>';
   const used = [...new Set(templates.flatMap((t) => [...t.matchAll(/\{([a-z_]+)/g)].map((m) => m[1] as string)))];
   const deps = used.map((n) => change.dependsOn?.(n)).filter((d): d is string => !!d);
-  if (deps.length > 0 && out.verdict === 'backup-first') out.reason = `${out.reason} (${used.length > 1 ? 'Its path' : 'The path'} depends on ${deps[0]}, which cannot be read before apply.)`;
+  if (deps.length > 0 && out.verdict === 'backup-first')
+    out.reason = `${out.reason} (${used.length > 1 ? 'Its path' : 'The path'} depends on ${deps[0]}, which cannot be read before apply.)`;
   return { ...out, ...where };
 }

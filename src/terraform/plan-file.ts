@@ -15,7 +15,9 @@ export async function readPlanFile(full: string, shown = full): Promise<Classifi
   try {
     json = JSON.parse(text);
   } catch {
-    throw new PlanError(`${shown} is not JSON; a binary plan file must be turned into JSON first: terraform show -json PLANFILE > ${shown}`);
+    throw new PlanError(
+      `${shown} is not JSON; a binary plan file must be turned into JSON first: terraform show -json PLANFILE > ${shown}`,
+    );
   }
   return classifyPlan(json, shown);
 }

@@ -24,24 +24,47 @@ const ResourceChangeSchema = z.object({
   change: ChangeSchema,
 });
 type ResourceChange = z.infer<typeof ResourceChangeSchema>;
-const ExpressionSchema = z.object({ constant_value: z.unknown().optional(), references: z.array(z.string()).optional() }).loose();
-const ConfigResourceSchema = z.object({ address: z.string(), type: z.string().optional(), name: z.string().optional(), provider_config_key: z.string().optional() }).loose();
+const ExpressionSchema = z
+  .object({ constant_value: z.unknown().optional(), references: z.array(z.string()).optional() })
+  .loose();
+const ConfigResourceSchema = z
+  .object({
+    address: z.string(),
+    type: z.string().optional(),
+    name: z.string().optional(),
+    provider_config_key: z.string().optional(),
+  })
+  .loose();
 interface ConfigModule {
   resources?: z.infer<typeof ConfigResourceSchema>[];
   module_calls?: Record<string, { module?: ConfigModule }>;
 }
 const ConfigModuleSchema: z.ZodType<ConfigModule> = z.lazy(() =>
-  z.object({ resources: z.array(ConfigResourceSchema).optional(), module_calls: z.record(z.string(), z.object({ module: ConfigModuleSchema.optional() }).loose()).optional() }).loose(),
+  z
+    .object({
+      resources: z.array(ConfigResourceSchema).optional(),
+      module_calls: z.record(z.string(), z.object({ module: ConfigModuleSchema.optional() }).loose()).optional(),
+    })
+    .loose(),
 );
 export const PlanSchema = z
   .object({
     format_version: z.string(),
     terraform_version: z.string().optional(),
     resource_changes: z.array(ResourceChangeSchema).optional(),
-    deferred_changes: z.array(z.object({ reason: z.string().optional(), resource_change: ResourceChangeSchema })).optional(),
+    deferred_changes: z
+      .array(z.object({ reason: z.string().optional(), resource_change: ResourceChangeSchema }))
+      .optional(),
     configuration: z
       .object({
-        provider_config: z.record(z.string(), z.object({ name: z.string().optional(), expressions: z.record(z.string(), ExpressionSchema).optional() }).loose()).optional(),
+        provider_config: z
+          .record(
+            z.string(),
+            z
+              .object({ name: z.string().optional(), expressions: z.record(z.string(), ExpressionSchema).optional() })
+              .loose(),
+          )
+          .optional(),
         root_module: ConfigModuleSchema.optional(),
       })
       .loose()
@@ -58,12 +81,16 @@ export class PlanError extends UserError {
 const VAULT_PROVIDER = /(^|\/)hashicorp\/vault$/;
 
 /** Provider namespace per (module address, type, name), from `configuration` (the alias is only there). */
-function providerNamespaces(plan: Plan): { byResource: Map<string, string | typeof UNKNOWN>; fallback: string | typeof UNKNOWN } {
+function providerNamespaces(plan: Plan): {
+  byResource: Map<string, string | typeof UNKNOWN>;
+  fallback: string | typeof UNKNOWN;
+} {
   const namespaceOf = new Map<string, string | typeof UNKNOWN>();
   for (const [key, cfg] of Object.entries(plan.configuration?.provider_config ?? {})) {
     const expr = cfg.expressions?.namespace;
     if (!expr) namespaceOf.set(key, '');
-    else if (typeof expr.constant_value === 'string') namespaceOf.set(key, expr.constant_value.replace(/^\/+|\/+$/g, ''));
+    else if (typeof expr.constant_value === 'string')
+      namespaceOf.set(key, expr.constant_value.replace(/^\/+|\/+$/g, ''));
     else namespaceOf.set(key, UNKNOWN);
   }
   const byResource = new Map<string, string | typeof UNKNOWN>();
@@ -71,24 +98,29 @@ function providerNamespaces(plan: Plan): { byResource: Map<string, string | type
     for (const r of mod?.resources ?? []) {
       const key = r.provider_config_key;
       // A provider passed in from the parent module has a key that is not in provider_config: fall back below.
-      if (key !== undefined && namespaceOf.has(key)) byResource.set(`${prefix}${r.address}`, namespaceOf.get(key) as string | typeof UNKNOWN);
+      if (key !== undefined && namespaceOf.has(key))
+        byResource.set(`${prefix}${r.address}`, namespaceOf.get(key) as string | typeof UNKNOWN);
     }
     for (const [name, call] of Object.entries(mod?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
   };
   walk(plan.configuration?.root_module, '');
   // With one vault provider configuration, every vault resource uses it.
   const vaultKeys = [...namespaceOf.entries()].filter(([k]) => /(^|:)vault(\.|$)/.test(k));
-  const fallback: string | typeof UNKNOWN = vaultKeys.length === 1 ? (vaultKeys[0]?.[1] ?? '') : vaultKeys.length === 0 ? '' : UNKNOWN;
+  const fallback: string | typeof UNKNOWN =
+    vaultKeys.length === 1 ? (vaultKeys[0]?.[1] ?? '') : vaultKeys.length === 0 ? '' : UNKNOWN;
   return { byResource, fallback };
 }
 
-const attrReader = (values: unknown, unknowns: unknown) => (name: string): AttributeValue => {
-  const u = unknowns && typeof unknowns === 'object' ? (unknowns as Record<string, unknown>)[name] : undefined;
-  if (u === true) return UNKNOWN;
-  const v = values && typeof values === 'object' ? (values as Record<string, unknown>)[name] : undefined;
-  if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  return UNKNOWN;
-};
+const attrReader =
+  (values: unknown, unknowns: unknown) =>
+  (name: string): AttributeValue => {
+    const u = unknowns && typeof unknowns === 'object' ? (unknowns as Record<string, unknown>)[name] : undefined;
+    if (u === true) return UNKNOWN;
+    const v = values && typeof values === 'object' ? (values as Record<string, unknown>)[name] : undefined;
+    if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      return v;
+    return UNKNOWN;
+  };
 
 /** Module-local address without instance keys: `module.a.vault_mount.m` for `module.a["x"].vault_mount.m[0]`. */
 const configAddress = (rc: ResourceChange): string => {
@@ -105,11 +137,14 @@ export function classifyPlan(json: unknown, file = 'plan.json'): Classification[
   const parsed = PlanSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PlanError(`${file} is not Terraform plan JSON (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'wrong shape'}); make it with "terraform show -json PLANFILE"`);
+    throw new PlanError(
+      `${file} is not Terraform plan JSON (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'wrong shape'}); make it with "terraform show -json PLANFILE"`,
+    );
   }
   const plan = parsed.data;
   const major = plan.format_version.split('.')[0];
-  if (major !== '1') throw new PlanError(`${file} has plan format_version ${plan.format_version}; only 1.x is understood`);
+  if (major !== '1')
+    throw new PlanError(`${file} has plan format_version ${plan.format_version}; only 1.x is understood`);
   const { byResource, fallback } = providerNamespaces(plan);
   const out: Classification[] = [];
   const changes = [
@@ -121,14 +156,30 @@ export function classifyPlan(json: unknown, file = 'plan.json'): Classification[
     const actions = rc.change.actions;
     const providerNamespace: string | typeof UNKNOWN = byResource.get(configAddress(rc)) ?? fallback;
     const note = deferred ? `deferred: ${deferred}` : undefined;
-    const base: Omit<ResourceChangeInput, 'action' | 'attrs'> = { address: rc.address, type: rc.type, providerNamespace, file, ...(note ? { note } : {}) };
+    const base: Omit<ResourceChangeInput, 'action' | 'attrs'> = {
+      address: rc.address,
+      type: rc.type,
+      providerNamespace,
+      file,
+      ...(note ? { note } : {}),
+    };
     const steps: TfAction[] = [];
     if (actions.includes('delete')) steps.push('delete');
     if (actions.includes('create')) steps.push('create');
     if (actions.includes('update')) steps.push('update');
     if (steps.length === 0) {
       const what = actions.join(', ') || 'nothing';
-      out.push({ input: `${rc.address}: ${what}${note ? ` (${note})` : ''}`, verdict: 'not-sys', category: 'no-change', method: null, path: null, namespace: '', reason: `The plan ${what === 'no-op' ? 'changes nothing in' : `only does "${what}" to`} ${rc.address}, so no Vault request is made.`, file, address: rc.address });
+      out.push({
+        input: `${rc.address}: ${what}${note ? ` (${note})` : ''}`,
+        verdict: 'not-sys',
+        category: 'no-change',
+        method: null,
+        path: null,
+        namespace: '',
+        reason: `The plan ${what === 'no-op' ? 'changes nothing in' : `only does "${what}" to`} ${rc.address}, so no Vault request is made.`,
+        file,
+        address: rc.address,
+      });
       continue;
     }
     // Create-before-destroy order does not change what is written.

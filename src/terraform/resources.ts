@@ -66,35 +66,61 @@ export const RESOURCE_SPECS: Readonly<Record<string, ResourceSpec>> = {
   vault_quota_rate_limit: crud('sys/quotas/rate-limit/{name}'),
   vault_quota_lease_count: crud('sys/quotas/lease-count/{name}'),
   vault_quota_config: crud('sys/quotas/config', { delete: 'PUT sys/quotas/config' }),
-  vault_raft_autopilot: crud('sys/storage/raft/autopilot/configuration', { delete: 'PUT sys/storage/raft/autopilot/configuration' }),
+  vault_raft_autopilot: crud('sys/storage/raft/autopilot/configuration', {
+    delete: 'PUT sys/storage/raft/autopilot/configuration',
+  }),
   vault_raft_snapshot_agent_config: crud('sys/storage/raft/snapshot-auto/config/{name}'),
   vault_plugin: { ...crud('sys/plugins/catalog/{type}/{name}'), rootOnly: true },
   vault_plugin_pinned_version: { ...crud('sys/plugins/pins/{type}/{name}'), rootOnly: true },
   vault_plugin_runtime: crud('sys/plugins/runtimes/catalog/{type}/{name}'),
-  vault_transit_secret_cache_config: { create: ['PUT {backend}/cache-config', 'PUT sys/plugins/reload/backend'], update: ['PUT {backend}/cache-config', 'PUT sys/plugins/reload/backend'], delete: [] },
+  vault_transit_secret_cache_config: {
+    create: ['PUT {backend}/cache-config', 'PUT sys/plugins/reload/backend'],
+    update: ['PUT {backend}/cache-config', 'PUT sys/plugins/reload/backend'],
+    delete: [],
+  },
   vault_mfa_duo: crud('sys/mfa/method/duo/{name}'),
   vault_mfa_okta: crud('sys/mfa/method/okta/{name}'),
   vault_mfa_pingid: crud('sys/mfa/method/pingid/{name}'),
   vault_mfa_totp: crud('sys/mfa/method/totp/{name}'),
   // Nested blocks name the keys; by type, every one is a sys/managed-keys write.
   vault_managed_keys: crud('sys/managed-keys/{key_type}/{name}'),
-  vault_secrets_sync_config: { create: ['PATCH sys/sync/config'], update: ['PATCH sys/sync/config'], delete: ['DELETE sys/sync/config'] },
+  vault_secrets_sync_config: {
+    create: ['PATCH sys/sync/config'],
+    update: ['PATCH sys/sync/config'],
+    delete: ['DELETE sys/sync/config'],
+  },
   vault_secrets_sync_aws_destination: crud('sys/sync/destinations/aws-sm/{name}'),
   vault_secrets_sync_azure_destination: crud('sys/sync/destinations/azure-kv/{name}'),
   vault_secrets_sync_gcp_destination: crud('sys/sync/destinations/gcp-sm/{name}'),
   vault_secrets_sync_gh_destination: crud('sys/sync/destinations/gh/{name}'),
   vault_secrets_sync_vercel_destination: crud('sys/sync/destinations/vercel-project/{name}'),
   vault_secrets_sync_github_apps: crud('sys/sync/github-apps/{name}'),
-  vault_secrets_sync_association: crud('sys/sync/destinations/{type}/{name}/associations/set', { delete: 'PUT sys/sync/destinations/{type}/{name}/associations/remove' }),
-  vault_config_ui_custom_message: { create: ['POST sys/config/ui/custom-messages'], update: ['POST sys/config/ui/custom-messages/{id}'], delete: ['DELETE sys/config/ui/custom-messages/{id}'] },
+  vault_secrets_sync_association: crud('sys/sync/destinations/{type}/{name}/associations/set', {
+    delete: 'PUT sys/sync/destinations/{type}/{name}/associations/remove',
+  }),
+  vault_config_ui_custom_message: {
+    create: ['POST sys/config/ui/custom-messages'],
+    update: ['POST sys/config/ui/custom-messages/{id}'],
+    delete: ['DELETE sys/config/ui/custom-messages/{id}'],
+  },
   vault_config_ui_header: crud('sys/config/ui/headers/{name}'),
   vault_config_ui_default_auth: crud('sys/config/ui/login/default-auth/{name}'),
   vault_sys_config_cors: crud('sys/config/cors'),
   vault_config_control_group: crud('sys/config/control-group'),
-  vault_config_group_policy_application: crud('sys/config/group-policy-application', { delete: 'PUT sys/config/group-policy-application' }),
+  vault_config_group_policy_application: crud('sys/config/group-policy-application', {
+    delete: 'PUT sys/config/group-policy-application',
+  }),
   vault_oauth_resource_server_config_profile: crud('sys/config/oauth-resource-server/{profile_name}'),
-  vault_activation_flags: { create: ['PUT sys/activation-flags/{feature}/activate'], update: ['PUT sys/activation-flags/{feature}/activate'], delete: [] },
-  vault_terraform_cloud_secret_creds: { create: ['GET {backend}/creds/{role}'], update: ['PUT sys/leases/lookup'], delete: ['PUT sys/leases/revoke/{lease_id}'] },
+  vault_activation_flags: {
+    create: ['PUT sys/activation-flags/{feature}/activate'],
+    update: ['PUT sys/activation-flags/{feature}/activate'],
+    delete: [],
+  },
+  vault_terraform_cloud_secret_creds: {
+    create: ['GET {backend}/creds/{role}'],
+    update: ['PUT sys/leases/lookup'],
+    delete: ['PUT sys/leases/revoke/{lease_id}'],
+  },
   vault_generic_endpoint: { create: ['PUT {path}'], update: ['PUT {path}'], delete: ['DELETE {path}'], generic: true },
   vault_generic_secret: { create: ['PUT {path}'], update: ['PUT {path}'], delete: ['DELETE {path}'], generic: true },
 };
@@ -118,9 +144,17 @@ const NOT_SYS = new Set(
   vault_agent_registration vault_gcpkms_secret_backend_key vault_spiffe_auth_backend_config vault_spiffe_auth_backend_role vault_cf_auth_backend_config
   vault_cf_auth_backend_role vault_userpass_auth_backend_user vault_radius_auth_backend vault_radius_auth_backend_user vault_kerberos_auth_backend_config
   vault_kerberos_auth_backend_ldap_config vault_kerberos_auth_backend_group vault_spiffe_secret_backend_config vault_spiffe_secret_backend_role
-  vault_os_secret_backend vault_os_secret_backend_host vault_os_secret_backend_account vault_alicloud_secret_backend vault_alicloud_secret_backend_role`.split(/\s+/),
+  vault_os_secret_backend vault_os_secret_backend_host vault_os_secret_backend_account vault_alicloud_secret_backend vault_alicloud_secret_backend_role`.split(
+    /\s+/,
+  ),
 );
-const NOT_SYS_PREFIXES = ['vault_identity_', 'vault_pki_secret_backend_', 'vault_transform_', 'vault_keymgmt_', 'vault_pki_external_ca_secret_backend_'];
+const NOT_SYS_PREFIXES = [
+  'vault_identity_',
+  'vault_pki_secret_backend_',
+  'vault_transform_',
+  'vault_keymgmt_',
+  'vault_pki_external_ca_secret_backend_',
+];
 
 export type ResourceKind = { kind: 'sys'; spec: ResourceSpec } | { kind: 'not-sys' } | { kind: 'unknown' };
 
@@ -141,24 +175,29 @@ export const UNKNOWN = Symbol('unknown');
  * Fills a request template from attributes. Returns null when a `generic` path is unknown (the caller makes that
  * `invalid`). Unknown non-generic attributes become `<unknown>`.
  */
-export function fillTemplate(template: string, attrs: (name: string) => AttributeValue): { method: string; path: string; unknown: string[] } {
+export function fillTemplate(
+  template: string,
+  attrs: (name: string) => AttributeValue,
+): { method: string; path: string; unknown: string[] } {
   const space = template.indexOf(' ');
   const method = template.slice(0, space);
   const unknown: string[] = [];
-  const path = template.slice(space + 1).replace(/\{([a-z_]+)(?:\|(?:"([^"]*)"|([a-z_]+)))?\}/g, (_, name: string, literal?: string, other?: string) => {
-    const pick = (n: string): string | null => {
-      const v = attrs(n);
-      if (v === UNKNOWN) return null;
-      if (v === undefined || v === null || v === '') return '';
-      return String(v);
-    };
-    let value = pick(name);
-    if (value === '') value = literal !== undefined ? literal : other !== undefined ? pick(other) : '';
-    if (value === null || value === '') {
-      unknown.push(name);
-      return UNKNOWN_SEGMENT;
-    }
-    return value.replace(/^\/+|\/+$/g, '');
-  });
+  const path = template
+    .slice(space + 1)
+    .replace(/\{([a-z_]+)(?:\|(?:"([^"]*)"|([a-z_]+)))?\}/g, (_, name: string, literal?: string, other?: string) => {
+      const pick = (n: string): string | null => {
+        const v = attrs(n);
+        if (v === UNKNOWN) return null;
+        if (v === undefined || v === null || v === '') return '';
+        return String(v);
+      };
+      let value = pick(name);
+      if (value === '') value = literal !== undefined ? literal : other !== undefined ? pick(other) : '';
+      if (value === null || value === '') {
+        unknown.push(name);
+        return UNKNOWN_SEGMENT;
+      }
+      return value.replace(/^\/+|\/+$/g, '');
+    });
   return { method, path, unknown };
 }

@@ -4,7 +4,15 @@ import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import { matchesPattern } from '../shared/glob.js';
 import { externalProgram, provisionerCommands } from './commands.js';
-import { buildModule, isConfigFile, loadParserFor, isTfvarsFile, type Located, type ParseCache, type TfModule } from './configuration.js';
+import {
+  buildModule,
+  isConfigFile,
+  loadParserFor,
+  isTfvarsFile,
+  type Located,
+  type ParseCache,
+  type TfModule,
+} from './configuration.js';
 import type { Expr, HclBlock } from './hcl.js';
 import { isLocalSource, moduleSource, remoteModuleChange } from './modules.js';
 import { classifyResourceChange, type TfAction } from './operations.js';
@@ -54,7 +62,10 @@ const isTfInput = (p: string): boolean => isConfigFile(p) || isTfvarsFile(p);
  * The net change of the Terraform configuration between two revisions, from the changed files only (a library
  * entry point; `classifyCommits` gives whole folders, so files that did not change are seen too).
  */
-export async function classifyTerraformChanges(changes: readonly TfFileChange[], options: TfDiffOptions = {}): Promise<Classification[]> {
+export async function classifyTerraformChanges(
+  changes: readonly TfFileChange[],
+  options: TfDiffOptions = {},
+): Promise<Classification[]> {
   const before = new Map<string, string>();
   const after = new Map<string, string>();
   for (const c of changes) {
@@ -76,7 +87,10 @@ function dependencyText(ref: string, mod: TfModule, memo: Memo, depth = 0): stri
   memo.set(ref, 'cycle');
   const [root, name = '', attr] = ref.split('.');
   const nested = (exprs: readonly Expr[]): string =>
-    [...new Set(exprs.flatMap((e) => referencesOf(e)))].sort().map((r) => `${r}=${dependencyText(r, mod, memo, depth + 1)}`).join(';');
+    [...new Set(exprs.flatMap((e) => referencesOf(e)))]
+      .sort()
+      .map((r) => `${r}=${dependencyText(r, mod, memo, depth + 1)}`)
+      .join(';');
   let text = '';
   if (root === 'local') {
     const e = mod.locals.get(name)?.attr.expr;
@@ -106,7 +120,8 @@ function fingerprint(block: HclBlock, mod: TfModule, memo: Memo): string {
   return `${block.canonical.replace(/^(resource|data|module) ("[^"]*" ?)+|^(resource|data|module) \S+( \S+)? /, '')}\n${refs.map((r) => `${r}=${dependencyText(r, mod, memo)}`).join('\n')}`;
 }
 
-const scalar = (v: Val): AttributeValue => (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : UNKNOWN);
+const scalar = (v: Val): AttributeValue =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : UNKNOWN;
 
 /** Attribute values for the request templates, from the static evaluator; partly known strings keep `$ref` parts. */
 function attrsOf(block: HclBlock, mod: TfModule) {
@@ -137,12 +152,15 @@ function mountRelative(block: HclBlock, mod: TfModule): string | undefined {
   const first = e?.t === 'tpl' ? e.parts[0] : e;
   const second = e?.t === 'tpl' ? e.parts[1] : undefined;
   // A mount resource's id is its path too.
-  if (first?.t !== 'ref' || first.path.length !== 3 || (first.path[2] !== 'path' && first.path[2] !== 'id')) return undefined;
+  if (first?.t !== 'ref' || first.path.length !== 3 || (first.path[2] !== 'path' && first.path[2] !== 'id'))
+    return undefined;
   if (second && !(second.t === 'lit' && typeof second.v === 'string' && second.v.startsWith('/'))) return undefined;
   const type = String(first.path[0]);
   const kind = resourceKind(type);
   const mountType = kind.kind === 'sys' && kind.spec.create.some((t) => t.startsWith('POST sys/mounts/'));
-  return mountType && mod.resources.has(`${type}.${String(first.path[1])}`) ? `${type}.${String(first.path[1])}` : undefined;
+  return mountType && mod.resources.has(`${type}.${String(first.path[1])}`)
+    ? `${type}.${String(first.path[1])}`
+    : undefined;
 }
 
 function providerNamespace(mod: TfModule): string | typeof UNKNOWN | undefined {
@@ -161,7 +179,15 @@ interface Pair {
   readonly memo: { before: Memo; after: Memo };
 }
 
-function emitResource(out: Classification[], address: string, action: TfAction, loc: Located, mod: TfModule, ns: string | typeof UNKNOWN, note?: string): void {
+function emitResource(
+  out: Classification[],
+  address: string,
+  action: TfAction,
+  loc: Located,
+  mod: TfModule,
+  ns: string | typeof UNKNOWN,
+  note?: string,
+): void {
   const counted = loc.block.attributes.has('for_each') ? 'for_each' : loc.block.attributes.has('count') ? 'count' : '';
   const { attrs, dependsOn } = attrsOf(loc.block, mod);
   const relative = mountRelative(loc.block, mod);
@@ -176,27 +202,49 @@ function emitResource(out: Classification[], address: string, action: TfAction, 
       providerNamespace: ns,
       file: loc.file,
       line: loc.block.line,
-      ...(note || counted ? { note: [note, counted && `every instance of its ${counted}`].filter(Boolean).join('; ') } : {}),
+      ...(note || counted
+        ? { note: [note, counted && `every instance of its ${counted}`].filter(Boolean).join('; ') }
+        : {}),
     }),
   );
 }
 
-const problemsOf = (mod: TfModule, side: 'before' | 'after', other: TfModule, texts: Configurations): Classification[] =>
+const problemsOf = (
+  mod: TfModule,
+  side: 'before' | 'after',
+  other: TfModule,
+  texts: Configurations,
+): Classification[] =>
   mod.problems
-    .filter((p) => side === 'after' || !other.problems.some((q) => q.file === p.file && texts.before.get(p.file) === texts.after.get(p.file)))
+    .filter(
+      (p) =>
+        side === 'after' ||
+        !other.problems.some((q) => q.file === p.file && texts.before.get(p.file) === texts.after.get(p.file)),
+    )
     .map((p) => ({
       input: `${p.file}:${p.line}`,
-      ...invalidRequest(null, null, '', `${p.file} ${side === 'before' ? '(before the change) ' : ''}${p.message}, so what it changes cannot be known`),
+      ...invalidRequest(
+        null,
+        null,
+        '',
+        `${p.file} ${side === 'before' ? '(before the change) ' : ''}${p.message}, so what it changes cannot be known`,
+      ),
       file: p.file,
       line: p.line,
     }));
 
 /** One module folder: resources, provisioners, external programs, module calls and image versions, before and after. */
-async function classifyFolder(pair: Pair, options: TfDiffOptions, out: Classification[], seen: Set<string>): Promise<void> {
+async function classifyFolder(
+  pair: Pair,
+  options: TfDiffOptions,
+  out: Classification[],
+  seen: Set<string>,
+): Promise<void> {
   const { before, after, memo } = pair;
   const ns = providerNamespace(after) ?? providerNamespace(before) ?? '';
   const nsBefore = providerNamespace(before) ?? ns;
-  const changed = (a: Located, b: Located) => fingerprint(a.block, after, memo.after) !== fingerprint(b.block, before, memo.before);
+  const changed = (a: Located, b: Located) =>
+    fingerprint(a.block, after, memo.after) !== fingerprint(b.block, before, memo.before);
   const read = {
     before: async (f: string) => (await options.readFile?.('before', f)) ?? null,
     after: async (f: string) => (await options.readFile?.('after', f)) ?? null,
@@ -210,7 +258,8 @@ async function classifyFolder(pair: Pair, options: TfDiffOptions, out: Classific
     if (!differs) continue;
     if (loc.block.labels[0]?.startsWith('vault_')) {
       if (old) emitResource(out, key, 'update', loc, after, ns);
-      else if (after.imports.has(key)) emitResource(out, key, 'update', loc, after, ns, 'imported, then brought in line with its configuration');
+      else if (after.imports.has(key))
+        emitResource(out, key, 'update', loc, after, ns, 'imported, then brought in line with its configuration');
       else emitResource(out, key, 'create', loc, after, ns);
     }
     for (const c of await provisionerCommands(key, loc, after, old ? 'update' : 'create', read.after)) out.push(c);
@@ -221,7 +270,18 @@ async function classifyFolder(pair: Pair, options: TfDiffOptions, out: Classific
     const removed = after.removed.find((r) => r.from === key);
     if (removed && !removed.destroy) {
       if (loc.block.labels[0]?.startsWith('vault_')) {
-        out.push({ input: `${key}: removed from state (destroy = false)`, verdict: 'not-sys', category: 'no-change', method: null, path: null, namespace: '', reason: `A removed block with lifecycle { destroy = false } forgets ${key} without deleting it in Vault.`, file: removed.file, line: removed.line, address: key });
+        out.push({
+          input: `${key}: removed from state (destroy = false)`,
+          verdict: 'not-sys',
+          category: 'no-change',
+          method: null,
+          path: null,
+          namespace: '',
+          reason: `A removed block with lifecycle { destroy = false } forgets ${key} without deleting it in Vault.`,
+          file: removed.file,
+          line: removed.line,
+          address: key,
+        });
       }
       continue;
     }
@@ -249,9 +309,18 @@ function callArguments(call: HclBlock, caller: TfModule, into: TfModule): void {
 }
 
 const valueExpr = (v: Val): Expr =>
-  Array.isArray(v) ? { t: 'tuple', items: v.map(valueExpr) } : v && typeof v === 'object' ? { t: 'obj', items: Object.entries(v).map(([k, x]) => [{ t: 'lit', v: k }, valueExpr(x)] as const) } : { t: 'lit', v };
+  Array.isArray(v)
+    ? { t: 'tuple', items: v.map(valueExpr) }
+    : v && typeof v === 'object'
+      ? { t: 'obj', items: Object.entries(v).map(([k, x]) => [{ t: 'lit', v: k }, valueExpr(x)] as const) }
+      : { t: 'lit', v };
 
-async function classifyModuleCalls(pair: Pair, options: TfDiffOptions, out: Classification[], seen: Set<string>): Promise<void> {
+async function classifyModuleCalls(
+  pair: Pair,
+  options: TfDiffOptions,
+  out: Classification[],
+  seen: Set<string>,
+): Promise<void> {
   const { before, after, memo } = pair;
   for (const name of new Set([...before.modules.keys(), ...after.modules.keys()])) {
     const [b, a] = [before.modules.get(name), after.modules.get(name)];
@@ -267,7 +336,9 @@ async function classifyModuleCalls(pair: Pair, options: TfDiffOptions, out: Clas
     }
     const side = a ? 'after' : 'before';
     const moduleDir = path.posix.normalize(path.posix.join(caller.dir, source));
-    const files = ((await options.listDir?.(side, moduleDir)) ?? []).filter((f) => path.posix.dirname(f) === moduleDir && isTfInput(f));
+    const files = ((await options.listDir?.(side, moduleDir)) ?? []).filter(
+      (f) => path.posix.dirname(f) === moduleDir && isTfInput(f),
+    );
     const texts = new Map<string, string>();
     for (const f of files) {
       const text = await options.readFile?.(side, f);
@@ -277,12 +348,25 @@ async function classifyModuleCalls(pair: Pair, options: TfDiffOptions, out: Clas
     const mod = buildModule(moduleDir, texts);
     callArguments(loc.block, caller, mod);
     for (const p of mod.problems) {
-      out.push({ input: `${p.file}:${p.line}`, ...invalidRequest(null, null, '', `${p.file} ${p.message}, so what module.${name} changes cannot be known`), file: p.file, line: p.line });
+      out.push({
+        input: `${p.file}:${p.line}`,
+        ...invalidRequest(null, null, '', `${p.file} ${p.message}, so what module.${name} changes cannot be known`),
+        file: p.file,
+        line: p.line,
+      });
     }
     for (const [key, res] of mod.resources) {
       if (!res.block.labels[0]?.startsWith('vault_') || seen.has(`${moduleDir}\0${key}`)) continue;
       seen.add(`${moduleDir}\0${key}`);
-      emitResource(out, `module.${name}.${key}`, action, res, mod, providerNamespace(caller) ?? '', `the call of module.${name} changed`);
+      emitResource(
+        out,
+        `module.${name}.${key}`,
+        action,
+        res,
+        mod,
+        providerNamespace(caller) ?? '',
+        `the call of module.${name} changed`,
+      );
     }
   }
 }
@@ -292,17 +376,30 @@ async function classifyModuleCalls(pair: Pair, options: TfDiffOptions, out: Clas
  * a file renamed out of (or into) the configuration removes (or adds) what it holds; values are resolved through
  * locals, variables, tfvars and override files. Also Vault upgrades in values files and watched files.
  */
-export async function classifyConfigurations(texts: Configurations, changes: readonly TfFileChange[], options: TfDiffOptions = {}): Promise<Classification[]> {
+export async function classifyConfigurations(
+  texts: Configurations,
+  changes: readonly TfFileChange[],
+  options: TfDiffOptions = {},
+): Promise<Classification[]> {
   const out: Classification[] = [];
   for (const u of texts.unreadable ?? []) {
-    out.push({ input: u.file, ...invalidRequest(null, null, '', `${u.file} ${u.reason}, so what it changes cannot be known`), file: u.file, line: 1 });
+    out.push({
+      input: u.file,
+      ...invalidRequest(null, null, '', `${u.file} ${u.reason}, so what it changes cannot be known`),
+      file: u.file,
+      line: 1,
+    });
   }
   const seen = new Set<string>();
   await loadParserFor(texts.before);
   await loadParserFor(texts.after);
   for (const dir of [...texts.dirs].sort()) {
     const cache: ParseCache = new Map();
-    const pair: Pair = { before: buildModule(dir, texts.before, cache), after: buildModule(dir, texts.after, cache), memo: { before: new Map(), after: new Map() } };
+    const pair: Pair = {
+      before: buildModule(dir, texts.before, cache),
+      after: buildModule(dir, texts.after, cache),
+      memo: { before: new Map(), after: new Map() },
+    };
     for (const c of problemsOf(pair.after, 'after', pair.before, texts)) out.push(c);
     for (const c of problemsOf(pair.before, 'before', pair.after, texts)) out.push(c);
     await classifyFolder(pair, options, out, seen);
@@ -315,7 +412,11 @@ export async function classifyConfigurations(texts: Configurations, changes: rea
 export const VALUES_FILE = /\.ya?ml(\.tpl|\.tftpl)?$/;
 
 /** Helm values files of the Vault chart changed on their own, and the files and patterns the config names. */
-function fileUpgrades(changes: readonly TfFileChange[], found: readonly Classification[], options: TfDiffOptions): Classification[] {
+function fileUpgrades(
+  changes: readonly TfFileChange[],
+  found: readonly Classification[],
+  options: TfDiffOptions,
+): Classification[] {
   const out: Classification[] = [];
   for (const change of changes) {
     if (!VALUES_FILE.test(change.path) || change.before === null || change.after === null) continue;
@@ -324,7 +425,11 @@ function fileUpgrades(changes: readonly TfFileChange[], found: readonly Classifi
     const repo = yamlLookup(change.after, 'server.image.repository')?.value ?? '';
     if (!/vault|openbao/i.test(repo) && !/vault|openbao/i.test(change.path)) continue;
     if ([...found, ...out].some((o) => o.from === was.value && o.to === now.value)) continue;
-    out.push({ ...classifyUpgrade(`${change.path}: server.image.tag ${was.value} -> ${now.value}`, was.value, now.value), file: change.path, line: now.line });
+    out.push({
+      ...classifyUpgrade(`${change.path}: server.image.tag ${was.value} -> ${now.value}`, was.value, now.value),
+      file: change.path,
+      line: now.line,
+    });
   }
   for (const watch of options.upgradeWatch ?? []) {
     let re: RegExp;

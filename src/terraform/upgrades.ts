@@ -33,7 +33,8 @@ export function yamlLookup(text: string, dotted: string): { value: string; line:
 const VAULT_CHART = /(^|\/)(vault|openbao)$/;
 
 /** A container image of Vault (any registry): hashicorp/vault, hashicorp/vault-enterprise, openbao/openbao, vault. */
-const VAULT_IMAGE = /^(?:[\w.-]+(?::\d+)?\/)*?((?:hashicorp\/)?vault(?:-enterprise)?|openbao\/openbao|openbao)(?::([\w][\w.+-]*))?(?:@sha256:[0-9a-f]+)?$/;
+const VAULT_IMAGE =
+  /^(?:[\w.-]+(?::\d+)?\/)*?((?:hashicorp\/)?vault(?:-enterprise)?|openbao\/openbao|openbao)(?::([\w][\w.+-]*))?(?:@sha256:[0-9a-f]+)?$/;
 
 const deepGet = (v: Val | undefined, keys: readonly string[]): Val | undefined => {
   let at: Val | undefined = v;
@@ -71,7 +72,8 @@ async function helmVersions(block: HclBlock, mod: TfModule, read: ReadSideFile):
   const version = str(block.attributes.get('version')?.expr, mod);
   if (version) out.chart = version;
   for (const set of block.blocks.filter((x) => x.type === 'set')) {
-    if (str(set.attributes.get('name')?.expr, mod) === 'server.image.tag') out.image = str(set.attributes.get('value')?.expr, mod) ?? out.image;
+    if (str(set.attributes.get('name')?.expr, mod) === 'server.image.tag')
+      out.image = str(set.attributes.get('value')?.expr, mod) ?? out.image;
   }
   // Helm provider 3: `set = [{ name = "server.image.tag", value = "1.17.2" }]`.
   const setList = block.attributes.get('set')?.expr;
@@ -79,7 +81,8 @@ async function helmVersions(block: HclBlock, mod: TfModule, read: ReadSideFile):
   if (sets?.known && Array.isArray(sets.value)) {
     for (const s of sets.value) {
       const [name, value] = [deepGet(s, ['name']), deepGet(s, ['value'])];
-      if (name === 'server.image.tag' && (typeof value === 'string' || typeof value === 'number')) out.image = String(value);
+      if (name === 'server.image.tag' && (typeof value === 'string' || typeof value === 'number'))
+        out.image = String(value);
     }
   }
   const values = block.attributes.get('values')?.expr;
@@ -89,7 +92,8 @@ async function helmVersions(block: HclBlock, mod: TfModule, read: ReadSideFile):
     let text: string | null = v.known && typeof v.value === 'string' ? v.value : null;
     if (!text && item.t === 'call' && (item.name === 'file' || item.name === 'templatefile') && item.args[0]) {
       const name = str(item.args[0], mod);
-      if (name) text = await read(path.posix.normalize(name.startsWith(mod.dir) ? name : path.posix.join(mod.dir, name)));
+      if (name)
+        text = await read(path.posix.normalize(name.startsWith(mod.dir) ? name : path.posix.join(mod.dir, name)));
       const vars = item.args[1] ? evaluate(item.args[1], mod) : null;
       // templatefile: simple `${name}` interpolations of the variables it is given.
       if (text && vars?.known && vars.value && typeof vars.value === 'object' && !Array.isArray(vars.value)) {
@@ -145,19 +149,31 @@ export async function resourceUpgrades(
   const out: Classification[] = [];
   const where = { file: after.file, line: after.block.line, address };
   if (after.block.labels[0] === 'helm_release') {
-    const [b, a] = [await helmVersions(before.block, mods.before, read.before), await helmVersions(after.block, mods.after, read.after)];
+    const [b, a] = [
+      await helmVersions(before.block, mods.before, read.before),
+      await helmVersions(after.block, mods.after, read.after),
+    ];
     if (a && b && a.image && b.image && a.image !== b.image) {
-      return [{ ...classifyUpgrade(`${address}: server.image.tag ${b.image} -> ${a.image}`, b.image, a.image), ...where }];
+      return [
+        { ...classifyUpgrade(`${address}: server.image.tag ${b.image} -> ${a.image}`, b.image, a.image), ...where },
+      ];
     }
     if (a && b && a.chart && b.chart && a.chart !== b.chart) {
       const c = classifyUpgrade(`${address}: vault chart ${b.chart} -> ${a.chart}`, b.chart, a.chart);
-      return [{ ...c, reason: `The Vault Helm chart changes version, which changes the Vault it runs: ${c.reason}`, ...where }];
+      return [
+        {
+          ...c,
+          reason: `The Vault Helm chart changes version, which changes the Vault it runs: ${c.reason}`,
+          ...where,
+        },
+      ];
     }
   }
   const [was, now] = [vaultImages(before.block, mods.before), vaultImages(after.block, mods.after)];
   for (const [repo, tag] of now) {
     const old = was.get(repo);
-    if (old !== undefined && old !== tag) out.push({ ...classifyUpgrade(`${address}: ${repo} ${old} -> ${tag}`, old, tag), ...where });
+    if (old !== undefined && old !== tag)
+      out.push({ ...classifyUpgrade(`${address}: ${repo} ${old} -> ${tag}`, old, tag), ...where });
   }
   return out;
 }

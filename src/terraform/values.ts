@@ -8,7 +8,8 @@ import type { TfModule } from './configuration.js';
  */
 
 export type Val = string | number | boolean | null | Val[] | { [key: string]: Val };
-export type Evaluated = { readonly known: true; readonly value: Val } | { readonly known: false; readonly dependsOn: string };
+export type Evaluated =
+  { readonly known: true; readonly value: Val } | { readonly known: false; readonly dependsOn: string };
 
 const MAX_DEPTH = 40;
 const unknown = (dependsOn: string): Evaluated => ({ known: false, dependsOn });
@@ -34,7 +35,9 @@ function variableValue(name: string, mod: TfModule, depth: number, what: string)
     const first = values[0] as Evaluated;
     const same = values.every((v) => v.known && first.known && JSON.stringify(v.value) === JSON.stringify(first.value));
     if (same) return first;
-    return unknown(`${what} (set differently by ${sets.map((s) => s.file).join(', ')}; the file is chosen with -var-file at apply)`);
+    return unknown(
+      `${what} (set differently by ${sets.map((s) => s.file).join(', ')}; the file is chosen with -var-file at apply)`,
+    );
   }
   const def = mod.variables.get(name)?.block.attributes.get('default')?.expr;
   return def ? evaluate(def, mod, depth + 1) : unknown(`${what} (no default; set at apply)`);
@@ -56,7 +59,12 @@ function evaluateRef(path: readonly (string | number)[], text: string, mod: TfMo
   if (typeof root === 'string' && typeof name === 'string' && /^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(root)) {
     const res = mod.resources.get(`${root}.${name}`);
     const counted = res && (res.block.attributes.has('count') || res.block.attributes.has('for_each'));
-    const attrPath = counted && rest.length > 0 && typeof rest[0] !== 'string' ? rest.slice(1) : counted && typeof rest[0] === 'string' && res.block.attributes.has('for_each') && rest.length > 1 ? rest.slice(1) : rest;
+    const attrPath =
+      counted && rest.length > 0 && typeof rest[0] !== 'string'
+        ? rest.slice(1)
+        : counted && typeof rest[0] === 'string' && res.block.attributes.has('for_each') && rest.length > 1
+          ? rest.slice(1)
+          : rest;
     const attr = typeof attrPath[0] === 'string' ? res?.block.attributes.get(attrPath[0]) : undefined;
     if (attr && !counted) {
       const v = evaluate(attr.expr, mod, depth + 1);
@@ -66,7 +74,8 @@ function evaluateRef(path: readonly (string | number)[], text: string, mod: TfMo
   return unknown(text);
 }
 
-const scalarText = (v: Val): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+const scalarText = (v: Val): string | null =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
 
 /** `format` with the verbs real configurations use for paths: %s, %d, %v, %q and %%. */
 function format(spec: string, args: readonly Val[]): string | null {
@@ -86,10 +95,19 @@ function format(spec: string, args: readonly Val[]): string | null {
 export function toYaml(v: Val, indent = ''): string {
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     return Object.entries(v)
-      .map(([k, x]) => (x && typeof x === 'object' ? `${indent}${k}:\n${toYaml(x, `${indent}  `)}` : `${indent}${k}: ${JSON.stringify(x)}`))
+      .map(([k, x]) =>
+        x && typeof x === 'object'
+          ? `${indent}${k}:\n${toYaml(x, `${indent}  `)}`
+          : `${indent}${k}: ${JSON.stringify(x)}`,
+      )
       .join('\n');
   }
-  if (Array.isArray(v)) return v.map((x) => (x && typeof x === 'object' ? `${indent}-\n${toYaml(x, `${indent}  `)}` : `${indent}- ${JSON.stringify(x)}`)).join('\n');
+  if (Array.isArray(v))
+    return v
+      .map((x) =>
+        x && typeof x === 'object' ? `${indent}-\n${toYaml(x, `${indent}  `)}` : `${indent}- ${JSON.stringify(x)}`,
+      )
+      .join('\n');
   return `${indent}${JSON.stringify(v)}`;
 }
 
@@ -103,8 +121,10 @@ const STRING_FUNCTIONS: Record<string, (args: Val[]) => Val | undefined> = {
   lower: ([s]) => (typeof s === 'string' ? s.toLowerCase() : undefined),
   upper: ([s]) => (typeof s === 'string' ? s.toUpperCase() : undefined),
   trimspace: ([s]) => (typeof s === 'string' ? s.trim() : undefined),
-  trimprefix: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? (s.startsWith(p) ? s.slice(p.length) : s) : undefined),
-  trimsuffix: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? (p && s.endsWith(p) ? s.slice(0, -p.length) : s) : undefined),
+  trimprefix: ([s, p]) =>
+    typeof s === 'string' && typeof p === 'string' ? (s.startsWith(p) ? s.slice(p.length) : s) : undefined,
+  trimsuffix: ([s, p]) =>
+    typeof s === 'string' && typeof p === 'string' ? (p && s.endsWith(p) ? s.slice(0, -p.length) : s) : undefined,
   tostring: ([s]) => (s === null ? null : (scalarText(s as Val) ?? undefined)),
   jsonencode: ([v]) => JSON.stringify(v),
   yamlencode: ([v]) => `${toYaml(v as Val)}\n`,
@@ -174,7 +194,10 @@ export function evaluate(expr: Expr, mod: TfModule, depth = 0): Evaluated {
  * A string with each unknown part as `$reference` (for request paths that are partly known), with what the first
  * unknown part depends on and whether the text before it is known.
  */
-export function render(expr: Expr, mod: TfModule): { text: string; dependsOn: string | null; knownPrefix: string } | null {
+export function render(
+  expr: Expr,
+  mod: TfModule,
+): { text: string; dependsOn: string | null; knownPrefix: string } | null {
   const parts = expr.t === 'tpl' ? expr.parts : [expr];
   let text = '';
   let dependsOn: string | null = null;
@@ -198,7 +221,12 @@ export function render(expr: Expr, mod: TfModule): { text: string; dependsOn: st
 export function referencesOf(expr: Expr, out: string[] = []): string[] {
   switch (expr.t) {
     case 'ref':
-      out.push(expr.path.filter((p) => typeof p === 'string').slice(0, 3).join('.'));
+      out.push(
+        expr.path
+          .filter((p) => typeof p === 'string')
+          .slice(0, 3)
+          .join('.'),
+      );
       break;
     case 'tpl':
       for (const p of expr.parts) referencesOf(p, out);

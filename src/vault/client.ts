@@ -33,7 +33,11 @@ export interface VaultClient {
   readonly address: string;
   readonly namespace: string;
   /** A request; any HTTP status comes back as a reply. Throws VaultUnreachableError when Vault cannot be reached. */
-  request(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, options?: { root?: boolean; body?: unknown }): Promise<VaultReply>;
+  request(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    options?: { root?: boolean; body?: unknown },
+  ): Promise<VaultReply>;
   /** GET `?list=true`, as the vault CLI lists ("for broader compatibility" than the LIST verb). */
   list(path: string, options?: { root?: boolean }): Promise<VaultReply>;
   /** sys/health with its status code (200 active, 429 standby, 472, 473, 501, 503, …). Root namespace. */
@@ -47,7 +51,8 @@ const asObject = (v: unknown): Record<string, unknown> =>
 
 /** node-vault (and axios under it) load only when Vault is asked: a pre-push hook that does not ask pays nothing. */
 let factory: typeof NodeVault | null = null;
-const loadNodeVault = (): typeof NodeVault => (factory ??= createRequire(import.meta.url)('node-vault') as typeof NodeVault);
+const loadNodeVault = (): typeof NodeVault =>
+  (factory ??= createRequire(import.meta.url)('node-vault') as typeof NodeVault);
 
 /** A client for the cluster `settings` name; `signal` abandons every request in flight (Ctrl-C). */
 export function createVaultClient(settings: VaultSettings, options: { signal?: AbortSignal } = {}): VaultClient {

@@ -46,11 +46,15 @@ function parse<T extends z.ZodType>(endpoint: string, r: VaultReply, schema: T):
 /** Whether sys/health's body agrees with its status code (a proxy's canned JSON rarely does). */
 function contradiction(status: number, h: Health): string | null {
   const ok =
-    status === 501 ? !h.initialized
-    : status === 503 ? h.sealed
-    : status === 200 ? h.initialized && !h.sealed && !h.standby
-    : status === 429 ? h.initialized && !h.sealed && h.standby
-    : h.initialized && !h.sealed;
+    status === 501
+      ? !h.initialized
+      : status === 503
+        ? h.sealed
+        : status === 200
+          ? h.initialized && !h.sealed && !h.standby
+          : status === 429
+            ? h.initialized && !h.sealed && h.standby
+            : h.initialized && !h.sealed;
   if (ok) return null;
   const said = `initialized ${h.initialized}, sealed ${h.sealed}, standby ${h.standby}`;
   return `sys/health answered HTTP ${status} with a body that contradicts it (${said})`;
@@ -173,7 +177,8 @@ export async function gatherClusterFacts(
     facts.clusterName ??= s.cluster_name || null;
     facts.clusterId ??= s.cluster_id || null;
     // Not the version: behind a load balancer, nodes of a rolling upgrade may answer the two requests.
-    if (s.sealed !== h.sealed) problems.push('sys/seal-status contradicts sys/health (sealed or not): two servers answer');
+    if (s.sealed !== h.sealed)
+      problems.push('sys/seal-status contradicts sys/health (sealed or not): two servers answer');
   });
   use('sys/leader', leader, LeaderSchema, (l) => {
     facts.haEnabled = l.ha_enabled;

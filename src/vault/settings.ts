@@ -38,7 +38,9 @@ const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 function goBool(name: string, value: string): boolean {
   if (TRUE.has(value)) return true;
   if (FALSE.has(value)) return false;
-  throw new VaultConfigError(`could not parse ${name}: ${JSON.stringify(value)} is not true or false (1, t, true, 0, f, false)`);
+  throw new VaultConfigError(
+    `could not parse ${name}: ${JSON.stringify(value)} is not true or false (1, t, true, 0, f, false)`,
+  );
 }
 
 function goDuration(name: string, value: string): number {
@@ -52,7 +54,8 @@ function goDuration(name: string, value: string): number {
     total += Number(m[1]) * (units[m[2] as string] as number);
     at = re.lastIndex;
   }
-  if (at !== value.length || total <= 0) throw new VaultConfigError(`could not parse ${name}: ${JSON.stringify(value)} is not a duration (60, 60s, 2m)`);
+  if (at !== value.length || total <= 0)
+    throw new VaultConfigError(`could not parse ${name}: ${JSON.stringify(value)} is not a duration (60, 60s, 2m)`);
   return total;
 }
 
@@ -92,7 +95,8 @@ export function readVaultSettings(env: Readonly<Record<string, string | undefine
     const shown = JSON.stringify(displayAddress(address));
     throw new VaultConfigError(`VAULT_ADDR ${shown} is not a URL (like https://vault.example.com:8200)`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new VaultConfigError(`VAULT_ADDR must use http or https, not ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new VaultConfigError(`VAULT_ADDR must use http or https, not ${url.protocol}`);
   let token: string | null = env.VAULT_TOKEN?.trim() || null;
   let tokenSource: VaultSettings['tokenSource'] = token ? 'VAULT_TOKEN' : 'none';
   if (!token) {
@@ -116,7 +120,8 @@ export function readVaultSettings(env: Readonly<Record<string, string | undefine
   }
   const clientCert = env.VAULT_CLIENT_CERT ? readFileFor('VAULT_CLIENT_CERT', env.VAULT_CLIENT_CERT) : null;
   const clientKey = env.VAULT_CLIENT_KEY ? readFileFor('VAULT_CLIENT_KEY', env.VAULT_CLIENT_KEY) : null;
-  if ((clientCert === null) !== (clientKey === null)) throw new VaultConfigError('VAULT_CLIENT_CERT and VAULT_CLIENT_KEY go together: set both or neither');
+  if ((clientCert === null) !== (clientKey === null))
+    throw new VaultConfigError('VAULT_CLIENT_CERT and VAULT_CLIENT_KEY go together: set both or neither');
   return {
     address,
     displayAddress: displayAddress(address),

@@ -42,10 +42,13 @@ function refusal(reply: VaultDownload, address: string): string {
     const type = reply.contentType ?? 'no content type';
     return `Vault at ${address} answered HTTP ${status} and ${type} instead of a snapshot`;
   }
-  if (status === 403) return `Vault at ${address} refused the snapshot (403${detail}); the token needs "read" on sys/storage/raft/snapshot`;
+  if (status === 403)
+    return `Vault at ${address} refused the snapshot (403${detail}); the token needs "read" on sys/storage/raft/snapshot`;
   if (status === 503) return `Vault at ${address} is sealed (503${detail}); unseal it first`;
-  if (status === 429) return `Vault at ${address} is a standby that did not redirect the snapshot to the active node (429${detail})`;
-  if (status === 400 || status === 404 || status === 500) return `Vault at ${address} cannot take a raft snapshot (HTTP ${status}${detail}); is Integrated Storage (raft) its storage, and not only its ha_storage?`;
+  if (status === 429)
+    return `Vault at ${address} is a standby that did not redirect the snapshot to the active node (429${detail})`;
+  if (status === 400 || status === 404 || status === 500)
+    return `Vault at ${address} cannot take a raft snapshot (HTTP ${status}${detail}); is Integrated Storage (raft) its storage, and not only its ha_storage?`;
   return `Vault at ${address} answered HTTP ${status}${detail} instead of a snapshot`;
 }
 
@@ -126,7 +129,9 @@ export async function saveSnapshot(
       const e = error as NodeJS.ErrnoException;
       if (e.code === 'ENOSPC') throw new SnapshotSaveError(`the disk is full at ${path.dirname(target)}`);
       if (e instanceof VaultUnreachableError) throw new SnapshotSaveError(e.message);
-      throw new SnapshotSaveError(`the download from ${client.address} was cut after ${bytes} bytes (${e.code ?? e.message})`);
+      throw new SnapshotSaveError(
+        `the download from ${client.address} was cut after ${bytes} bytes (${e.code ?? e.message})`,
+      );
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -134,7 +139,9 @@ export async function saveSnapshot(
     writable.end();
     const inspection = await result;
     if (!inspection.valid) {
-      throw new SnapshotSaveError(`the snapshot from ${client.address} is not valid (${inspection.problems[0]?.code}: ${inspection.problems[0]?.reason.replace(/\.$/, '')})`);
+      throw new SnapshotSaveError(
+        `the snapshot from ${client.address} is not valid (${inspection.problems[0]?.code}: ${inspection.problems[0]?.reason.replace(/\.$/, '')})`,
+      );
     }
     await handle.sync();
     await handle.close();

@@ -71,9 +71,12 @@ export const MAX_REDIRECTS = 3;
 /** One sentence for a connection failure, with what to do; it never holds the token (it is only in a header). */
 export function explainNetworkError(error: NodeJS.ErrnoException, address: string): string {
   const code = error.code ?? '';
-  if (code === 'ECONNREFUSED') return `cannot reach Vault at ${address}: connection refused (is it running, and is VAULT_ADDR right?)`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot reach Vault at ${address}: the host name does not resolve`;
-  if (code === 'ETIMEDOUT' || code === 'VAULT_TIMEOUT') return `Vault at ${address} did not answer in time (${error.message}); raise VAULT_CLIENT_TIMEOUT for large snapshots`;
+  if (code === 'ECONNREFUSED')
+    return `cannot reach Vault at ${address}: connection refused (is it running, and is VAULT_ADDR right?)`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `cannot reach Vault at ${address}: the host name does not resolve`;
+  if (code === 'ETIMEDOUT' || code === 'VAULT_TIMEOUT')
+    return `Vault at ${address} did not answer in time (${error.message}); raise VAULT_CLIENT_TIMEOUT for large snapshots`;
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|altnames/i.test(`${code} ${error.message}`)) {
     return `cannot verify the TLS certificate of Vault at ${address} (${code || error.message}): set VAULT_CACERT to the CA that signed it (VAULT_TLS_SERVER_NAME if the name differs); verification stays on unless VAULT_SKIP_VERIFY=true`;
   }
@@ -171,7 +174,9 @@ export function createTransport(
         if (options.stream && status === 200) {
           // A stalled stream is a failure too: the same timeout applies to silence mid-download.
           res.setTimeout(settings.timeoutMs, () => {
-            const e: NodeJS.ErrnoException = new Error(`the download stalled for ${Math.round(settings.timeoutMs / 1000)}s`);
+            const e: NodeJS.ErrnoException = new Error(
+              `the download stalled for ${Math.round(settings.timeoutMs / 1000)}s`,
+            );
             e.code = 'VAULT_TIMEOUT';
             res.destroy(new VaultUnreachableError(explainNetworkError(e, shown)));
           });

@@ -43,7 +43,7 @@ const silent = () => {
 };
 
 describe('the error model', () => {
-  it('every exported error class that is the user\'s to fix extends UserError and exits 2 with one line', async () => {
+  it("every exported error class that is the user's to fix extends UserError and exits 2 with one line", async () => {
     const classes = await exportedErrorClasses();
     // The classes the issue names, so that a broken search cannot pass by finding nothing.
     const named = ['ConfigError', 'SnapshotReadError', 'PlanError', 'GitRangeError', 'GitError', 'HookError'];

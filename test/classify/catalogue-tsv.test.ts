@@ -23,13 +23,34 @@ const POST_READS = [
 const GET_WRITES = [/^sys\/mfa\/method\/totp\/[^/]+\/generate$/];
 
 const SAMPLE: Record<string, string> = {
-  type: 'auth', name: 'example', path: 'team/kv', feature: 'secrets-sync', subsystem: 'license', id: 'msg-1',
-  mount: 'kv', migration_id: 'abc123', snapshot_id: 'snap-1', prefix: 'aws/creds', subpath: 'team-a',
-  mount_accessor: 'auth_userpass_1234', 'alias-identifier': 'alice', label: 'example-label', version: 'v1.0.0',
-  purge: 'true', source: 'platform', bytes: '32', algorithm: 'sha2-512', eventType: 'kv-v2/data-write',
+  type: 'auth',
+  name: 'example',
+  path: 'team/kv',
+  feature: 'secrets-sync',
+  subsystem: 'license',
+  id: 'msg-1',
+  mount: 'kv',
+  migration_id: 'abc123',
+  snapshot_id: 'snap-1',
+  prefix: 'aws/creds',
+  subpath: 'team-a',
+  mount_accessor: 'auth_userpass_1234',
+  'alias-identifier': 'alice',
+  label: 'example-label',
+  version: 'v1.0.0',
+  purge: 'true',
+  source: 'platform',
+  bytes: '32',
+  algorithm: 'sha2-512',
+  eventType: 'kv-v2/data-write',
 };
 
-interface Row { file: string; method: string; path: string; heading: string }
+interface Row {
+  file: string;
+  method: string;
+  path: string;
+  heading: string;
+}
 
 function rows(): Row[] {
   const text = readFileSync(sharedPath('reference', 'vault-sys-endpoints.tsv'), 'utf8');

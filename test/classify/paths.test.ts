@@ -64,17 +64,63 @@ describe('path tricks', () => {
 });
 
 /** Paths that reach an endpoint that needs a backup, and pieces an attacker would wrap them in. */
-const BACKUP_FIRST_TARGETS = ['sys/mounts/kv', 'sys/rekey/init', 'sys/rotate', 'sys/storage/raft/snapshot-force', 'sys/auth/x', 'sys/raw/core/x', 'sys/policy/x'];
-const junk = fc.constantFrom('', '/', '//', '.', '..', '%2e', '%2E', '%2f', '%2F', '%5c', '%25', '%00', '\u0000', '\t', ' ', '\\', '#', '?', '?list=true', 'v1', 'v1/', 'policies', 'leases', 'tools', 'sys', 'SYS', 'ns1', '$X', '`x`', '%', 'ｓ', '\u202e');
+const BACKUP_FIRST_TARGETS = [
+  'sys/mounts/kv',
+  'sys/rekey/init',
+  'sys/rotate',
+  'sys/storage/raft/snapshot-force',
+  'sys/auth/x',
+  'sys/raw/core/x',
+  'sys/policy/x',
+];
+const junk = fc.constantFrom(
+  '',
+  '/',
+  '//',
+  '.',
+  '..',
+  '%2e',
+  '%2E',
+  '%2f',
+  '%2F',
+  '%5c',
+  '%25',
+  '%00',
+  '\u0000',
+  '\t',
+  ' ',
+  '\\',
+  '#',
+  '?',
+  '?list=true',
+  'v1',
+  'v1/',
+  'policies',
+  'leases',
+  'tools',
+  'sys',
+  'SYS',
+  'ns1',
+  '$X',
+  '`x`',
+  '%',
+  'ｓ',
+  '\u202e',
+);
 
 describe('the normaliser under random and hostile input', () => {
   it('never throws, whatever the method and path', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 6 }), fc.string({ maxLength: 80, unit: 'binary' }), fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), (m, p, ns) => {
-        const c = classifyRequest(m, p, ns);
-        expect(typeof c.reason).toBe('string');
-        expect(c.reason.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.string({ maxLength: 6 }),
+        fc.string({ maxLength: 80, unit: 'binary' }),
+        fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+        (m, p, ns) => {
+          const c = classifyRequest(m, p, ns);
+          expect(typeof c.reason).toBe('string');
+          expect(c.reason.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -97,7 +143,9 @@ describe('the normaliser under random and hostile input', () => {
           if (NEEDS_NOTHING.has(c.verdict)) {
             // The only honest way to need nothing is to no longer address that endpoint at all: then the decoded
             // path as Vault would route it must not contain the target.
-            const decoded = decodeURIComponent(path.split('?')[0]!.replace(/%(?![0-9a-fA-F]{2})/g, '%25')).split('/').filter((s) => s !== '' && s !== '.');
+            const decoded = decodeURIComponent(path.split('?')[0]!.replace(/%(?![0-9a-fA-F]{2})/g, '%25'))
+              .split('/')
+              .filter((s) => s !== '' && s !== '.');
             const resolved: string[] = [];
             for (const s of decoded) {
               if (s === '..') resolved.pop();
@@ -106,7 +154,9 @@ describe('the normaliser under random and hostile input', () => {
             // Vault routes by the first `sys` segment; what stands before it is a namespace, unless a reserved
             // mount root (auth, identity, cubbyhole) comes first.
             const sysAt = resolved.indexOf('sys');
-            const reservedFirst = resolved.slice(0, Math.max(sysAt, 0)).some((s) => ['auth', 'identity', 'cubbyhole'].includes(s));
+            const reservedFirst = resolved
+              .slice(0, Math.max(sysAt, 0))
+              .some((s) => ['auth', 'identity', 'cubbyhole'].includes(s));
             const routed = sysAt === -1 || reservedFirst ? '' : resolved.slice(sysAt).join('/');
             expect(routed, `${method} ${JSON.stringify(path)} → ${c.verdict}`).not.toBe(target);
           }
@@ -118,31 +168,84 @@ describe('the normaliser under random and hostile input', () => {
 
   it('answers writes under the excluded prefixes only when the prefix is a whole segment', () => {
     fc.assert(
-      fc.property(fc.constantFrom('leases', 'namespaces', 'tools', 'wrapping', 'policies', 'pprof'), fc.string({ minLength: 1, maxLength: 5 }).filter((s) => /^[a-z0-9-]+$/.test(s)), (family, suffix) => {
-        expect(classifyRequest('POST', `sys/${family}${suffix}/x`).verdict).toBe('backup-first');
-        expect(['excluded', 'read-only']).toContain(classifyRequest('POST', `sys/${family}/${suffix}`).verdict);
-      }),
+      fc.property(
+        fc.constantFrom('leases', 'namespaces', 'tools', 'wrapping', 'policies', 'pprof'),
+        fc.string({ minLength: 1, maxLength: 5 }).filter((s) => /^[a-z0-9-]+$/.test(s)),
+        (family, suffix) => {
+          expect(classifyRequest('POST', `sys/${family}${suffix}/x`).verdict).toBe('backup-first');
+          expect(['excluded', 'read-only']).toContain(classifyRequest('POST', `sys/${family}/${suffix}`).verdict);
+        },
+      ),
     );
   });
 });
 
 describe('classify and classifyScript under random input', () => {
-  const words = fc.constantFrom('vault', 'operator', 'rekey', '-init', 'secrets', 'enable', '-path=x', 'write', 'sys/mounts/x', 'curl', '-X', 'POST', 'http://v/v1/sys/rotate', '$X', '"', "'", '\\', ';', '|', '&&', '$(', ')', '`', '<<EOF', 'EOF', '\n', '#', 'upgrade', '1.2.3', '->', 'GET', 'LIST', '?list=true', '%2e');
+  const words = fc.constantFrom(
+    'vault',
+    'operator',
+    'rekey',
+    '-init',
+    'secrets',
+    'enable',
+    '-path=x',
+    'write',
+    'sys/mounts/x',
+    'curl',
+    '-X',
+    'POST',
+    'http://v/v1/sys/rotate',
+    '$X',
+    '"',
+    "'",
+    '\\',
+    ';',
+    '|',
+    '&&',
+    '$(',
+    ')',
+    '`',
+    '<<EOF',
+    'EOF',
+    '\n',
+    '#',
+    'upgrade',
+    '1.2.3',
+    '->',
+    'GET',
+    'LIST',
+    '?list=true',
+    '%2e',
+  );
   it('classify never throws and always answers in the documented shape', async () => {
     const { ClassificationSchema, classify } = await import('../../src/index.js');
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.array(words, { maxLength: 8 }).map((w) => w.join(' '))), (text) => {
-        expect(ClassificationSchema.safeParse(classify(text)).success).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 60 }),
+          fc.array(words, { maxLength: 8 }).map((w) => w.join(' ')),
+        ),
+        (text) => {
+          expect(ClassificationSchema.safeParse(classify(text)).success).toBe(true);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
   it('classifyScript never throws, whatever the script', async () => {
     const { classifyScript } = await import('../../src/index.js');
     fc.assert(
-      fc.property(fc.array(fc.array(words, { maxLength: 8 }).map((w) => w.join(' ')), { maxLength: 6 }).map((l) => l.join('\n')), (text) => {
-        expect(Array.isArray(classifyScript(text))).toBe(true);
-      }),
+      fc.property(
+        fc
+          .array(
+            fc.array(words, { maxLength: 8 }).map((w) => w.join(' ')),
+            { maxLength: 6 },
+          )
+          .map((l) => l.join('\n')),
+        (text) => {
+          expect(Array.isArray(classifyScript(text))).toBe(true);
+        },
+      ),
       { numRuns: 1500 },
     );
   });

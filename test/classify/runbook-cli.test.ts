@@ -15,7 +15,9 @@ describe('runbooks through the CLI', () => {
     const dir = workspace({ 'notes.sh': '#!/bin/sh\necho "remember to back up"\nsystemctl restart vault\n' });
     const table = await runCli(['classify', '--script', 'notes.sh'], { cwd: dir });
     expect(table.code).toBe(0);
-    expect(table.stderr).toMatch(/warning: No vault command, curl call to \/v1\/ or Vault upgrade was found in notes\.sh/);
+    expect(table.stderr).toMatch(
+      /warning: No vault command, curl call to \/v1\/ or Vault upgrade was found in notes\.sh/,
+    );
     const decision = await runCli(['check', '--json', '--script', 'notes.sh'], { cwd: dir });
     expect(JSON.parse(decision.stdout).warnings.map((w: { code: string }) => w.code)).toContain('SCRIPT_NOTHING_FOUND');
     expect(decision.code).toBe(0);
@@ -34,7 +36,11 @@ describe('runbooks through the CLI', () => {
     const dir = workspace({ ...files, 'vault-change-gate.config.json': config });
     const named = await runCli(['classify', '--json', '--script', 'run.sh'], { cwd: dir });
     expect(named.code).toBe(0);
-    expect(JSON.parse(named.stdout)[0]).toMatchObject({ verdict: 'backup-first', path: 'sys/storage/raft/remove-peer', line: 1 });
+    expect(JSON.parse(named.stdout)[0]).toMatchObject({
+      verdict: 'backup-first',
+      path: 'sys/storage/raft/remove-peer',
+      line: 1,
+    });
     const check = await runCli(['check', '--json', '--script', 'run.sh'], { cwd: dir });
     expect(JSON.parse(check.stdout).operations[0]).toMatchObject({ category: 'raft', status: 'no-snapshot' });
   });

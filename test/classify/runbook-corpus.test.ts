@@ -17,7 +17,9 @@ for (const row of readFileSync(path.join(dir, 'expected.tsv'), 'utf8').split('\n
   if (rest.join('\t') !== '-\tnothing') list.push(rest.join('\t'));
   expected.set(file as string, list);
 }
-const scripts = readdirSync(dir).filter((f) => f.endsWith('.sh')).sort();
+const scripts = readdirSync(dir)
+  .filter((f) => f.endsWith('.sh'))
+  .sort();
 
 describe('runbook corpus', () => {
   it('has expectations for every runbook', () => {
@@ -26,7 +28,8 @@ describe('runbook corpus', () => {
 
   it.each(scripts)('%s', (file) => {
     const out = classifyScript(readFileSync(path.join(dir, file), 'utf8'), { file });
-    const target = (c: (typeof out)[number]) => (c.method && c.path ? `${c.method} ${c.path}` : c.to ? `-> ${c.to}` : '-');
+    const target = (c: (typeof out)[number]) =>
+      c.method && c.path ? `${c.method} ${c.path}` : c.to ? `-> ${c.to}` : '-';
     expect(out.map((c) => [c.line, c.verdict, c.category, target(c)].join('\t'))).toEqual(expected.get(file));
     expect(out.every((c) => c.file === file)).toBe(true);
   });

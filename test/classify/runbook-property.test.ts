@@ -50,11 +50,15 @@ const WRAPPERS: ((c: string) => string)[] = [
     return `bash <<'${tag}'\n${c}\n${tag}`;
   },
   // A command in a variable runs as `$STEP` when it is a plain command; anything else needs `eval "$STEP"`.
-  (c) => (/^(vault|curl|retry|timeout|sudo|nice|env) [^'"$();|&\n]*$/.test(c) ? `STEP=${sq(c)}\n$STEP` : `STEP=${sq(c)}\neval "$STEP"`),
+  (c) =>
+    /^(vault|curl|retry|timeout|sudo|nice|env) [^'"$();|&\n]*$/.test(c)
+      ? `STEP=${sq(c)}\n$STEP`
+      : `STEP=${sq(c)}\neval "$STEP"`,
   (c) => `run_as=/usr/bin/sudo\n$run_as ${c}`,
 ];
 /** Variable indirection of the binary itself. */
-const viaVariable = (c: string): string => (c.startsWith('vault ') ? `bin=/opt/vault/bin/vault\n$bin ${c.slice(6)}` : c);
+const viaVariable = (c: string): string =>
+  c.startsWith('vault ') ? `bin=/opt/vault/bin/vault\n$bin ${c.slice(6)}` : c;
 
 describe('property: wrapping never lowers a backup-first command', () => {
   it('any supported wrapper or variable indirection, nested, never yields excluded, read-only or not-sys', () => {
@@ -72,7 +76,8 @@ describe('property: wrapping never lowers a backup-first command', () => {
           }
           const out = classifyScript(script);
           expect(out.length, script).toBeGreaterThan(0);
-          for (const c of out) expect(['backup-first', 'invalid'], `${script}\n=> ${c.verdict} ${c.reason}`).toContain(c.verdict);
+          for (const c of out)
+            expect(['backup-first', 'invalid'], `${script}\n=> ${c.verdict} ${c.reason}`).toContain(c.verdict);
         },
       ),
       { numRuns: 400 },
@@ -101,7 +106,7 @@ const SECRET_LINES = [
   'vault read "sys/mounts?token=SECRET"',
   'curl --data-ascii SECRET $VAULT_ADDR/v1/sys/seal',
   'curl -sd SECRET $VAULT_ADDR/v1/sys/seal',
-  "curl --data-raw '{\"token\":\"SECRET\"}' $VAULT_ADDR/v1/sys/seal",
+  'curl --data-raw \'{"token":"SECRET"}\' $VAULT_ADDR/v1/sys/seal',
   'curl -sXPOST -dSECRET $VAULT_ADDR/v1/sys/seal',
   'curl -U ops:SECRET -x http://proxy:3128 $VAULT_ADDR/v1/sys/seal',
   'curl --proxy-user ops:SECRET $VAULT_ADDR/v1/sys/seal',
@@ -138,7 +143,8 @@ describe('property: a planted secret never comes back out', () => {
         (line, secret, chain) => {
           const planted = line.replace('SECRET', secret);
           let script = planted;
-          for (const k of chain) script = script.includes('\n') ? script : (WRAPPERS[k] as (c: string) => string)(script);
+          for (const k of chain)
+            script = script.includes('\n') ? script : (WRAPPERS[k] as (c: string) => string)(script);
           const results = [classify(planted), ...classifyScript(script), ...classifyScript(planted)];
           const text = JSON.stringify(results) + renderClassifications(results, { color: false } as never);
           expect(text, `${script}`).not.toContain(secret);
@@ -151,7 +157,12 @@ describe('property: a planted secret never comes back out', () => {
   it('in the CLI table and --json', async () => {
     const secret = 'Zq9PLANTED-secret-0042';
     const dir = tempDir('secret-');
-    writeFileSync(path.join(dir, 'run.sh'), SECRET_LINES.filter((l) => !/"type=kv|'http/.test(l)).map((l) => l.replace('SECRET', secret)).join('\n'));
+    writeFileSync(
+      path.join(dir, 'run.sh'),
+      SECRET_LINES.filter((l) => !/"type=kv|'http/.test(l))
+        .map((l) => l.replace('SECRET', secret))
+        .join('\n'),
+    );
     const table = await runCli(['classify', '--script', 'run.sh'], { cwd: dir });
     const json = await runCli(['classify', '--json', '--script', 'run.sh'], { cwd: dir });
     for (const out of [table.stdout, table.stderr, json.stdout, json.stderr]) expect(out).not.toContain(secret);
@@ -163,13 +174,37 @@ describe('property: any text is a result, never a throw', () => {
   it('classifyScript and classify give schema-valid classifications for arbitrary shell-ish text', async () => {
     const { ClassificationSchema } = await import('../../src/index.js');
     const pieces = fc.constantFrom(
-      'vault ', 'operator ', 'seal', ' sys/mounts/x', '$(', ')', '`', "'", '"', '\\\n', '\n', ' | sh', '<<EOF\n', 'EOF\n',
-      'eval ', 'sudo ', 'bash -c ', '$((1<<2))', '<(', 'curl -sXPOST ', '$VAULT_ADDR/v1/sys/seal', '\x1b[2K', '\r', 'x=', '$x ',
+      'vault ',
+      'operator ',
+      'seal',
+      ' sys/mounts/x',
+      '$(',
+      ')',
+      '`',
+      "'",
+      '"',
+      '\\\n',
+      '\n',
+      ' | sh',
+      '<<EOF\n',
+      'EOF\n',
+      'eval ',
+      'sudo ',
+      'bash -c ',
+      '$((1<<2))',
+      '<(',
+      'curl -sXPOST ',
+      '$VAULT_ADDR/v1/sys/seal',
+      '\x1b[2K',
+      '\r',
+      'x=',
+      '$x ',
     );
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
         const text = parts.join('');
-        for (const c of [...classifyScript(text), classify(text)]) expect(ClassificationSchema.safeParse(c).success, text).toBe(true);
+        for (const c of [...classifyScript(text), classify(text)])
+          expect(ClassificationSchema.safeParse(c).success, text).toBe(true);
       }),
       { numRuns: 500 },
     );

@@ -12,12 +12,21 @@ const one = (text: string) => {
 describe('the binary or the whole command in a variable', () => {
   it.each([
     // HashiCorp's enos scripts: the binary path in a variable whose name does not say VAULT.
-    ['binpath=${VAULT_INSTALL_DIR}/vault\n$binpath write -f sys/replication/dr/primary/enable', '2 backup-first PUT sys/replication/dr/primary/enable'],
-    ['export bin="/opt/vault/bin/vault"\n"$bin" operator raft remove-peer vault-2', '2 backup-first PUT sys/storage/raft/remove-peer'],
+    [
+      'binpath=${VAULT_INSTALL_DIR}/vault\n$binpath write -f sys/replication/dr/primary/enable',
+      '2 backup-first PUT sys/replication/dr/primary/enable',
+    ],
+    [
+      'export bin="/opt/vault/bin/vault"\n"$bin" operator raft remove-peer vault-2',
+      '2 backup-first PUT sys/storage/raft/remove-peer',
+    ],
     ['f() {\n  local v=/usr/local/bin/vault\n  $v operator step-down\n}', '3 backup-first PUT sys/step-down'],
     ['readonly VBIN=vault\n${VBIN} secrets disable kv', '2 backup-first DELETE sys/mounts/kv'],
     // A tutorial repository: the whole command in a variable.
-    ['SECRETS_TUNE_CMD="vault secrets tune"\n$SECRETS_TUNE_CMD -max-lease-ttl=50000h pki', '2 backup-first POST sys/mounts/pki/tune'],
+    [
+      'SECRETS_TUNE_CMD="vault secrets tune"\n$SECRETS_TUNE_CMD -max-lease-ttl=50000h pki',
+      '2 backup-first POST sys/mounts/pki/tune',
+    ],
     ['CMD="vault operator"\n$CMD seal', '2 backup-first PUT sys/seal'],
     ['MOUNT=team\nvault secrets disable "$MOUNT"', '2 backup-first DELETE sys/mounts/team'],
   ])('%s', (script, expected) => {
@@ -107,8 +116,13 @@ describe('wrappers that run their arguments as a command', () => {
   });
 
   it('reads process substitution and xargs with an unknown input', () => {
-    expect(rows('diff <(vault secrets list) <(vault auth list)')).toEqual(['1 read-only GET sys/mounts', '1 read-only GET sys/auth']);
-    expect(rows('cat mounts.txt | xargs -n1 vault secrets disable')).toEqual(['1 backup-first DELETE sys/mounts/$XARGS_INPUT']);
+    expect(rows('diff <(vault secrets list) <(vault auth list)')).toEqual([
+      '1 read-only GET sys/mounts',
+      '1 read-only GET sys/auth',
+    ]);
+    expect(rows('cat mounts.txt | xargs -n1 vault secrets disable')).toEqual([
+      '1 backup-first DELETE sys/mounts/$XARGS_INPUT',
+    ]);
     expect(one('ls | xargs -I % vault write %/config a=b').verdict).toBe('invalid');
   });
 
@@ -128,8 +142,12 @@ describe('wrappers that run their arguments as a command', () => {
   });
 
   it('a wrapper named in the configuration is followed', () => {
-    expect(rows('myretry 3 vault operator raft remove-peer n2', { wrappers: ['myretry'] })).toEqual(['1 backup-first PUT sys/storage/raft/remove-peer']);
-    expect(rows('with_backoff "vault operator seal"', { wrappers: ['with_backoff'] })).toEqual(['1 backup-first PUT sys/seal']);
+    expect(rows('myretry 3 vault operator raft remove-peer n2', { wrappers: ['myretry'] })).toEqual([
+      '1 backup-first PUT sys/storage/raft/remove-peer',
+    ]);
+    expect(rows('with_backoff "vault operator seal"', { wrappers: ['with_backoff'] })).toEqual([
+      '1 backup-first PUT sys/seal',
+    ]);
   });
 
   it.each([
@@ -162,7 +180,7 @@ describe('curl as runbooks write it', () => {
     ['curl -sXPOST $VAULT_ADDR/v1/sys/seal', 'POST sys/seal'],
     ['curl -sX PUT ${VAULT_ADDR}v1/sys/step-down', 'PUT sys/step-down'],
     ['curl -sLX POST "$VAULT_ADDR/v1/sys/rotate"', 'POST sys/rotate'],
-    ["curl -sd '{\"type\":\"kv\"}' $VAULT_ADDR/v1/sys/mounts/kv", 'POST sys/mounts/kv'],
+    ['curl -sd \'{"type":"kv"}\' $VAULT_ADDR/v1/sys/mounts/kv', 'POST sys/mounts/kv'],
     ['curl --data-ascii @body.json $VAULT_ADDR/v1/sys/mounts/kv', 'POST sys/mounts/kv'],
     ['curl --data-raw "{}" $VAULT_ADDR/v1/sys/mounts/kv', 'POST sys/mounts/kv'],
     ['curl --form-string a=b $VAULT_ADDR/v1/sys/mounts/kv', 'POST sys/mounts/kv'],
@@ -179,7 +197,9 @@ describe('curl as runbooks write it', () => {
       '1 backup-first PUT sys/seal',
       '1 excluded PUT sys/leases/revoke/x',
     ]);
-    expect(classify('curl -X PUT http://a:8200/v1/sys/leases/renew http://b:8200/v1/sys/seal').verdict).toBe('backup-first');
+    expect(classify('curl -X PUT http://a:8200/v1/sys/leases/renew http://b:8200/v1/sys/seal').verdict).toBe(
+      'backup-first',
+    );
   });
 
   it('an address whose API path the gate cannot see is invalid', () => {
@@ -202,7 +222,11 @@ describe('vault command lines as documented', () => {
     ['vault pki health-check pki/', 'read-only', null],
     ['vault pki verify-sign pki/issuer/a pki/issuer/b', 'read-only', null],
     ['vault pki list-intermediates pki/issuer/default', 'read-only', null],
-    ['vault pki issue -issuer_name=x /pki/issuer/default /pki_int/ common_name=a', 'not-sys', 'pki_int/intermediate/generate/internal'],
+    [
+      'vault pki issue -issuer_name=x /pki/issuer/default /pki_int/ common_name=a',
+      'not-sys',
+      'pki_int/intermediate/generate/internal',
+    ],
     ['vault transit import transit/keys/k @key.b64 type=rsa-2048', 'not-sys', 'transit/keys/k/import'],
     ['vault ssh -role=otp -mode=otp ubuntu@10.0.0.1', 'not-sys', 'ssh/creds/otp'],
   ])('%s', (command, verdict, path) => {
@@ -212,8 +236,15 @@ describe('vault command lines as documented', () => {
   });
 
   it.each([
-    'vault version', 'vault -version', 'vault --version', 'vault server -config=/etc/vault.d', 'vault server -dev',
-    'vault agent -config=agent.hcl', 'vault proxy -config=proxy.hcl', 'vault print token', 'vault license inspect lic.hclic',
+    'vault version',
+    'vault -version',
+    'vault --version',
+    'vault server -config=/etc/vault.d',
+    'vault server -dev',
+    'vault agent -config=agent.hcl',
+    'vault proxy -config=proxy.hcl',
+    'vault print token',
+    'vault license inspect lic.hclic',
     'vault hcp connect -organization-id=x',
   ])('local commands send nothing: %s', (command) => {
     const c = classify(command);
@@ -238,7 +269,10 @@ describe('vault command lines as documented', () => {
 describe('upgrades in runbooks', () => {
   it.each([
     ['helm upgrade vault hashicorp/vault -n vault --set server.image.tag=1.17.2', '1.17.2'],
-    ['helm upgrade --install vault oci://registry.example/charts/vault --set "server.image.repository=x/vault,server.image.tag=1.18.0"', '1.18.0'],
+    [
+      'helm upgrade --install vault oci://registry.example/charts/vault --set "server.image.repository=x/vault,server.image.tag=1.18.0"',
+      '1.18.0',
+    ],
     ['kubectl set image statefulset/vault vault=hashicorp/vault:1.17.0 -n vault', '1.17.0'],
     ['kubectl -n vault set image sts/vault vault=registry.example/hashicorp/vault-enterprise:1.17.0-ent', '1.17.0-ent'],
     ['sudo apt-get install -y vault=1.17.0-1', '1.17.0'],
@@ -264,13 +298,23 @@ describe('upgrades in runbooks', () => {
   });
 
   it('other charts, images and packages are not Vault upgrades', () => {
-    expect(classifyScript('helm upgrade consul hashicorp/consul --set global.image=x\nkubectl set image deploy/app app=nginx:1.25\napt-get install -y jq=1.6-1\ndocker pull nginx:1.25')).toEqual([]);
+    expect(
+      classifyScript(
+        'helm upgrade consul hashicorp/consul --set global.image=x\nkubectl set image deploy/app app=nginx:1.25\napt-get install -y jq=1.6-1\ndocker pull nginx:1.25',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('line numbers, control characters and nesting', () => {
   it('stay true across a backslash-newline inside $(…) and backticks', () => {
-    const script = ['X=$(vault read \\', '  -field=x sys/mounts)', 'Y=`vault status \\', '  -format=json`', 'vault operator seal'].join('\n');
+    const script = [
+      'X=$(vault read \\',
+      '  -field=x sys/mounts)',
+      'Y=`vault status \\',
+      '  -format=json`',
+      'vault operator seal',
+    ].join('\n');
     expect(rows(script).at(-1)).toBe('5 backup-first PUT sys/seal');
     const multi = ['X=`', 'vault status', '`', 'vault operator step-down'].join('\n');
     expect(rows(multi)).toEqual(['2 read-only GET sys/seal-status', '4 backup-first PUT sys/step-down']);
@@ -298,7 +342,7 @@ describe('more spellings of the same shapes', () => {
     'doas vault operator seal',
     'env -i PATH=/bin vault operator seal',
     'command vault operator seal',
-    'timeout 30s bash -c \'vault operator seal\'',
+    "timeout 30s bash -c 'vault operator seal'",
     'nice -n10 ionice -c2 -n7 vault operator seal',
     'stdbuf -oL vault operator seal',
     "kubectl exec -it vault-0 -n vault -- /bin/sh -c 'vault operator seal'",
@@ -328,29 +372,38 @@ describe('more spellings of the same shapes', () => {
   it('an unset variable given a vault-only subcommand is invalid; other commands in variables are left alone', () => {
     expect(classifyScript('$UNKNOWN operator raft remove-peer x').map((c) => c.verdict)).toEqual(['invalid']);
     expect(classifyScript('$X write sys/mounts/x type=kv').map((c) => c.verdict)).toEqual(['invalid']);
-    expect(classifyScript('$KUBECTL delete pod x\n$SYSTEMCTL status vault\nkubectl -n vault delete pod vault-2')).toEqual([]);
+    expect(
+      classifyScript('$KUBECTL delete pod x\n$SYSTEMCTL status vault\nkubectl -n vault delete pod vault-2'),
+    ).toEqual([]);
   });
 });
 
 describe('more upgrade spellings', () => {
   it.each([
-    [`kubectl -n vault patch sts vault -p '{"spec":{"template":{"spec":{"containers":[{"name":"vault","image":"hashicorp/vault:1.18.1"}]}}}}'`, '1.18.1'],
+    [
+      `kubectl -n vault patch sts vault -p '{"spec":{"template":{"spec":{"containers":[{"name":"vault","image":"hashicorp/vault:1.18.1"}]}}}}'`,
+      '1.18.1',
+    ],
     ['helm upgrade -n vault --atomic --wait vault hashicorp/vault --set-string server.image.tag=1.18.0', '1.18.0'],
   ])('%s', (script, to) => {
     const c = one(script);
     expect([c.verdict, c.category, c.to]).toEqual(['backup-first', 'upgrade', to]);
   });
 
-  it.each(['helm rollback vault 3 -n vault', 'sudo apt-get install --only-upgrade vault', 'yum update -y vault', 'brew upgrade vault'])(
-    'a version change the line does not name is an upgrade without a target: %s',
-    (script) => {
-      const c = one(script);
-      expect([c.verdict, c.category, c.to]).toEqual(['backup-first', 'upgrade', undefined]);
-    },
-  );
+  it.each([
+    'helm rollback vault 3 -n vault',
+    'sudo apt-get install --only-upgrade vault',
+    'yum update -y vault',
+    'brew upgrade vault',
+  ])('a version change the line does not name is an upgrade without a target: %s', (script) => {
+    const c = one(script);
+    expect([c.verdict, c.category, c.to]).toEqual(['backup-first', 'upgrade', undefined]);
+  });
 
   it('a fresh unpinned install is not an upgrade', () => {
-    expect(classifyScript('sudo apt-get install -y vault\nsudo yum -y install vault\nhelm install vault hashicorp/vault')).toEqual([]);
+    expect(
+      classifyScript('sudo apt-get install -y vault\nsudo yum -y install vault\nhelm install vault hashicorp/vault'),
+    ).toEqual([]);
   });
 });
 
@@ -362,7 +415,9 @@ describe('arguments passed on', () => {
 
 describe('a shell given a file', () => {
   it('reads what a process substitution prints, and refuses a file that holds vault it cannot see', () => {
-    expect(classifyScript('bash <(echo "vault operator seal")').map((c) => `${c.verdict} ${c.path}`)).toEqual(['backup-first sys/seal']);
+    expect(classifyScript('bash <(echo "vault operator seal")').map((c) => `${c.verdict} ${c.path}`)).toEqual([
+      'backup-first sys/seal',
+    ]);
     const c = one('bash deploy.sh "vault operator seal"');
     expect(c.verdict).toBe('invalid');
     expect(c.reason).toMatch(/script file "deploy\.sh"/);

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { classifyScript } from '../../src/index.js';
 import { repoRoot } from '../helpers/shared.js';
 
-const summary = (text: string, env = {}) => classifyScript(text, { env }).map((c) => `${c.line} ${c.verdict} ${c.method ?? '-'} ${c.path ?? '-'}${c.namespace ? ` @${c.namespace}` : ''}`);
+const summary = (text: string, env = {}) =>
+  classifyScript(text, { env }).map(
+    (c) => `${c.line} ${c.verdict} ${c.method ?? '-'} ${c.path ?? '-'}${c.namespace ? ` @${c.namespace}` : ''}`,
+  );
 
 describe('runbook scripts', () => {
   it('finds vault commands and curl calls with their lines, across continuations', () => {
@@ -31,8 +34,13 @@ describe('runbook scripts', () => {
   });
 
   it('follows export/unset VAULT_NAMESPACE and inline assignments', () => {
-    const script = 'export VAULT_NAMESPACE=team-a\nvault auth enable approle\nVAULT_NAMESPACE=team-b vault auth enable jwt\nunset VAULT_NAMESPACE\nvault auth enable oidc\n';
-    expect(summary(script)).toEqual(['2 backup-first POST sys/auth/approle @team-a', '3 backup-first POST sys/auth/jwt @team-b', '5 backup-first POST sys/auth/oidc']);
+    const script =
+      'export VAULT_NAMESPACE=team-a\nvault auth enable approle\nVAULT_NAMESPACE=team-b vault auth enable jwt\nunset VAULT_NAMESPACE\nvault auth enable oidc\n';
+    expect(summary(script)).toEqual([
+      '2 backup-first POST sys/auth/approle @team-a',
+      '3 backup-first POST sys/auth/jwt @team-b',
+      '5 backup-first POST sys/auth/oidc',
+    ]);
   });
 
   it('reads commands in pipelines, conditionals, substitutions and after sudo/env/timeout', () => {
@@ -56,8 +64,15 @@ describe('runbook scripts', () => {
   });
 
   it('fails closed on an unexpanded variable where sys/ could be, naming the line', () => {
-    const out = classifyScript('vault status\nvault write $TARGET/config a=b\nvault write sys/$FAMILY/x a=b\nvault write sys/mounts/$NAME type=kv\n');
-    expect(out.map((c) => `${c.line} ${c.verdict}`)).toEqual(['1 read-only', '2 invalid', '3 invalid', '4 backup-first']);
+    const out = classifyScript(
+      'vault status\nvault write $TARGET/config a=b\nvault write sys/$FAMILY/x a=b\nvault write sys/mounts/$NAME type=kv\n',
+    );
+    expect(out.map((c) => `${c.line} ${c.verdict}`)).toEqual([
+      '1 read-only',
+      '2 invalid',
+      '3 invalid',
+      '4 backup-first',
+    ]);
     expect(out[1]?.reason).toMatch(/unexpanded variable/);
   });
 
@@ -72,7 +87,12 @@ describe('runbook scripts', () => {
   it('classifies the bundled example runbook', () => {
     const file = path.join(repoRoot, 'examples', 'upgrade-runbook.sh');
     const out = classifyScript(readFileSync(file, 'utf8'), { file: 'examples/upgrade-runbook.sh' });
-    expect(out.filter((c) => c.verdict === 'backup-first').map((c) => c.category)).toEqual(['raft', 'loggers', 'leadership', 'mounts']);
+    expect(out.filter((c) => c.verdict === 'backup-first').map((c) => c.category)).toEqual([
+      'raft',
+      'loggers',
+      'leadership',
+      'mounts',
+    ]);
     expect(out.every((c) => c.file === 'examples/upgrade-runbook.sh')).toBe(true);
   });
 });

@@ -23,7 +23,14 @@ describe('upgrades', () => {
     expect(c.method).toBeNull();
   });
 
-  it.each(['upgrade', 'upgrade 1.17', 'upgrade latest', 'upgrade 1.16.2 -> ', 'upgrade 1.16.2 -> 1.17.0 -> 1.18.0', 'upgrade 01.2.3'])('%s is invalid', (op) => {
+  it.each([
+    'upgrade',
+    'upgrade 1.17',
+    'upgrade latest',
+    'upgrade 1.16.2 -> ',
+    'upgrade 1.16.2 -> 1.17.0 -> 1.18.0',
+    'upgrade 01.2.3',
+  ])('%s is invalid', (op) => {
     expect(classify(op).verdict).toBe('invalid');
   });
 

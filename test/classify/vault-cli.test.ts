@@ -22,7 +22,12 @@ const table: Row[] = [
   ['vault operator generate-root -status', 'read-only', 'GET', 'sys/generate-root/attempt'],
   ['vault operator generate-root -cancel', 'backup-first', 'DELETE', 'sys/generate-root/attempt'],
   ['vault operator generate-root -nonce=n KEY', 'backup-first', 'PUT', 'sys/generate-root/update'],
-  ['vault operator generate-root -dr-token -init', 'backup-first', 'PUT', 'sys/replication/dr/secondary/generate-operation-token/attempt'],
+  [
+    'vault operator generate-root -dr-token -init',
+    'backup-first',
+    'PUT',
+    'sys/replication/dr/secondary/generate-operation-token/attempt',
+  ],
   ['vault operator generate-root -recovery-token -init', 'backup-first', 'PUT', 'sys/generate-recovery-token/attempt'],
   ['vault operator generate-root -generate-otp', 'not-sys', null, null],
   ['vault operator generate-root -decode=ENC -otp=OTP', 'not-sys', null, null],
@@ -34,7 +39,12 @@ const table: Row[] = [
   ['vault operator init -status', 'read-only', 'GET', 'sys/init'],
   ['vault operator raft snapshot save /tmp/a.snap', 'read-only', 'GET', 'sys/storage/raft/snapshot'],
   ['vault operator raft snapshot restore /tmp/a.snap', 'backup-first', 'POST', 'sys/storage/raft/snapshot'],
-  ['vault operator raft snapshot restore -force /tmp/a.snap', 'backup-first', 'POST', 'sys/storage/raft/snapshot-force'],
+  [
+    'vault operator raft snapshot restore -force /tmp/a.snap',
+    'backup-first',
+    'POST',
+    'sys/storage/raft/snapshot-force',
+  ],
   ['vault operator raft snapshot inspect /tmp/a.snap', 'not-sys', null, null],
   ['vault operator raft join https://vault-0:8200', 'backup-first', 'POST', 'sys/storage/raft/join'],
   ['vault operator raft join -non-voter https://vault-0:8200', 'backup-first', 'POST', 'sys/storage/raft/join'],
@@ -42,7 +52,12 @@ const table: Row[] = [
   ['vault operator raft list-peers', 'read-only', 'GET', 'sys/storage/raft/configuration'],
   ['vault operator raft autopilot state', 'read-only', 'GET', 'sys/storage/raft/autopilot/state'],
   ['vault operator raft autopilot get-config', 'read-only', 'GET', 'sys/storage/raft/autopilot/configuration'],
-  ['vault operator raft autopilot set-config -min-quorum=3', 'backup-first', 'POST', 'sys/storage/raft/autopilot/configuration'],
+  [
+    'vault operator raft autopilot set-config -min-quorum=3',
+    'backup-first',
+    'POST',
+    'sys/storage/raft/autopilot/configuration',
+  ],
   ['vault secrets enable kv-v2', 'backup-first', 'POST', 'sys/mounts/kv-v2'],
   ['vault secrets enable -path=team/kv -version=2 kv', 'backup-first', 'POST', 'sys/mounts/team/kv'],
   ['vault secrets enable -local -seal-wrap -path team/kv kv', 'backup-first', 'POST', 'sys/mounts/team/kv'],
@@ -72,7 +87,12 @@ const table: Row[] = [
   ['vault namespace delete team-a', 'excluded', 'DELETE', 'sys/namespaces/team-a'],
   ['vault namespace list', 'read-only', 'LIST', 'sys/namespaces'],
   ['vault namespace lock', 'excluded', 'PUT', 'sys/namespaces/api-lock/lock'],
-  ['vault plugin register -sha256=abc -version=v1.0.0 secret my-plugin', 'backup-first', 'PUT', 'sys/plugins/catalog/secret/my-plugin'],
+  [
+    'vault plugin register -sha256=abc -version=v1.0.0 secret my-plugin',
+    'backup-first',
+    'PUT',
+    'sys/plugins/catalog/secret/my-plugin',
+  ],
   ['vault plugin deregister secret my-plugin', 'backup-first', 'DELETE', 'sys/plugins/catalog/secret/my-plugin'],
   ['vault plugin reload -plugin=my-plugin', 'backup-first', 'PUT', 'sys/plugins/reload/backend'],
   ['vault plugin list', 'read-only', 'GET', 'sys/plugins/catalog'],
@@ -129,11 +149,16 @@ describe('vault command lines', () => {
 
   it('takes VAULT_NAMESPACE from the environment, and a flag over it', () => {
     expect(classify('vault secrets enable kv', { env: { VAULT_NAMESPACE: 'env-ns' } }).namespace).toBe('env-ns');
-    expect(classify('vault secrets enable -namespace=flag-ns kv', { env: { VAULT_NAMESPACE: 'env-ns' } }).namespace).toBe('flag-ns');
+    expect(
+      classify('vault secrets enable -namespace=flag-ns kv', { env: { VAULT_NAMESPACE: 'env-ns' } }).namespace,
+    ).toBe('flag-ns');
   });
 
   it('accepts argv and lists every request of a multi-request command', () => {
     const c = classify({ kind: 'vault-cli', command: ['vault', 'operator', 'rekey', '-nonce=n', 'KEY'] });
-    expect(c.requests?.map((r) => `${r.method} ${r.path} ${r.verdict}`)).toEqual(['GET sys/rekey/init read-only', 'PUT sys/rekey/update backup-first']);
+    expect(c.requests?.map((r) => `${r.method} ${r.path} ${r.verdict}`)).toEqual([
+      'GET sys/rekey/init read-only',
+      'PUT sys/rekey/update backup-first',
+    ]);
   });
 });

@@ -16,17 +16,30 @@ describe('vault-change-gate classify', () => {
   });
 
   it('prints a JSON array in input order, each entry of the documented shape, and exits 2 on an invalid one', async () => {
-    const r = await runCli(['classify', '--json', 'vault operator rekey -init', 'POST sys//x', 'upgrade 1.16.2 -> 1.17.0']);
+    const r = await runCli([
+      'classify',
+      '--json',
+      'vault operator rekey -init',
+      'POST sys//x',
+      'upgrade 1.16.2 -> 1.17.0',
+    ]);
     expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout) as unknown[];
     expect(out.map((c) => ClassificationSchema.parse(c).verdict)).toEqual(['backup-first', 'invalid', 'backup-first']);
-    expect(Object.keys(out[0] as object)).toEqual(expect.arrayContaining(['input', 'verdict', 'category', 'method', 'path', 'namespace', 'reason']));
+    expect(Object.keys(out[0] as object)).toEqual(
+      expect.arrayContaining(['input', 'verdict', 'category', 'method', 'path', 'namespace', 'reason']),
+    );
   });
 
   it('reads one operation per line from --stdin, skipping blanks and comments', async () => {
-    const r = await runCli(['classify', '--json', '--stdin'], { stdin: '# planned\nPOST sys/rotate\n\nvault policy list\r\n' });
+    const r = await runCli(['classify', '--json', '--stdin'], {
+      stdin: '# planned\nPOST sys/rotate\n\nvault policy list\r\n',
+    });
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as { verdict: string }[]).map((c) => c.verdict)).toEqual(['backup-first', 'read-only']);
+    expect((JSON.parse(r.stdout) as { verdict: string }[]).map((c) => c.verdict)).toEqual([
+      'backup-first',
+      'read-only',
+    ]);
   });
 
   it('reads a runbook with --script and names file and line', async () => {

@@ -36,7 +36,10 @@ describe('vault-change-gate snapshot inspect', () => {
     expect(SnapshotInspectionSchema.parse(JSON.parse(one.stdout)).valid).toBe(true);
     const two = await runCli(['snapshot', 'inspect', '--json', good, bad]);
     expect(two.code).toBe(1);
-    expect((JSON.parse(two.stdout) as unknown[]).map((x) => SnapshotInspectionSchema.parse(x).valid)).toEqual([true, false]);
+    expect((JSON.parse(two.stdout) as unknown[]).map((x) => SnapshotInspectionSchema.parse(x).valid)).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('exits 2 for a file that does not exist, with one line and no stack', async () => {

@@ -27,7 +27,12 @@ describe('the configuration file', () => {
   });
 
   it('is found at the git root from a sub-folder', async () => {
-    const dir = workspace({ '.git/HEAD': 'ref: refs/heads/main\n', 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: 'b' } }), 'b/a.snap': buildSnapshot({ takenAt: ago(5) }), 'sub/x': '' });
+    const dir = workspace({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: 'b' } }),
+      'b/a.snap': buildSnapshot({ takenAt: ago(5) }),
+      'sub/x': '',
+    });
     expect((await json(['check', '--op', 'POST sys/mounts/kv'], path.join(dir, 'sub'))).code).toBe(0);
   });
 
@@ -48,12 +53,16 @@ describe('the configuration file', () => {
   it('not JSON, and a --config that does not exist, are exit 2', async () => {
     const dir = workspace({ 'vault-change-gate.config.json': '{ nope' });
     expect((await runCli(['check', '--op', 'GET sys/health'], { cwd: dir })).stderr).toMatch(/not valid JSON/);
-    expect((await runCli(['check', '--op', 'GET sys/health', '--config', 'missing.json'], { cwd: dir })).stderr).toMatch(/cannot read the config file .*missing\.json: no such file/);
+    expect(
+      (await runCli(['check', '--op', 'GET sys/health', '--config', 'missing.json'], { cwd: dir })).stderr,
+    ).toMatch(/cannot read the config file .*missing\.json: no such file/);
   });
 
   it('the shipped JSON Schema is the one generated from the zod schema', async () => {
     const { configJsonSchema } = await import('../../src/unstable.js');
-    const shipped = JSON.parse(readFileSync(path.join(repoRoot, 'schema/vault-change-gate.config.schema.json'), 'utf8'));
+    const shipped = JSON.parse(
+      readFileSync(path.join(repoRoot, 'schema/vault-change-gate.config.schema.json'), 'utf8'),
+    );
     expect(shipped).toEqual(configJsonSchema());
   });
 });

@@ -28,8 +28,12 @@ describe('vault-change-gate check, end to end with generated archives', () => {
     const dir = workspace({ 'backups/a.snap': buildSnapshot({ takenAt: ago(90) }) });
     const r = await runCli(['check', '--op', 'upgrade 1.16.2 -> 1.17.0', '--snapshot-dir', 'backups'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stdout.split('\n')[0]).toBe('NO-GO: 1 operation needs a snapshot no older than 1h, and the newest valid one, backups/a.snap, is 1h 30m old.');
-    expect(r.stdout).toMatch(/Take a snapshot now: vault operator raft snapshot save backups\/vault-\d{8}T\d{6}Z\.snap/);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'NO-GO: 1 operation needs a snapshot no older than 1h, and the newest valid one, backups/a.snap, is 1h 30m old.',
+    );
+    expect(r.stdout).toMatch(
+      /Take a snapshot now: vault operator raft snapshot save backups\/vault-\d{8}T\d{6}Z\.snap/,
+    );
   });
 
   it('one per category limit: 1h for upgrades and rekeys, 24h for other writes', async () => {
@@ -42,24 +46,36 @@ describe('vault-change-gate check, end to end with generated archives', () => {
     const old = buildSnapshot({ takenAt: ago(3 * 24 * 60) });
     const damaged = Buffer.from(buildSnapshot({ takenAt: ago(1) }));
     damaged[damaged.length - 20]! ^= 0xff;
-    const dir = workspace({ 's/future.snap': buildSnapshot({ takenAt: ago(-30) }), 's/damaged.snap': damaged, 's/copy-of-old.snap': old });
+    const dir = workspace({
+      's/future.snap': buildSnapshot({ takenAt: ago(-30) }),
+      's/damaged.snap': damaged,
+      's/copy-of-old.snap': old,
+    });
     const now = new Date();
     utimesSync(path.join(dir, 's/copy-of-old.snap'), now, now);
     const r = await json(['check', '--op', 'POST sys/mounts/kv', '--snapshot-dir', 's'], dir);
     expect(r.code).toBe(1);
     expect(r.decision?.snapshot?.file).toBe('s/copy-of-old.snap');
     expect(r.decision?.snapshot?.age).toBe('3d');
-    expect(r.decision?.rejected.map((x) => x.code).sort()).toEqual(['FUTURE_DATED', expect.stringMatching(/^(GZIP|TAR|HASH)/)].sort());
+    expect(r.decision?.rejected.map((x) => x.code).sort()).toEqual(
+      ['FUTURE_DATED', expect.stringMatching(/^(GZIP|TAR|HASH)/)].sort(),
+    );
   });
 
   it('picks candidates with the pattern and does not follow symlinks out of the folder', async () => {
     const outside = workspace({ 'fresh.snap': buildSnapshot({ takenAt: ago(1) }) });
-    const dir = workspace({ 's/old.snap': buildSnapshot({ takenAt: ago(300) }), 's/fresh.backup': buildSnapshot({ takenAt: ago(1) }) });
+    const dir = workspace({
+      's/old.snap': buildSnapshot({ takenAt: ago(300) }),
+      's/fresh.backup': buildSnapshot({ takenAt: ago(1) }),
+    });
     symlinkSync(path.join(outside, 'fresh.snap'), path.join(dir, 's/link.snap'));
     const r = await json(['check', '--op', 'POST sys/mounts/kv', '--snapshot-dir', 's'], dir);
     expect(r.decision?.snapshot?.file).toBe('s/old.snap');
     expect(r.decision?.rejected.map((x) => x.code)).toEqual(['SYMLINK_OUTSIDE']);
-    const withPattern = await json(['check', '--op', 'POST sys/mounts/kv', '--snapshot-dir', 's', '--pattern', '*.backup'], dir);
+    const withPattern = await json(
+      ['check', '--op', 'POST sys/mounts/kv', '--snapshot-dir', 's', '--pattern', '*.backup'],
+      dir,
+    );
     expect(withPattern.decision?.snapshot?.file).toBe('s/fresh.backup');
   });
 
@@ -74,16 +90,29 @@ describe('vault-change-gate check, end to end with generated archives', () => {
   });
 
   it('reads the operations of a runbook with --script', async () => {
-    const dir = workspace({ 'upgrade.sh': 'vault status\nvault operator raft snapshot save x.snap\nvault operator step-down\n', 's/a.snap': buildSnapshot({ takenAt: ago(5) }) });
+    const dir = workspace({
+      'upgrade.sh': 'vault status\nvault operator raft snapshot save x.snap\nvault operator step-down\n',
+      's/a.snap': buildSnapshot({ takenAt: ago(5) }),
+    });
     const r = await json(['check', '--script', 'upgrade.sh', '--snapshot-dir', 's'], dir);
     expect(r.code).toBe(0);
-    expect(r.decision?.operations.map((o) => `${o.line}:${o.status}`)).toEqual(['1:not-needed', '2:not-needed', '3:satisfied']);
+    expect(r.decision?.operations.map((o) => `${o.line}:${o.status}`)).toEqual([
+      '1:not-needed',
+      '2:not-needed',
+      '3:satisfied',
+    ]);
   });
 
   it('a no-go for invalid operations, and exit 2 for usage errors', async () => {
     const dir = workspace();
     expect((await json(['check', '--op', 'POST sys//x'], dir)).code).toBe(1);
-    for (const argv of [['check'], ['check', '--plan', 'plan.json', '--op', 'x'], ['check', '--op', 'GET sys/health', '--snapshot-dir', 'nope'], ['check', '--op', 'POST sys/mounts/x', '--snapshot', 'nope.snap'], ['check', '--op', 'x', '--override', ' ']]) {
+    for (const argv of [
+      ['check'],
+      ['check', '--plan', 'plan.json', '--op', 'x'],
+      ['check', '--op', 'GET sys/health', '--snapshot-dir', 'nope'],
+      ['check', '--op', 'POST sys/mounts/x', '--snapshot', 'nope.snap'],
+      ['check', '--op', 'x', '--override', ' '],
+    ]) {
       const r = await runCli(argv, { cwd: dir });
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -97,15 +126,25 @@ describe('overrides and the decision log', () => {
     mkdirSync(path.join(dir, 'logs'));
     const nogo = await json(['check', '--op', 'POST sys/mounts/kv'], dir);
     expect(nogo.code).toBe(1);
-    const over = await json(['check', '--op', 'POST sys/mounts/kv', '--override', 'CHG-42: snapshot taken by hand'], dir);
+    const over = await json(
+      ['check', '--op', 'POST sys/mounts/kv', '--override', 'CHG-42: snapshot taken by hand'],
+      dir,
+    );
     expect(over.code).toBe(0);
     expect(over.decision?.overridden?.reason).toBe('CHG-42: snapshot taken by hand');
     expect(over.decision?.overridden?.by).toBeTruthy();
     const viaEnv = await json(['check', '--op', 'POST sys/mounts/kv'], dir, { VAULT_CHANGE_GATE_OVERRIDE: 'from env' });
     expect(viaEnv.decision?.overridden?.reason).toBe('from env');
     const log = path.join(dir, 'logs/decisions.jsonl');
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { verdict: string; overridden: unknown; by: string });
-    expect(lines.map((l) => [l.verdict, l.overridden !== null])).toEqual([['no-go', false], ['go', true], ['go', true]]);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { verdict: string; overridden: unknown; by: string });
+    expect(lines.map((l) => [l.verdict, l.overridden !== null])).toEqual([
+      ['no-go', false],
+      ['go', true],
+      ['go', true],
+    ]);
     expect(statSync(log).mode & 0o777).toBe(0o600);
   });
 });
@@ -132,9 +171,19 @@ describe('verifying a folder of snapshots, newest first', () => {
   it('reads candidates newest first and stops at the first that can be the evidence', async () => {
     const bad = Buffer.from(buildSnapshot({ takenAt: ago(1) }));
     bad[bad.length - 30]! ^= 0xff;
-    const dir = workspace({ 's/a-oldest.snap': buildSnapshot({ takenAt: ago(30) }), 's/b-newer.snap': buildSnapshot({ takenAt: ago(10) }), 's/c-middle.snap': buildSnapshot({ takenAt: ago(20) }), 's/d-newest-but-damaged.snap': bad });
+    const dir = workspace({
+      's/a-oldest.snap': buildSnapshot({ takenAt: ago(30) }),
+      's/b-newer.snap': buildSnapshot({ takenAt: ago(10) }),
+      's/c-middle.snap': buildSnapshot({ takenAt: ago(20) }),
+      's/d-newest-but-damaged.snap': bad,
+    });
     const read = new Set<string>();
-    const d = await check({ cwd: dir, operations: ['POST sys/mounts/kv'], snapshotDir: 's', onProgress: (f) => read.add(path.basename(f)) });
+    const d = await check({
+      cwd: dir,
+      operations: ['POST sys/mounts/kv'],
+      snapshotDir: 's',
+      onProgress: (f) => read.add(path.basename(f)),
+    });
     expect(d.snapshot?.file).toBe('s/b-newer.snap');
     expect([...read]).toEqual(['d-newest-but-damaged.snap', 'b-newer.snap']);
     expect(d.rejected.map((r) => r.file)).toEqual(['s/d-newest-but-damaged.snap']);
@@ -142,7 +191,11 @@ describe('verifying a folder of snapshots, newest first', () => {
 
   it('peeks the time a snapshot says it was taken from its first bytes', async () => {
     const { peekTakenAt } = await import('../../src/snapshot/peek.js');
-    const dir = workspace({ 'v.snap': buildSnapshot({ takenAt: new Date('2026-11-01T10:00:00Z') }), 'c.snap': buildSnapshot({ format: 'consul', takenAt: new Date('2026-11-01T10:00:00.250Z') }), 'x.snap': 'not gzip' });
+    const dir = workspace({
+      'v.snap': buildSnapshot({ takenAt: new Date('2026-11-01T10:00:00Z') }),
+      'c.snap': buildSnapshot({ format: 'consul', takenAt: new Date('2026-11-01T10:00:00.250Z') }),
+      'x.snap': 'not gzip',
+    });
     expect(await peekTakenAt(path.join(dir, 'v.snap'))).toBe(Date.parse('2026-11-01T10:00:00Z'));
     expect(await peekTakenAt(path.join(dir, 'c.snap'))).toBe(Date.parse('2026-11-01T10:00:00.250Z'));
     expect(await peekTakenAt(path.join(dir, 'x.snap'))).toBeNull();
@@ -152,9 +205,13 @@ describe('verifying a folder of snapshots, newest first', () => {
 
 describe('the decision log cannot be written', () => {
   it('is a configuration error (exit 2, one line), never a silent go', async () => {
-    const dir = workspace({ 'vault-change-gate.config.json': JSON.stringify({ decisionLog: 'no-such-folder/decisions.jsonl' }) });
+    const dir = workspace({
+      'vault-change-gate.config.json': JSON.stringify({ decisionLog: 'no-such-folder/decisions.jsonl' }),
+    });
     const r = await runCli(['check', '--op', 'GET sys/health'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^vault-change-gate: cannot write the decision log .*no-such-folder\/decisions\.jsonl \(its folder does not exist\)/);
+    expect(r.stderr.trim()).toMatch(
+      /^vault-change-gate: cannot write the decision log .*no-such-folder\/decisions\.jsonl \(its folder does not exist\)/,
+    );
   });
 });

@@ -39,7 +39,7 @@ describe('codes between layers', () => {
     expect(table('**Rejection codes**')).toEqual(gateRejectionInfo);
   });
 
-  it('covers every rejection code (the snapshot problems and the gate\'s own) in one info table', () => {
+  it("covers every rejection code (the snapshot problems and the gate's own) in one info table", () => {
     expect(Object.keys(rejectionInfo).sort()).toEqual([...RejectionCodeSchema.options].sort());
     for (const code of ProblemCodeSchema.options) {
       expect(RejectionCodeSchema.options).toContain(code);

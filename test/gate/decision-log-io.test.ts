@@ -8,7 +8,8 @@ import { tempFiles } from '../helpers/tmp.js';
 
 const cli = path.join(repoRoot, 'bin/vault-change-gate.js');
 
-const configured = (config: object): string => tempFiles({ 'vault-change-gate.config.json': JSON.stringify(config) }, 'io-');
+const configured = (config: object): string =>
+  tempFiles({ 'vault-change-gate.config.json': JSON.stringify(config) }, 'io-');
 
 describe.skipIf(!existsSync('/dev/full'))('a decision log that fails mid-write (/dev/full: ENOSPC on write)', () => {
   it('is exit 2 with one line, in-process and as a whole process; never a go, never a stack trace', async () => {

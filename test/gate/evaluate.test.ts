@@ -32,23 +32,95 @@ describe('evaluate (pure)', () => {
   type Row = [name: string, ops: string[], snapshots: SnapshotInspection[], allowed: boolean, statuses: string[]];
   const fresh = snap('fresh.snap', minutesAgo(10));
   const table: Row[] = [
-    ['nothing needs a backup', ['GET sys/health', 'PUT sys/policies/acl/x', 'PUT secret/data/x'], [], true, ['not-needed', 'not-needed', 'not-needed']],
+    [
+      'nothing needs a backup',
+      ['GET sys/health', 'PUT sys/policies/acl/x', 'PUT secret/data/x'],
+      [],
+      true,
+      ['not-needed', 'not-needed', 'not-needed'],
+    ],
     ['an upgrade with a 10-minute-old snapshot', ['upgrade 1.16.2 -> 1.17.0'], [fresh], true, ['satisfied']],
-    ['an upgrade with a 61-minute-old snapshot', ['upgrade 1.16.2 -> 1.17.0'], [snap('a.snap', minutesAgo(61))], false, ['stale']],
-    ['a mount with a 23-hour-old snapshot', ['POST sys/mounts/kv'], [snap('a.snap', minutesAgo(23 * 60))], true, ['satisfied']],
-    ['a mount with a 25-hour-old snapshot', ['POST sys/mounts/kv'], [snap('a.snap', minutesAgo(25 * 60))], false, ['stale']],
+    [
+      'an upgrade with a 61-minute-old snapshot',
+      ['upgrade 1.16.2 -> 1.17.0'],
+      [snap('a.snap', minutesAgo(61))],
+      false,
+      ['stale'],
+    ],
+    [
+      'a mount with a 23-hour-old snapshot',
+      ['POST sys/mounts/kv'],
+      [snap('a.snap', minutesAgo(23 * 60))],
+      true,
+      ['satisfied'],
+    ],
+    [
+      'a mount with a 25-hour-old snapshot',
+      ['POST sys/mounts/kv'],
+      [snap('a.snap', minutesAgo(25 * 60))],
+      false,
+      ['stale'],
+    ],
     ['a rekey at 59 minutes', ['vault operator rekey -init'], [snap('a.snap', minutesAgo(59))], true, ['satisfied']],
     ['a rekey at 61 minutes', ['vault operator rekey -init'], [snap('a.snap', minutesAgo(61))], false, ['stale']],
     ['key rotation at 61 minutes', ['POST sys/rotate'], [snap('a.snap', minutesAgo(61))], false, ['stale']],
-    ['root generation at 61 minutes', ['vault operator generate-root -init'], [snap('a.snap', minutesAgo(61))], false, ['stale']],
-    ['a restore at 61 minutes', ['vault operator raft snapshot restore x.snap'], [snap('a.snap', minutesAgo(61))], false, ['stale']],
+    [
+      'root generation at 61 minutes',
+      ['vault operator generate-root -init'],
+      [snap('a.snap', minutesAgo(61))],
+      false,
+      ['stale'],
+    ],
+    [
+      'a restore at 61 minutes',
+      ['vault operator raft snapshot restore x.snap'],
+      [snap('a.snap', minutesAgo(61))],
+      false,
+      ['stale'],
+    ],
     ['no snapshot at all', ['POST sys/mounts/kv'], [], false, ['no-snapshot']],
-    ['only an invalid snapshot', ['POST sys/mounts/kv'], [snap('bad.snap', minutesAgo(1), { valid: false, problems: [{ code: 'HASH_MISMATCH', reason: 'x.', message: 'x.' }] })], false, ['no-snapshot']],
+    [
+      'only an invalid snapshot',
+      ['POST sys/mounts/kv'],
+      [
+        snap('bad.snap', minutesAgo(1), {
+          valid: false,
+          problems: [{ code: 'HASH_MISMATCH', reason: 'x.', message: 'x.' }],
+        }),
+      ],
+      false,
+      ['no-snapshot'],
+    ],
     ['a downgrade, even with a fresh snapshot', ['upgrade 1.17.0 -> 1.16.2'], [fresh], false, ['refused']],
     ['an invalid operation', ['POST sys//x'], [fresh], false, ['refused']],
-    ['a snapshot 4 minutes in the future (within skew)', ['upgrade 1.17.0'], [snap('f.snap', minutesAgo(-4))], true, ['satisfied']],
-    ['a snapshot 6 minutes in the future', ['upgrade 1.17.0'], [snap('f.snap', minutesAgo(-6))], false, ['no-snapshot']],
-    ['the newest valid one decides, not the newest file', ['upgrade 1.17.0'], [snap('old.snap', minutesAgo(90)), snap('new-bad.snap', minutesAgo(1), { valid: false, problems: [{ code: 'GZIP_TRUNCATED', reason: 'x.', message: 'x.' }] }), snap('mid.snap', minutesAgo(30))], true, ['satisfied']],
+    [
+      'a snapshot 4 minutes in the future (within skew)',
+      ['upgrade 1.17.0'],
+      [snap('f.snap', minutesAgo(-4))],
+      true,
+      ['satisfied'],
+    ],
+    [
+      'a snapshot 6 minutes in the future',
+      ['upgrade 1.17.0'],
+      [snap('f.snap', minutesAgo(-6))],
+      false,
+      ['no-snapshot'],
+    ],
+    [
+      'the newest valid one decides, not the newest file',
+      ['upgrade 1.17.0'],
+      [
+        snap('old.snap', minutesAgo(90)),
+        snap('new-bad.snap', minutesAgo(1), {
+          valid: false,
+          problems: [{ code: 'GZIP_TRUNCATED', reason: 'x.', message: 'x.' }],
+        }),
+        snap('mid.snap', minutesAgo(30)),
+      ],
+      true,
+      ['satisfied'],
+    ],
   ];
   it.each(table)('%s', (_, ops, snapshots, allowed, statuses) => {
     const d = decide(ops, snapshots);
@@ -60,10 +132,30 @@ describe('evaluate (pure)', () => {
   });
 
   it('reports the evidence used and why candidates were refused', () => {
-    const d = decide(['upgrade 1.17.0'], [snap('old.snap', minutesAgo(90)), snap('mid.snap', minutesAgo(30)), snap('future.snap', minutesAgo(-60)), snap('bad.snap', null, { valid: false, problems: [{ code: 'HASH_MISMATCH', reason: 'The SHA-256 of state.bin does not match SHA256SUMS.', message: 'The SHA-256 of state.bin does not match SHA256SUMS.' }] })]);
+    const d = decide(
+      ['upgrade 1.17.0'],
+      [
+        snap('old.snap', minutesAgo(90)),
+        snap('mid.snap', minutesAgo(30)),
+        snap('future.snap', minutesAgo(-60)),
+        snap('bad.snap', null, {
+          valid: false,
+          problems: [
+            {
+              code: 'HASH_MISMATCH',
+              reason: 'The SHA-256 of state.bin does not match SHA256SUMS.',
+              message: 'The SHA-256 of state.bin does not match SHA256SUMS.',
+            },
+          ],
+        }),
+      ],
+    );
     expect(d.snapshot).toMatchObject({ file: 'mid.snap', age: '30m', ageMs: 30 * 60_000, format: 'vault', index: 100 });
     expect(d.operations[0]?.satisfiedBy).toBe('mid.snap');
-    expect(d.rejected.map((r) => [r.file, r.code])).toEqual([['future.snap', 'FUTURE_DATED'], ['bad.snap', 'HASH_MISMATCH']]);
+    expect(d.rejected.map((r) => [r.file, r.code])).toEqual([
+      ['future.snap', 'FUTURE_DATED'],
+      ['bad.snap', 'HASH_MISMATCH'],
+    ]);
     expect(d.rejected[0]?.reason).toMatch(/1h in the future .*refused, not trusted/);
   });
 
@@ -89,12 +181,40 @@ describe('evaluate (pure)', () => {
   });
 
   it('applies configured ages: per category, and a default that tightens but never loosens the 1-hour ones', () => {
-    expect(decide(['POST sys/mounts/kv'], [snap('a.snap', minutesAgo(100))], policyFromConfig({ snapshots: { maxAge: { mounts: '90m' } } })).allowed).toBe(false);
-    expect(decide(['upgrade 1.17.0'], [snap('a.snap', minutesAgo(100))], policyFromConfig({ snapshots: { maxAge: { default: '2d' } } })).allowed).toBe(false);
-    expect(decide(['upgrade 1.17.0'], [snap('a.snap', minutesAgo(40))], policyFromConfig({ snapshots: { maxAge: { default: '30m' } } })).allowed).toBe(false);
-    expect(decide(['upgrade 1.17.0'], [snap('a.snap', minutesAgo(100))], policyFromConfig({ snapshots: { maxAge: { upgrade: '2h' } } })).allowed).toBe(true);
-    expect(decide(['upgrade 1.17.0'], [snap('a.snap', minutesAgo(20))], policyFromConfig({ clockSkew: '1m' })).allowed).toBe(true);
-    expect(decide(['upgrade 1.17.0'], [snap('a.snap', minutesAgo(-2))], policyFromConfig({ clockSkew: '1m' })).allowed).toBe(false);
+    expect(
+      decide(
+        ['POST sys/mounts/kv'],
+        [snap('a.snap', minutesAgo(100))],
+        policyFromConfig({ snapshots: { maxAge: { mounts: '90m' } } }),
+      ).allowed,
+    ).toBe(false);
+    expect(
+      decide(
+        ['upgrade 1.17.0'],
+        [snap('a.snap', minutesAgo(100))],
+        policyFromConfig({ snapshots: { maxAge: { default: '2d' } } }),
+      ).allowed,
+    ).toBe(false);
+    expect(
+      decide(
+        ['upgrade 1.17.0'],
+        [snap('a.snap', minutesAgo(40))],
+        policyFromConfig({ snapshots: { maxAge: { default: '30m' } } }),
+      ).allowed,
+    ).toBe(false);
+    expect(
+      decide(
+        ['upgrade 1.17.0'],
+        [snap('a.snap', minutesAgo(100))],
+        policyFromConfig({ snapshots: { maxAge: { upgrade: '2h' } } }),
+      ).allowed,
+    ).toBe(true);
+    expect(
+      decide(['upgrade 1.17.0'], [snap('a.snap', minutesAgo(20))], policyFromConfig({ clockSkew: '1m' })).allowed,
+    ).toBe(true);
+    expect(
+      decide(['upgrade 1.17.0'], [snap('a.snap', minutesAgo(-2))], policyFromConfig({ clockSkew: '1m' })).allowed,
+    ).toBe(false);
   });
 
   it('records an override: who, when, why; and the reasons stay', () => {
@@ -107,7 +227,9 @@ describe('evaluate (pure)', () => {
 
   it('says what to do next, with the exact command', () => {
     const d = evaluate(['POST sys/mounts/kv'], { now: NOW, snapshots: [], snapshotDir: '/backups' });
-    expect(d.next[0]).toBe('Take a snapshot now: vault operator raft snapshot save /backups/vault-20261126T120000Z.snap');
+    expect(d.next[0]).toBe(
+      'Take a snapshot now: vault operator raft snapshot save /backups/vault-20261126T120000Z.snap',
+    );
     expect(d.next.at(-1)).toMatch(/--override "why"/);
   });
 

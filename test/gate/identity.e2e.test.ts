@@ -19,7 +19,8 @@ function folder(files: Record<string, Buffer | string>): string {
   for (const [name, data] of Object.entries(files)) writeFileSync(path.join(d, name), data, { mode: 0o600 });
   return d;
 }
-const snap = (o: Parameters<typeof buildSnapshot>[0] = {}) => buildSnapshot({ takenAt: new Date(Date.now() - 60_000), index: 150, servers: helm, ...o });
+const snap = (o: Parameters<typeof buildSnapshot>[0] = {}) =>
+  buildSnapshot({ takenAt: new Date(Date.now() - 60_000), index: 150, servers: helm, ...o });
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const sidecarOf = (archive: Buffer, over: Partial<Sidecar> = {}): string =>
   JSON.stringify({
@@ -39,7 +40,16 @@ const sidecarOf = (archive: Buffer, over: Partial<Sidecar> = {}): string =>
   });
 
 async function check(cwd: string, v: FakeVault | null, extra: string[] = []) {
-  const argv = ['check', '--json', '--op', 'POST sys/mounts/kv', '--snapshot-dir', '.', ...(v ? ['--vault'] : []), ...extra];
+  const argv = [
+    'check',
+    '--json',
+    '--op',
+    'POST sys/mounts/kv',
+    '--snapshot-dir',
+    '.',
+    ...(v ? ['--vault'] : []),
+    ...extra,
+  ];
   const r = await runCli(argv, { cwd, env: v ? { VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN } : {} });
   expect(r.stdout + r.stderr).not.toContain(TOKEN);
   return { code: r.code, d: DecisionSchema.parse(JSON.parse(r.stdout)) };
@@ -49,7 +59,12 @@ describe('a snapshot must be tied to the live cluster (check --vault)', () => {
   it('of this cluster: go, saying what tied it (servers with addresses, raft index)', async () => {
     const r = await check(folder({ 'a.snap': snap() }), await fakeHelm());
     expect(r.code).toBe(0);
-    expect(r.d.snapshot).toMatchObject({ file: 'a.snap', indexLag: 14, matched: ['raft-servers', 'raft-index', 'version-history'], sidecar: null });
+    expect(r.d.snapshot).toMatchObject({
+      file: 'a.snap',
+      indexLag: 14,
+      matched: ['raft-servers', 'raft-index', 'version-history'],
+      sidecar: null,
+    });
   });
 
   it('meta.json without a raft Configuration: UNMATCHED_CLUSTER with --vault; fine offline', async () => {
@@ -67,14 +82,17 @@ describe('a snapshot must be tied to the live cluster (check --vault)', () => {
   });
 
   it('the same node IDs at other addresses (another Helm install): FOREIGN_CLUSTER', async () => {
-    const other = helm.map((s) => ({ id: s.id, address: s.address.replace('vault-internal', 'vault-staging-internal') }));
+    const other = helm.map((s) => ({
+      id: s.id,
+      address: s.address.replace('vault-internal', 'vault-staging-internal'),
+    }));
     const r = await check(folder({ 'a.snap': snap({ servers: other }) }), await fakeHelm());
     expect(r.code).toBe(1);
     expect(r.d.rejected[0]).toMatchObject({ code: 'FOREIGN_CLUSTER' });
     expect(r.d.rejected[0]?.reason).toMatch(/vault-0@vault-0\.vault-staging-internal:8201/);
   });
 
-  it('a raft index ahead of the cluster\'s applied index: FOREIGN_CLUSTER (not of this history)', async () => {
+  it("a raft index ahead of the cluster's applied index: FOREIGN_CLUSTER (not of this history)", async () => {
     const r = await check(folder({ 'a.snap': snap({ index: 165 }) }), await fakeHelm());
     expect(r.code).toBe(1);
     expect(r.d.rejected[0]).toMatchObject({ code: 'FOREIGN_CLUSTER' });
@@ -84,12 +102,21 @@ describe('a snapshot must be tied to the live cluster (check --vault)', () => {
 
   it('a sidecar naming another cluster_id: FOREIGN_CLUSTER; naming this one: matched by cluster-id', async () => {
     const archive = snap();
-    const foreign = await check(folder({ 'a.snap': archive, 'a.snap.json': sidecarOf(archive, { clusterId: 'another-cluster' }) }), await fakeHelm({ clusterId: CLUSTER_ID }));
+    const foreign = await check(
+      folder({ 'a.snap': archive, 'a.snap.json': sidecarOf(archive, { clusterId: 'another-cluster' }) }),
+      await fakeHelm({ clusterId: CLUSTER_ID }),
+    );
     expect(foreign.d.rejected[0]?.code).toBe('FOREIGN_CLUSTER');
     expect(foreign.d.rejected[0]?.reason).toMatch(/saved from cluster another-cluster/);
-    const mine = await check(folder({ 'a.snap': archive, 'a.snap.json': sidecarOf(archive) }), await fakeHelm({ clusterId: CLUSTER_ID }));
+    const mine = await check(
+      folder({ 'a.snap': archive, 'a.snap.json': sidecarOf(archive) }),
+      await fakeHelm({ clusterId: CLUSTER_ID }),
+    );
     expect(mine.code).toBe(0);
-    expect(mine.d.snapshot).toMatchObject({ matched: ['cluster-id', 'raft-servers', 'raft-index', 'version-history'], sidecar: 'a.snap.json' });
+    expect(mine.d.snapshot).toMatchObject({
+      matched: ['cluster-id', 'raft-servers', 'raft-index', 'version-history'],
+      sidecar: 'a.snap.json',
+    });
   });
 });
 
@@ -100,19 +127,28 @@ describe('snapshots.maxIndexLag', () => {
     const r = await check(cwd, await fakeHelm({ appliedIndex: 100_000 }));
     expect(r.code).toBe(1);
     expect(r.d.rejected[0]).toMatchObject({ code: 'INDEX_LAG' });
-    expect(r.d.rejected[0]?.reason).toMatch(/99962 raft entries behind .*more than the 1000 snapshots\.maxIndexLag allows/);
+    expect(r.d.rejected[0]?.reason).toMatch(
+      /99962 raft entries behind .*more than the 1000 snapshots\.maxIndexLag allows/,
+    );
   });
 
   it('within the limit: go; the limit is a whole number of entries', async () => {
     const cwd = folder({ 'a.snap': snap(), 'vault-change-gate.config.json': config(14) });
     expect((await check(cwd, await fakeHelm())).code).toBe(0);
-    const bad = folder({ 'a.snap': snap(), 'vault-change-gate.config.json': JSON.stringify({ snapshots: { maxIndexLag: -1 } }) });
+    const bad = folder({
+      'a.snap': snap(),
+      'vault-change-gate.config.json': JSON.stringify({ snapshots: { maxIndexLag: -1 } }),
+    });
     expect((await runCli(['check', '--op', 'POST sys/mounts/kv'], { cwd: bad })).code).toBe(2);
   });
 
   it('an applied index the cluster does not give cannot be measured: refused', async () => {
     const cwd = folder({ 'a.snap': snap(), 'vault-change-gate.config.json': config(10_000) });
-    const v = await fakeHelm({ answers: { '/v1/sys/leader': { status: 403, contentType: 'application/json', body: '{"errors":["permission denied"]}' } } });
+    const v = await fakeHelm({
+      answers: {
+        '/v1/sys/leader': { status: 403, contentType: 'application/json', body: '{"errors":["permission denied"]}' },
+      },
+    });
     const r = await check(cwd, v);
     expect(r.code).toBe(1);
     expect(r.d.rejected[0]?.reason).toMatch(/cannot be measured .*sys\/leader/);
@@ -135,7 +171,7 @@ describe('sidecars', () => {
   });
 
   it.each<[string, (archive: Buffer) => string, RegExp]>([
-    ['another archive\'s hash', (a) => sidecarOf(a, { sha256: 'a'.repeat(64) }), /records another archive/],
+    ["another archive's hash", (a) => sidecarOf(a, { sha256: 'a'.repeat(64) }), /records another archive/],
     ['another raft index', (a) => sidecarOf(a, { index: 149 }), /records raft index 149, the archive holds 150/],
     ['not JSON', () => '{"kind":', /is not JSON/],
     ['not a sidecar', () => JSON.stringify({ hello: 'world' }), /not a vault-change-gate sidecar/],
@@ -162,12 +198,23 @@ describe('sidecars', () => {
   it('snapshot save writes one that ties the archive to its cluster; check --vault then matches it', async () => {
     const v = await fakeHelm({ clusterId: CLUSTER_ID, clusterName: 'prod-eu' });
     const cwd = folder({});
-    const save = await runCli(['snapshot', 'save', 'b.snap'], { cwd, env: { VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN } });
+    const save = await runCli(['snapshot', 'save', 'b.snap'], {
+      cwd,
+      env: { VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN },
+    });
     expect(save.code, save.stderr).toBe(0);
     expect(save.stdout).toMatch(/; sidecar b\.snap\.json\.$/m);
     expect(readdirSync(cwd).sort()).toEqual(['b.snap', 'b.snap.json']);
     const sidecar = SidecarSchema.parse(JSON.parse(readFileSync(path.join(cwd, 'b.snap.json'), 'utf8')));
-    expect(sidecar).toMatchObject({ sha256: sha(readFileSync(path.join(cwd, 'b.snap'))), index: 164, clusterId: CLUSTER_ID, clusterName: 'prod-eu', vaultVersion: '1.17.2', appliedIndex: 164, address: v.address });
+    expect(sidecar).toMatchObject({
+      sha256: sha(readFileSync(path.join(cwd, 'b.snap'))),
+      index: 164,
+      clusterId: CLUSTER_ID,
+      clusterName: 'prod-eu',
+      vaultVersion: '1.17.2',
+      appliedIndex: 164,
+      address: v.address,
+    });
     expect(Date.parse(sidecar.serverTime ?? '')).not.toBeNaN();
     expect(Date.parse(sidecar.savedAt)).not.toBeNaN();
     const r = await check(cwd, v);
@@ -188,7 +235,7 @@ describe('sidecars', () => {
 });
 
 describe('version history as identity', () => {
-  it('an archive that ran a Vault version the cluster never did is another cluster\'s', async () => {
+  it("an archive that ran a Vault version the cluster never did is another cluster's", async () => {
     const r = await check(folder({ 'a.snap': snap() }), await fakeHelm({ versionHistory: ['1.15.0', '1.17.2'] }));
     expect(r.code).toBe(1);
     expect(r.d.rejected[0]).toMatchObject({ code: 'FOREIGN_CLUSTER' });
@@ -196,7 +243,10 @@ describe('version history as identity', () => {
   });
 
   it('a cluster upgraded since the archive still matches (its history holds more)', async () => {
-    const r = await check(folder({ 'a.snap': snap() }), await fakeHelm({ versionHistory: ['1.16.2', '1.17.0', '1.17.2', '1.18.0'] }));
+    const r = await check(
+      folder({ 'a.snap': snap() }),
+      await fakeHelm({ versionHistory: ['1.16.2', '1.17.0', '1.17.2', '1.18.0'] }),
+    );
     expect(r.code).toBe(0);
     expect(r.d.snapshot?.matched).toContain('version-history');
   });
@@ -215,4 +265,3 @@ describe('cluster_name, when an ID is missing on either side', () => {
     expect(other.d.rejected[0]?.reason).toMatch(/saved from cluster "prod-us", and the live one is "prod-eu"/);
   });
 });
-

@@ -7,10 +7,23 @@ const NOW = '2026-11-26T12:00:00.000Z';
 const io = { isTTY: false, env: {} } as unknown as Parameters<typeof renderDecision>[1];
 
 const stale: SnapshotInspection = {
-  file: 'old.snap', valid: true, format: 'vault', id: 'bolt-snapshot', index: 100, term: 2, version: 1,
+  file: 'old.snap',
+  valid: true,
+  format: 'vault',
+  id: 'bolt-snapshot',
+  index: 100,
+  term: 2,
+  version: 1,
   size: 10,
-  takenAt: '2026-11-20T12:00:00.000Z', servers: [], sha256: 'ab'.repeat(32), vaultVersions: [], sealType: 'shamir',
-  keys: {}, bytes: 100, notes: [], problems: [],
+  takenAt: '2026-11-20T12:00:00.000Z',
+  servers: [],
+  sha256: 'ab'.repeat(32),
+  vaultVersions: [],
+  sealType: 'shamir',
+  keys: {},
+  bytes: 100,
+  notes: [],
+  problems: [],
 };
 
 describe('next steps carry codes; renderers choose words by code', () => {

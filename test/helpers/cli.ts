@@ -9,7 +9,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output; NO_COLOR and not a TTY, as CI sees it. */
-export async function runCli(argv: string[], options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string; isTTY?: boolean } = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string; isTTY?: boolean } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: Io = {

@@ -18,7 +18,14 @@ export class GitDir {
   constructor(dir?: string, options: { bare?: boolean; objectFormat?: 'sha1' | 'sha256' } = {}) {
     this.dir = dir ?? tempDir('git-');
     mkdirSync(this.dir, { recursive: true });
-    this.git('init', '-q', '-b', 'main', ...(options.bare ? ['--bare'] : []), ...(options.objectFormat ? [`--object-format=${options.objectFormat}`] : []));
+    this.git(
+      'init',
+      '-q',
+      '-b',
+      'main',
+      ...(options.bare ? ['--bare'] : []),
+      ...(options.objectFormat ? [`--object-format=${options.objectFormat}`] : []),
+    );
     if (!options.bare) {
       this.git('config', 'commit.gpgsign', 'false');
       this.git('config', 'gc.auto', '0');

@@ -14,7 +14,10 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** `root`: the repository's folder (its dist/ built). */
 export function packTarball(root: string): string {
   const dest = mkdtempSync(path.join(tmpdir(), 'vcg-pack-'));
-  const out = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', dest], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', dest], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return path.join(dest, out.trim().split('\n').at(-1) as string);
 }
 
@@ -27,8 +30,20 @@ export interface PackedInstall {
 
 export function installPacked(tarball: string): PackedInstall {
   const dir = mkdtempSync(path.join(tmpdir(), 'vcg-install-'));
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'vcg-install-probe', version: '1.0.0', private: true }));
-  const args = ['install', tarball, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'vcg-install-probe', version: '1.0.0', private: true }),
+  );
+  const args = [
+    'install',
+    tarball,
+    '--ignore-scripts',
+    '--prefer-offline',
+    '--no-audit',
+    '--no-fund',
+    '--no-save',
+    '--loglevel=error',
+  ];
   const started = performance.now();
   const r = spawnSync(npm, args, { cwd: dir, encoding: 'utf8' });
   const ms = performance.now() - started;
@@ -42,8 +57,18 @@ export function installPacked(tarball: string): PackedInstall {
  */
 export function classifyTfChange(install: PackedInstall): { code: number | null; stdout: string; stderr: string } {
   const repo = new GitDir(path.join(install.dir, 'repo'));
-  repo.commit({ 'main.tf': 'resource "vault_audit" "file" {\n  type = "file"\n  options = { file_path = "/var/log/vault.log" }\n}\n' }, 'base');
+  repo.commit(
+    {
+      'main.tf':
+        'resource "vault_audit" "file" {\n  type = "file"\n  options = { file_path = "/var/log/vault.log" }\n}\n',
+    },
+    'base',
+  );
   repo.commit({ 'main.tf': '# audit moved elsewhere\n' }, 'drop audit');
-  const r = spawnSync(process.execPath, [install.cli, 'classify', '--git-range', 'HEAD~1..HEAD', '--json'], { cwd: repo.dir, env: { ...repo.env, NO_COLOR: '1' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [install.cli, 'classify', '--git-range', 'HEAD~1..HEAD', '--json'], {
+    cwd: repo.dir,
+    env: { ...repo.env, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

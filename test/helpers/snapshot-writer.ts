@@ -67,7 +67,14 @@ export function vaultState(entries: [key: string, value: Buffer][]): Buffer {
   const parts: Buffer[] = [];
   for (const [key, value] of entries) {
     const k = Buffer.from(key, 'utf8');
-    const msg = Buffer.concat([Buffer.from([0x0a]), uvarint(k.length), k, Buffer.from([0x12]), uvarint(value.length), value]);
+    const msg = Buffer.concat([
+      Buffer.from([0x0a]),
+      uvarint(k.length),
+      k,
+      Buffer.from([0x12]),
+      uvarint(value.length),
+      value,
+    ]);
     parts.push(uvarint(msg.length), msg);
   }
   return Buffer.concat(parts);
@@ -111,7 +118,14 @@ export function snapshotFiles(spec: SnapshotSpec = {}): TarFile[] {
   const format = spec.format ?? 'vault';
   const taken = spec.takenAt ?? new Date();
   const mtime = Math.round(taken.getTime() / 1000);
-  const state = spec.state ?? (format === 'vault' ? defaultVaultState() : consulState(spec.index ?? 42, [[0, 'node'], [2, 'vault/core/x']]));
+  const state =
+    spec.state ??
+    (format === 'vault'
+      ? defaultVaultState()
+      : consulState(spec.index ?? 42, [
+          [0, 'node'],
+          [2, 'vault/core/x'],
+        ]));
   const servers = spec.servers ?? [{ id: 'vault-0', address: 'vault-0:8201' }];
   const meta = {
     Version: 1,
@@ -132,7 +146,12 @@ export function snapshotFiles(spec: SnapshotSpec = {}): TarFile[] {
     { name: 'state.bin', data: state, mtime },
     { name: 'SHA256SUMS', data: sums, mtime },
   ];
-  const sealed = spec.sealed === undefined ? (format === 'vault' ? Buffer.concat([Buffer.from([0x0a, 0xb4, 0x01]), Buffer.alloc(180, 7), Buffer.from([0x2a, 0x00])]) : null) : spec.sealed;
+  const sealed =
+    spec.sealed === undefined
+      ? format === 'vault'
+        ? Buffer.concat([Buffer.from([0x0a, 0xb4, 0x01]), Buffer.alloc(180, 7), Buffer.from([0x2a, 0x00])])
+        : null
+      : spec.sealed;
   if (sealed) files.push({ name: 'SHA256SUMS.sealed', data: sealed, mtime });
   return spec.entries ? spec.entries(files) : files;
 }

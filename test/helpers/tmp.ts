@@ -10,7 +10,8 @@ const leftOver = new Set<string>();
 function reopen(dir: string): void {
   try {
     chmodSync(dir, 0o700);
-    for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) reopen(path.join(dir, entry.name));
+    for (const entry of readdirSync(dir, { withFileTypes: true }))
+      if (entry.isDirectory()) reopen(path.join(dir, entry.name));
   } catch {
     // Gone already, or not ours: rmSync below reports what really stands in the way.
   }

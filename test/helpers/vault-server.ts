@@ -14,23 +14,77 @@ import { tempDir } from './tmp.js';
  */
 export const fixtures = {
   health: {
-    source: 'developer.hashicorp.com/vault/api-docs/system/health (sample response; status codes 200/429/472/473/501/503)',
-    body: (over: Record<string, unknown> = {}) => ({ initialized: true, sealed: false, standby: false, performance_standby: false, replication_performance_mode: 'disabled', replication_dr_mode: 'disabled', server_time_utc: 1516639589, version: '1.17.2', cluster_name: 'vault-cluster-3de6c2b5', cluster_id: '3e8b3fec-3749-e056-ba41-b62a63b997e8', ...over }),
+    source:
+      'developer.hashicorp.com/vault/api-docs/system/health (sample response; status codes 200/429/472/473/501/503)',
+    body: (over: Record<string, unknown> = {}) => ({
+      initialized: true,
+      sealed: false,
+      standby: false,
+      performance_standby: false,
+      replication_performance_mode: 'disabled',
+      replication_dr_mode: 'disabled',
+      server_time_utc: 1516639589,
+      version: '1.17.2',
+      cluster_name: 'vault-cluster-3de6c2b5',
+      cluster_id: '3e8b3fec-3749-e056-ba41-b62a63b997e8',
+      ...over,
+    }),
   },
   sealStatus: {
     source: 'developer.hashicorp.com/vault/api-docs/system/seal-status (sample response, unsealed)',
-    body: (over: Record<string, unknown> = {}) => ({ type: 'shamir', initialized: true, sealed: false, t: 3, n: 5, progress: 0, nonce: '', version: '1.17.2', build_date: '2024-07-05T15:19:12Z', migration: false, cluster_name: 'vault-cluster-3de6c2b5', cluster_id: '3e8b3fec-3749-e056-ba41-b62a63b997e8', recovery_seal: false, storage_type: 'raft', ...over }),
+    body: (over: Record<string, unknown> = {}) => ({
+      type: 'shamir',
+      initialized: true,
+      sealed: false,
+      t: 3,
+      n: 5,
+      progress: 0,
+      nonce: '',
+      version: '1.17.2',
+      build_date: '2024-07-05T15:19:12Z',
+      migration: false,
+      cluster_name: 'vault-cluster-3de6c2b5',
+      cluster_id: '3e8b3fec-3749-e056-ba41-b62a63b997e8',
+      recovery_seal: false,
+      storage_type: 'raft',
+      ...over,
+    }),
   },
   leader: {
     source: 'developer.hashicorp.com/vault/api-docs/system/leader (sample response, raft fields)',
-    body: (over: Record<string, unknown> = {}) => ({ ha_enabled: true, is_self: true, active_time: '0001-01-01T00:00:00Z', leader_address: 'https://127.0.0.1:8200/', leader_cluster_address: 'https://127.0.0.1:8201/', performance_standby: false, performance_standby_last_remote_wal: 0, raft_committed_index: 164, raft_applied_index: 164, ...over }),
+    body: (over: Record<string, unknown> = {}) => ({
+      ha_enabled: true,
+      is_self: true,
+      active_time: '0001-01-01T00:00:00Z',
+      leader_address: 'https://127.0.0.1:8200/',
+      leader_cluster_address: 'https://127.0.0.1:8201/',
+      performance_standby: false,
+      performance_standby_last_remote_wal: 0,
+      raft_committed_index: 164,
+      raft_applied_index: 164,
+      ...over,
+    }),
   },
   raftConfiguration: {
     source: 'developer.hashicorp.com/vault/api-docs/system/storage/raft (read raft configuration, sample response)',
-    body: (servers: { id: string; address: string }[]) => ({ data: { config: { index: 0, servers: servers.map(({ id, address }, i) => ({ address, leader: i === 0, node_id: id, protocol_version: '3', voter: true })) } } }),
+    body: (servers: { id: string; address: string }[]) => ({
+      data: {
+        config: {
+          index: 0,
+          servers: servers.map(({ id, address }, i) => ({
+            address,
+            leader: i === 0,
+            node_id: id,
+            protocol_version: '3',
+            voter: true,
+          })),
+        },
+      },
+    }),
   },
   autopilotState: {
-    source: 'developer.hashicorp.com/vault/api-docs/system/storage/raftautopilot (get cluster state; under data over HTTP)',
+    source:
+      'developer.hashicorp.com/vault/api-docs/system/storage/raftautopilot (get cluster state; under data over HTTP)',
     body: (servers: { id: string; address: string }[], healthy = true) => ({
       data: {
         healthy,
@@ -57,14 +111,30 @@ export const fixtures = {
       data: {
         keys,
         key_info: {
-          '1.17.2': { build_date: '2024-07-05T15:19:12Z', previous_version: '1.17.0', timestamp_installed: '2024-07-10T12:00:00Z' },
+          '1.17.2': {
+            build_date: '2024-07-05T15:19:12Z',
+            previous_version: '1.17.0',
+            timestamp_installed: '2024-07-10T12:00:00Z',
+          },
         },
       },
     }),
   },
   autoSnapshotStatus: {
-    source: 'developer.hashicorp.com/vault/api-docs/system/storage/raftautosnapshots (read snapshot status, sample response)',
-    body: (over: Record<string, unknown> = {}) => ({ data: { consecutive_errors: 0, last_snapshot_end: new Date(Date.now() - 10 * 60_000).toISOString(), last_snapshot_error: '', last_snapshot_start: new Date(Date.now() - 11 * 60_000).toISOString(), last_snapshot_url: 'file:///opt/vault/snapshots/vault-snapshot-1603898241699731000.snap', snapshot_start: '', snapshot_url: '', ...over } }),
+    source:
+      'developer.hashicorp.com/vault/api-docs/system/storage/raftautosnapshots (read snapshot status, sample response)',
+    body: (over: Record<string, unknown> = {}) => ({
+      data: {
+        consecutive_errors: 0,
+        last_snapshot_end: new Date(Date.now() - 10 * 60_000).toISOString(),
+        last_snapshot_error: '',
+        last_snapshot_start: new Date(Date.now() - 11 * 60_000).toISOString(),
+        last_snapshot_url: 'file:///opt/vault/snapshots/vault-snapshot-1603898241699731000.snap',
+        snapshot_start: '',
+        snapshot_url: '',
+        ...over,
+      },
+    }),
   },
   errors: {
     source: 'developer.hashicorp.com/vault/api-docs (error responses: {"errors": [...]})',
@@ -154,23 +224,56 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
       res.writeHead(raw.status, { ...(raw.contentType ? { 'Content-Type': raw.contentType } : {}), ...raw.headers });
       return res.end(raw.body ?? '');
     }
-    if (p === '/v1/sys/health') return json(res, statusOf, fixtures.health.body({ ...identity, version: options.version ?? '1.17.2', sealed: state === 'sealed', initialized: state !== 'uninitialized', standby: state === 'standby' }));
-    if (p === '/v1/sys/seal-status') return json(res, 200, fixtures.sealStatus.body({ ...identity, version: options.version ?? '1.17.2', sealed: state === 'sealed', initialized: state !== 'uninitialized', storage_type: options.storageType ?? 'raft' }));
+    if (p === '/v1/sys/health')
+      return json(
+        res,
+        statusOf,
+        fixtures.health.body({
+          ...identity,
+          version: options.version ?? '1.17.2',
+          sealed: state === 'sealed',
+          initialized: state !== 'uninitialized',
+          standby: state === 'standby',
+        }),
+      );
+    if (p === '/v1/sys/seal-status')
+      return json(
+        res,
+        200,
+        fixtures.sealStatus.body({
+          ...identity,
+          version: options.version ?? '1.17.2',
+          sealed: state === 'sealed',
+          initialized: state !== 'uninitialized',
+          storage_type: options.storageType ?? 'raft',
+        }),
+      );
     if (!authed) return json(res, 403, fixtures.errors.body('permission denied'));
-    if (p === '/v1/sys/leader') return json(res, 200, fixtures.leader.body({ raft_applied_index: options.appliedIndex ?? 164 }));
-    if (p === '/v1/sys/storage/raft/configuration') return options.raftConfigForbidden ? json(res, 403, fixtures.errors.body('permission denied')) : json(res, 200, fixtures.raftConfiguration.body(servers));
+    if (p === '/v1/sys/leader')
+      return json(res, 200, fixtures.leader.body({ raft_applied_index: options.appliedIndex ?? 164 }));
+    if (p === '/v1/sys/storage/raft/configuration')
+      return options.raftConfigForbidden
+        ? json(res, 403, fixtures.errors.body('permission denied'))
+        : json(res, 200, fixtures.raftConfiguration.body(servers));
     if (p === '/v1/sys/storage/raft/autopilot/state') {
       return json(res, 200, fixtures.autopilotState.body(servers, options.autopilotHealthy ?? true));
     }
-    if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true')) return json(res, 200, fixtures.versionHistory.body(options.versionHistory));
-    if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/')) return options.autoSnapshot ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot)) : json(res, 404, fixtures.errors.body('not found'));
+    if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true'))
+      return json(res, 200, fixtures.versionHistory.body(options.versionHistory));
+    if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/'))
+      return options.autoSnapshot
+        ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot))
+        : json(res, 404, fixtures.errors.body('not found'));
     if (p === '/v1/sys/storage/raft/snapshot' && req.method === 'GET') {
       const mode = options.snapshot ?? 'ok';
       options.onSnapshotRequest?.();
       if (mode === 'hang') return; // read, never answered
       if (mode === 'forbidden') return json(res, 403, fixtures.errors.body('permission denied'));
       if (mode === 'sealed') return json(res, 503, fixtures.errors.body('Vault is sealed'));
-      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': 'attachment; filename="raft.snap"' });
+      res.writeHead(200, {
+        'Content-Type': 'application/gzip',
+        'Content-Disposition': 'attachment; filename="raft.snap"',
+      });
       if (mode === 'garbage') return res.end(Buffer.from('this is not a snapshot'));
       if (mode === 'cut') {
         res.write(snapshotBytes.subarray(0, snapshotBytes.length >> 1));
@@ -181,7 +284,9 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     }
     return json(res, 404, fixtures.errors.body(`no handler for ${req.method} ${p}`));
   };
-  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+    : http.createServer(handler);
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -242,10 +347,11 @@ export async function startRedirector(
   return {
     address: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -272,10 +378,60 @@ export function fakeVaults(): {
 export function makeTlsMaterial(): { dir: string; caFile: string; key: Buffer; cert: Buffer; otherCaFile: string } {
   const dir = tempDir('tls-');
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=vault-change-gate test CA', '-days', '2');
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.crt', '-subj', '/CN=some other CA', '-days', '2');
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-subj',
+    '/CN=vault-change-gate test CA',
+    '-days',
+    '2',
+  );
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'other.key',
+    '-out',
+    'other.crt',
+    '-subj',
+    '/CN=some other CA',
+    '-days',
+    '2',
+  );
   run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf');
-  return { dir, caFile: path.join(dir, 'ca.crt'), otherCaFile: path.join(dir, 'other.crt'), key: readFileSync(path.join(dir, 'server.key')), cert: readFileSync(path.join(dir, 'server.crt')) };
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+  );
+  return {
+    dir,
+    caFile: path.join(dir, 'ca.crt'),
+    otherCaFile: path.join(dir, 'other.crt'),
+    key: readFileSync(path.join(dir, 'server.key')),
+    cert: readFileSync(path.join(dir, 'server.crt')),
+  };
 }

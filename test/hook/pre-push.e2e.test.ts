@@ -38,7 +38,10 @@ describe('the pre-push hook, with real pushes to a bare remote', () => {
     s.work.commit({ 'main.tf': mount('kv') });
     expect(s.push('origin', 'main').code).toBe(0);
     rmSync(path.join(s.backups, 'vault.snap'));
-    s.work.commit({ 'secrets.tf': secret('app'), 'policy.tf': 'resource "vault_policy" "p" {\n  name = "p"\n  policy = ""\n}\n' });
+    s.work.commit({
+      'secrets.tf': secret('app'),
+      'policy.tf': 'resource "vault_policy" "p" {\n  name = "p"\n  policy = ""\n}\n',
+    });
     expect(s.push('origin', 'main').code).toBe(0);
     s.work.commit({ 'main.tf': null });
     const r = s.push('origin', 'main');
@@ -136,13 +139,20 @@ describe('the pre-push hook, with real pushes to a bare remote', () => {
     const shallow = path.join(path.dirname(s.remote.dir), 'shallow');
     spawnSync('git', ['clone', '-q', '--depth', '1', `file://${s.remote.dir}`, shallow], { env: s.work.env });
     const clone = new GitDir(shallow);
-    writeFileSync(path.join(shallow, 'vault-change-gate.config.json'), JSON.stringify({ snapshots: { dir: s.backups } }));
+    writeFileSync(
+      path.join(shallow, 'vault-change-gate.config.json'),
+      JSON.stringify({ snapshots: { dir: s.backups } }),
+    );
     expect((await runCli(['install-hook', '--repo', shallow])).code).toBe(0);
     clone.commit({ 'third.tf': secret('three') });
     const ok = spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: shallow, env: clone.env, encoding: 'utf8' });
     expect(ok.status, ok.stderr).toBe(0);
     clone.commit({ 'fourth.tf': mount('four') });
-    const stopped = spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: shallow, env: clone.env, encoding: 'utf8' });
+    const stopped = spawnSync('git', ['push', '-q', 'origin', 'main'], {
+      cwd: shallow,
+      env: clone.env,
+      encoding: 'utf8',
+    });
     expect(stopped.status).not.toBe(0);
     expect(stopped.stderr).toMatch(/vault_mount\.four/);
     expect(stopped.stderr).not.toMatch(/vault_mount\.kv/);
@@ -179,7 +189,11 @@ describe('the pre-push hook, with real pushes to a bare remote', () => {
   it('--no-verify skips the hook; an override goes and is recorded', async () => {
     const s = await setup();
     s.work.commit({ 'main.tf': mount('kv') });
-    const over = spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: s.work.dir, env: { ...s.work.env, VAULT_CHANGE_GATE_OVERRIDE: 'CHG-7 snapshot by hand' }, encoding: 'utf8' });
+    const over = spawnSync('git', ['push', '-q', 'origin', 'main'], {
+      cwd: s.work.dir,
+      env: { ...s.work.env, VAULT_CHANGE_GATE_OVERRIDE: 'CHG-7 snapshot by hand' },
+      encoding: 'utf8',
+    });
     expect(over.status, over.stderr).toBe(0);
     expect(over.stderr).toMatch(/GO \(OVERRIDDEN\)/);
     const log = readFileSync(path.join(s.work.dir, 'decisions.jsonl'), 'utf8');
@@ -199,7 +213,9 @@ describe('install-hook and uninstall-hook', () => {
     const refused = await runCli(['install-hook', '--repo', repo.dir]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/already exists and was not written by vault-change-gate; run with --force/);
-    expect((await runCli(['install-hook', '--repo', repo.dir, '--force'])).stdout).toMatch(/the hook that was there runs first/);
+    expect((await runCli(['install-hook', '--repo', repo.dir, '--force'])).stdout).toMatch(
+      /the hook that was there runs first/,
+    );
     expect(readFileSync(hook, 'utf8')).toContain(process.execPath);
     const remote = new GitDir(undefined, { bare: true });
     repo.git('remote', 'add', 'origin', remote.dir);
@@ -242,7 +258,12 @@ describe('hook managers', () => {
     const env = { ...repo.env, PATH: `${bin}:${process.env.PATH}` };
     expect(spawnSync(shim, ['origin', 'url'], { cwd: repo.dir, env, input: '', encoding: 'utf8' }).status).toBe(0);
     const head = repo.git('rev-parse', 'HEAD').trim();
-    const r = spawnSync(shim, ['origin', 'url'], { cwd: repo.dir, env, input: `refs/heads/main ${head} refs/heads/main ${'0'.repeat(40)}\n`, encoding: 'utf8' });
+    const r = spawnSync(shim, ['origin', 'url'], {
+      cwd: repo.dir,
+      env,
+      input: `refs/heads/main ${head} refs/heads/main ${'0'.repeat(40)}\n`,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/vault_mount\.a: create/);
   });

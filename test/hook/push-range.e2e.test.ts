@@ -133,7 +133,8 @@ describe('the hook judges every commit new to the target ref (real pushes to a b
       stdin: `refs/heads/main ${head} refs/heads/main ${ghost}\n`,
     });
     expect(r.code).toBe(1);
-    const why = /which is not in this repository and could not be fetched \(.+\): the whole history of [0-9a-f]{12} is judged/;
+    const why =
+      /which is not in this repository and could not be fetched \(.+\): the whole history of [0-9a-f]{12} is judged/;
     expect(r.stderr).toMatch(/origin's refs\/heads\/main is at ffffffffffff, /);
     expect(r.stderr).toMatch(why);
     expect(r.stderr).toMatch(/vault_mount\.kv: create/);
@@ -147,7 +148,9 @@ describe('the hook judges every commit new to the target ref (real pushes to a b
     const stdin = `refs/heads/feature ${head} refs/heads/feature ${'0'.repeat(40)}\n`;
     const r = await runCli(['hook', 'pre-push', gone, gone], { cwd: s.work.dir, stdin });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/refs\/heads\/feature is new and the remote cannot be asked \(.+\): the whole history is judged/);
+    expect(r.stderr).toMatch(
+      /refs\/heads\/feature is new and the remote cannot be asked \(.+\): the whole history is judged/,
+    );
     expect(r.stderr).toMatch(/vault_mount\.kv: create/);
   });
 
@@ -161,7 +164,9 @@ describe('the hook judges every commit new to the target ref (real pushes to a b
     s.work.commit({ 'more.tf': mount('more') });
     const more = s.push('origin', 'feature:refs/heads/prod2');
     expect(more.code).not.toBe(0);
-    expect(more.stderr).toMatch(/refs\/heads\/prod2 is new and the remote has no default branch: compared with the branches it has/);
+    expect(more.stderr).toMatch(
+      /refs\/heads\/prod2 is new and the remote has no default branch: compared with the branches it has/,
+    );
     expect(more.stderr).toMatch(/vault_mount\.more: create/);
     expect(more.stderr).not.toMatch(/vault_mount\.app/);
   });

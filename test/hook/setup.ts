@@ -7,8 +7,10 @@ import { GitDir } from '../helpers/gitdir.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { tempDir } from '../helpers/tmp.js';
 
-export const mount = (name: string, p = name) => `resource "vault_mount" "${name}" {\n  path = "${p}"\n  type = "kv"\n}\n`;
-export const secret = (name: string) => `resource "vault_kv_secret_v2" "${name}" {\n  mount = "kv"\n  name  = "${name}"\n  data_json = "{}"\n}\n`;
+export const mount = (name: string, p = name) =>
+  `resource "vault_mount" "${name}" {\n  path = "${p}"\n  type = "kv"\n}\n`;
+export const secret = (name: string) =>
+  `resource "vault_kv_secret_v2" "${name}" {\n  mount = "kv"\n  name  = "${name}"\n  data_json = "{}"\n}\n`;
 
 export interface Setup {
   remote: GitDir;
@@ -19,15 +21,24 @@ export interface Setup {
 }
 
 /** A bare remote, a clone with the hook installed and a config pointing at an (empty) backup folder. */
-export async function setup(options: { config?: boolean; objectFormat?: 'sha256'; hooksPath?: string } = {}): Promise<Setup> {
+export async function setup(
+  options: { config?: boolean; objectFormat?: 'sha256'; hooksPath?: string } = {},
+): Promise<Setup> {
   const base = tempDir('hook-');
-  const remote = new GitDir(path.join(base, 'remote.git'), { bare: true, ...(options.objectFormat ? { objectFormat: options.objectFormat } : {}) });
+  const remote = new GitDir(path.join(base, 'remote.git'), {
+    bare: true,
+    ...(options.objectFormat ? { objectFormat: options.objectFormat } : {}),
+  });
   const work = new GitDir(path.join(base, 'work'), options.objectFormat ? { objectFormat: options.objectFormat } : {});
   work.git('remote', 'add', 'origin', remote.dir);
   if (options.hooksPath) work.git('config', 'core.hooksPath', options.hooksPath);
   const backups = path.join(base, 'backups');
   mkdirSync(backups, { mode: 0o700 });
-  if (options.config !== false) work.write({ 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups }, decisionLog: 'decisions.jsonl' }), '.gitignore': 'decisions.jsonl\n' });
+  if (options.config !== false)
+    work.write({
+      'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups }, decisionLog: 'decisions.jsonl' }),
+      '.gitignore': 'decisions.jsonl\n',
+    });
   const installed = await runCli(['install-hook', '--repo', work.dir]);
   expect(installed.code, installed.stderr).toBe(0);
   return {
@@ -35,12 +46,18 @@ export async function setup(options: { config?: boolean; objectFormat?: 'sha256'
     work,
     backups,
     push: (...args) => {
-      const r = spawnSync('git', ['push', '-q', ...args], { cwd: work.dir, env: { ...work.env, NO_COLOR: '1' }, encoding: 'utf8' });
+      const r = spawnSync('git', ['push', '-q', ...args], {
+        cwd: work.dir,
+        env: { ...work.env, NO_COLOR: '1' },
+        encoding: 'utf8',
+      });
       return { code: r.status, stderr: r.stderr };
     },
     remoteHas: (ref) => spawnSync('git', ['rev-parse', '--verify', '--quiet', ref], { cwd: remote.dir }).status === 0,
   };
 }
 
-export const freshSnapshot = (s: Setup) => writeFileSync(path.join(s.backups, 'vault.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), { mode: 0o600 });
-
+export const freshSnapshot = (s: Setup) =>
+  writeFileSync(path.join(s.backups, 'vault.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), {
+    mode: 0o600,
+  });

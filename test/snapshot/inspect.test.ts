@@ -7,7 +7,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inspectSnapshot, SnapshotInspectionSchema, SnapshotReadError } from '../../src/index.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
-import { buildSnapshot, consulState, gzip, snapshotFiles, tar, tarHeader, uvarint, vaultState } from '../helpers/snapshot-writer.js';
+import {
+  buildSnapshot,
+  consulState,
+  gzip,
+  snapshotFiles,
+  tar,
+  tarHeader,
+  uvarint,
+  vaultState,
+} from '../helpers/snapshot-writer.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const inspectBuffer = (buf: Buffer) => inspectSnapshot(Readable.from([buf]), { file: 'test.snap' });
@@ -38,9 +47,23 @@ describe.skipIf(!hasShared)('real snapshots (../shared/fixtures/snapshots)', () 
   });
 
   it.each([
-    ['consul/inspect/backup.snap', '2-13-1602222343947', 13, '2020-10-09T05:45:43.947Z', 22, { Register: 3, Index: 12 }],
+    [
+      'consul/inspect/backup.snap',
+      '2-13-1602222343947',
+      13,
+      '2020-10-09T05:45:43.947Z',
+      22,
+      { Register: 3, Index: 12 },
+    ],
     ['consul/inspect/backupWithKV.snap', '2-12426-1604593650375', 12426, '2020-11-05T16:27:30.375Z', 50, { KVS: 27 }],
-    ['consul/decode/all.snap', '2-62-1710350056693', 62, '2024-03-13T17:14:16.693Z', 109, { 'Unknown(65)': 1, 'Unknown(69)': 1 }],
+    [
+      'consul/decode/all.snap',
+      '2-62-1710350056693',
+      62,
+      '2024-03-13T17:14:16.693Z',
+      109,
+      { 'Unknown(65)': 1, 'Unknown(69)': 1 },
+    ],
   ])('Consul %s: valid, taken at the ID milliseconds', async (file, id, index, takenAt, records, some) => {
     const r = await inspectSnapshot(sharedPath('fixtures/snapshots', file));
     expect(r).toMatchObject({ valid: true, format: 'consul', id, index, takenAt, problems: [] });
@@ -65,7 +88,9 @@ describe.skipIf(!hasShared)('real snapshots (../shared/fixtures/snapshots)', () 
   });
 
   it('spaces-meta.tar: meta.json padded with spaces hashes correctly (consul#5193)', async () => {
-    const r = await inspectBuffer(gzipSync(readFileSync(sharedPath('fixtures/snapshots/raft-snapshot/spaces-meta.tar'))));
+    const r = await inspectBuffer(
+      gzipSync(readFileSync(sharedPath('fixtures/snapshots/raft-snapshot/spaces-meta.tar'))),
+    );
     expect(r.problems.map((p) => p.code)).not.toContain('HASH_MISMATCH');
     expect(r.id).toBe('2-10-1546615723344');
   });
@@ -79,7 +104,13 @@ describe('archives from the test writer', () => {
     writeFileSync(file, buildSnapshot({ takenAt: taken }));
     execFileSync('touch', ['-d', '2030-01-01', file]);
     const r = await inspectSnapshot(file);
-    expect(r).toMatchObject({ valid: true, format: 'vault', takenAt: '2026-11-26T10:00:00.000Z', vaultVersions: ['1.16.2', '1.17.0'], sealType: 'shamir' });
+    expect(r).toMatchObject({
+      valid: true,
+      format: 'vault',
+      takenAt: '2026-11-26T10:00:00.000Z',
+      vaultVersions: ['1.16.2', '1.17.0'],
+      sealType: 'shamir',
+    });
     expect(r.keys).toEqual({ core: 4, logical: 1, sys: 1 });
   });
 
@@ -97,35 +128,109 @@ describe('archives from the test writer', () => {
   it('a fresh Consul snapshot is valid and dated by its ID', async () => {
     const taken = new Date('2026-11-26T10:00:00.250Z');
     const r = await inspectBuffer(buildSnapshot({ format: 'consul', takenAt: taken }));
-    expect(r).toMatchObject({ valid: true, format: 'consul', takenAt: '2026-11-26T10:00:00.250Z', keys: { Register: 1, KVS: 1 } });
+    expect(r).toMatchObject({
+      valid: true,
+      format: 'consul',
+      takenAt: '2026-11-26T10:00:00.250Z',
+      keys: { Register: 1, KVS: 1 },
+    });
   });
 
   const cases: [string, () => Buffer, string][] = [
-    ['wrong hash in SHA256SUMS', () => buildSnapshot({ sums: `${'0'.repeat(64)}  meta.json\n${'1'.repeat(64)}  state.bin\n` }), 'HASH_MISMATCH'],
+    [
+      'wrong hash in SHA256SUMS',
+      () => buildSnapshot({ sums: `${'0'.repeat(64)}  meta.json\n${'1'.repeat(64)}  state.bin\n` }),
+      'HASH_MISMATCH',
+    ],
     ['SHA256SUMS missing a file', () => buildSnapshot({ sums: `${'0'.repeat(64)}  meta.json\n` }), 'SUMS_MISSING_FILE'],
     ['SHA256SUMS malformed', () => buildSnapshot({ sums: 'not a sums file\n' }), 'SUMS_MALFORMED'],
-    ['SHA256SUMS listing a file twice', () => buildSnapshot({ sums: `${'0'.repeat(64)}  meta.json\n${'0'.repeat(64)}  meta.json\n` }), 'SUMS_MALFORMED'],
+    [
+      'SHA256SUMS listing a file twice',
+      () => buildSnapshot({ sums: `${'0'.repeat(64)}  meta.json\n${'0'.repeat(64)}  meta.json\n` }),
+      'SUMS_MALFORMED',
+    ],
     ['meta Size not the length of state.bin', () => buildSnapshot({ meta: { Size: 5 } }), 'SIZE_MISMATCH'],
-    ['meta.json not JSON', () => buildSnapshot({ entries: (f) => f.map((e) => (e.name === 'meta.json' ? { ...e, data: Buffer.from('{nope') } : e)) }), 'META_INVALID'],
+    [
+      'meta.json not JSON',
+      () =>
+        buildSnapshot({
+          entries: (f) => f.map((e) => (e.name === 'meta.json' ? { ...e, data: Buffer.from('{nope') } : e)),
+        }),
+      'META_INVALID',
+    ],
     ['meta.json of the wrong shape', () => buildSnapshot({ meta: { Index: 'x' } }), 'META_INVALID'],
-    ['an extra entry', () => buildSnapshot({ entries: (f) => [...f, { name: 'nope', data: Buffer.from('x'), mtime: f[0]!.mtime }] }), 'UNEXPECTED_ENTRY'],
-    ['./meta.json instead of meta.json', () => buildSnapshot({ entries: (f) => f.map((e) => (e.name === 'meta.json' ? { ...e, name: './meta.json' } : e)) }), 'UNEXPECTED_ENTRY'],
+    [
+      'an extra entry',
+      () => buildSnapshot({ entries: (f) => [...f, { name: 'nope', data: Buffer.from('x'), mtime: f[0]!.mtime }] }),
+      'UNEXPECTED_ENTRY',
+    ],
+    [
+      './meta.json instead of meta.json',
+      () =>
+        buildSnapshot({ entries: (f) => f.map((e) => (e.name === 'meta.json' ? { ...e, name: './meta.json' } : e)) }),
+      'UNEXPECTED_ENTRY',
+    ],
     ['a duplicate entry', () => buildSnapshot({ entries: (f) => [...f, f[0]!] }), 'DUPLICATE_ENTRY'],
     ['no state.bin', () => buildSnapshot({ entries: (f) => f.filter((e) => e.name !== 'state.bin') }), 'MISSING_ENTRY'],
     ['a Vault snapshot without SHA256SUMS.sealed', () => buildSnapshot({ sealed: null }), 'MISSING_ENTRY'],
     ['an empty SHA256SUMS.sealed', () => buildSnapshot({ sealed: Buffer.alloc(0) }), 'SEALED_SUMS_EMPTY'],
-    ['entries with different times', () => buildSnapshot({ entries: (f) => f.map((e, i) => ({ ...e, mtime: (e.mtime ?? 0) + i })) }), 'MTIME_MISMATCH'],
-    ['a Consul ID far from the tar time', () => buildSnapshot({ format: 'consul', meta: { ID: '2-42-1000000000000' } }), 'TIME_MISMATCH'],
-    ['a directory entry', () => buildSnapshot({ entries: (f) => [...f, { name: 'dir/', data: Buffer.alloc(0), type: '5' }] }), 'TAR_ENTRY_TYPE'],
-    ['a huge meta.json', () => buildSnapshot({ entries: (f) => f.map((e) => (e.name === 'meta.json' ? { ...e, data: Buffer.alloc(200_000, 0x20) } : e)) }), 'ENTRY_TOO_LARGE'],
+    [
+      'entries with different times',
+      () => buildSnapshot({ entries: (f) => f.map((e, i) => ({ ...e, mtime: (e.mtime ?? 0) + i })) }),
+      'MTIME_MISMATCH',
+    ],
+    [
+      'a Consul ID far from the tar time',
+      () => buildSnapshot({ format: 'consul', meta: { ID: '2-42-1000000000000' } }),
+      'TIME_MISMATCH',
+    ],
+    [
+      'a directory entry',
+      () => buildSnapshot({ entries: (f) => [...f, { name: 'dir/', data: Buffer.alloc(0), type: '5' }] }),
+      'TAR_ENTRY_TYPE',
+    ],
+    [
+      'a huge meta.json',
+      () =>
+        buildSnapshot({
+          entries: (f) => f.map((e) => (e.name === 'meta.json' ? { ...e, data: Buffer.alloc(200_000, 0x20) } : e)),
+        }),
+      'ENTRY_TOO_LARGE',
+    ],
     ['a huge SHA256SUMS', () => buildSnapshot({ sums: 'x'.repeat(100_000) }), 'ENTRY_TOO_LARGE'],
     ['a Vault state.bin cut inside an entry', () => buildSnapshot({ state: defaultCut() }), 'STATE_CORRUPT'],
-    ['a Consul state.bin with an invalid msgpack byte', () => buildSnapshot({ format: 'consul', state: Buffer.concat([consulState(1, []), Buffer.from([0x00, 0xc1])]) }), 'STATE_CORRUPT'],
-    ['bytes after the tar end marker', () => gzip(tar(snapshotFiles(), { trailing: Buffer.alloc(512) })), 'TAR_TRAILING_DATA'],
+    [
+      'a Consul state.bin with an invalid msgpack byte',
+      () => buildSnapshot({ format: 'consul', state: Buffer.concat([consulState(1, []), Buffer.from([0x00, 0xc1])]) }),
+      'STATE_CORRUPT',
+    ],
+    [
+      'bytes after the tar end marker',
+      () => gzip(tar(snapshotFiles(), { trailing: Buffer.alloc(512) })),
+      'TAR_TRAILING_DATA',
+    ],
     ['no tar end marker', () => gzip(tar(snapshotFiles(), { endMarker: false })), 'TAR_NO_END_MARKER'],
-    ['a tar header with a bad checksum', () => gzip(Buffer.concat([Buffer.from(tarHeader({ name: 'meta.json', data: Buffer.alloc(0) }).fill(0x31, 148, 150)), Buffer.alloc(1024)])), 'TAR_HEADER_CHECKSUM'],
-    ['bytes after the gzip member', () => Buffer.concat([buildSnapshot(), Buffer.from('trailing')]), 'GZIP_TRAILING_DATA'],
-    ['zero padding after the gzip member', () => Buffer.concat([buildSnapshot(), Buffer.alloc(16)]), 'GZIP_TRAILING_DATA'],
+    [
+      'a tar header with a bad checksum',
+      () =>
+        gzip(
+          Buffer.concat([
+            Buffer.from(tarHeader({ name: 'meta.json', data: Buffer.alloc(0) }).fill(0x31, 148, 150)),
+            Buffer.alloc(1024),
+          ]),
+        ),
+      'TAR_HEADER_CHECKSUM',
+    ],
+    [
+      'bytes after the gzip member',
+      () => Buffer.concat([buildSnapshot(), Buffer.from('trailing')]),
+      'GZIP_TRAILING_DATA',
+    ],
+    [
+      'zero padding after the gzip member',
+      () => Buffer.concat([buildSnapshot(), Buffer.alloc(16)]),
+      'GZIP_TRAILING_DATA',
+    ],
     ['a second gzip member', () => Buffer.concat([buildSnapshot(), gzipSync(Buffer.from('x'))]), 'GZIP_MULTI_MEMBER'],
     ['an uncompressed tar', () => tar(snapshotFiles()), 'NOT_GZIP'],
     ['an empty file', () => Buffer.alloc(0), 'EMPTY_FILE'],
@@ -134,7 +239,14 @@ describe('archives from the test writer', () => {
     ['a length that does not match', () => withTrailer(buildSnapshot(), 4, 1), 'GZIP_SIZE_MISMATCH'],
     ['corrupt deflate data', () => corruptDeflate(), 'GZIP_CORRUPT'],
     ['a file cut in the middle', () => buildSnapshot().subarray(0, 300), 'GZIP_TRUNCATED'],
-    ['a file cut in the trailer', () => { const b = buildSnapshot(); return b.subarray(0, b.length - 3); }, 'GZIP_TRUNCATED'],
+    [
+      'a file cut in the trailer',
+      () => {
+        const b = buildSnapshot();
+        return b.subarray(0, b.length - 3);
+      },
+      'GZIP_TRUNCATED',
+    ],
   ];
   it.each(cases)('%s → %s', async (_, make, code) => {
     const r = await inspectBuffer(make());
@@ -243,12 +355,16 @@ describe('every single-byte change is caught', () => {
 
   it('a changed byte anywhere but the informational MTIME, XFL and OS', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: archive.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, delta) => {
-        fc.pre(at < 4 || at > 9);
-        const changed = Buffer.from(archive);
-        changed[at] = (changed[at]! + delta) & 0xff;
-        await caughtOrIdentical(archive, changed);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: archive.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (at, delta) => {
+          fc.pre(at < 4 || at > 9);
+          const changed = Buffer.from(archive);
+          changed[at] = (changed[at]! + delta) & 0xff;
+          await caughtOrIdentical(archive, changed);
+        },
+      ),
       { numRuns: 600 },
     );
   });
@@ -273,7 +389,10 @@ describe('large files', () => {
   it('hashes a file over 16 MiB on a worker thread, to the same SHA-256', async () => {
     const { randomBytes, createHash } = await import('node:crypto');
     const { vaultState: vs } = await import('../helpers/snapshot-writer.js');
-    const entries: [string, Buffer][] = Array.from({ length: 4500 }, (_, i) => [`logical/x/${String(i).padStart(6, '0')}`, randomBytes(4096)]);
+    const entries: [string, Buffer][] = Array.from({ length: 4500 }, (_, i) => [
+      `logical/x/${String(i).padStart(6, '0')}`,
+      randomBytes(4096),
+    ]);
     const file = path.join(tmp(), 'large.snap');
     const bytes = buildSnapshot({ state: vs(entries) });
     writeFileSync(file, bytes);

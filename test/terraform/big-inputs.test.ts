@@ -9,7 +9,13 @@ import { plan, type RC } from '../helpers/plan.js';
 describe('big Terraform inputs', () => {
   it('a plan with 150,000 resource changes is classified', async () => {
     const repo = new GitDir();
-    const changes: RC[] = Array.from({ length: 150_000 }, (_, i) => ({ type: 'vault_policy', name: `p${i}`, actions: ['create'], before: null, after: { name: `p${i}`, policy: '' } }));
+    const changes: RC[] = Array.from({ length: 150_000 }, (_, i) => ({
+      type: 'vault_policy',
+      name: `p${i}`,
+      actions: ['create'],
+      before: null,
+      after: { name: `p${i}`, policy: '' },
+    }));
     writeFileSync(path.join(repo.dir, 'plan.json'), JSON.stringify(plan(changes)));
     const r = await runCli(['classify', '--plan', 'plan.json'], { cwd: repo.dir });
     expect(r.stderr).not.toMatch(/call stack|unexpected/);
@@ -20,7 +26,10 @@ describe('big Terraform inputs', () => {
   it('a .tf of 200,000 resources is refused in one sentence (exit 2), not parsed for minutes', async () => {
     const repo = new GitDir();
     repo.commit({ 'main.tf': '' });
-    const hcl = Array.from({ length: 200_000 }, (_, i) => `resource "vault_mount" "m${i}" {\n  path = "p${i}"\n  type = "kv"\n}\n`).join('');
+    const hcl = Array.from(
+      { length: 200_000 },
+      (_, i) => `resource "vault_mount" "m${i}" {\n  path = "p${i}"\n  type = "kv"\n}\n`,
+    ).join('');
     repo.commit({ 'main.tf': hcl });
     const r = await runCli(['classify', '--git-range', 'HEAD~1..HEAD'], { cwd: repo.dir });
     expect([r.code, r.stderr]).toEqual([2, '']);

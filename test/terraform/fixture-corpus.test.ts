@@ -39,8 +39,13 @@ for (const name of readdirSync(corpus).sort()) {
         repo.git('add', '-A');
         repo.git('commit', '-q', '--allow-empty', '-m', s.step);
         const ops = await classifyGitRange(repo.dir, 'HEAD~1', 'HEAD');
-        const worst = ops.reduce<Verdict | 'none'>((w, o) => (ORDER.indexOf(o.verdict) > ORDER.indexOf(w) ? o.verdict : w), 'none');
-        got.push(`${s.step}: ${worst}${worst === s.expect ? '' : ` (expected ${s.expect}: ${s.why}; ${ops.map((o) => `${o.input} ${o.verdict}`).join(' | ')})`}`);
+        const worst = ops.reduce<Verdict | 'none'>(
+          (w, o) => (ORDER.indexOf(o.verdict) > ORDER.indexOf(w) ? o.verdict : w),
+          'none',
+        );
+        got.push(
+          `${s.step}: ${worst}${worst === s.expect ? '' : ` (expected ${s.expect}: ${s.why}; ${ops.map((o) => `${o.input} ${o.verdict}`).join(' | ')})`}`,
+        );
       }
       expect(got).toEqual(steps.map((s) => `${s.step}: ${s.expect}`));
     });

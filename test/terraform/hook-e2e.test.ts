@@ -8,7 +8,8 @@ import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const audit = 'resource "vault_audit" "file" {\n  type = "file"\n  options = { file_path = "/var/log/vault.log" }\n}\n';
-const endpoint = 'resource "vault_generic_endpoint" "tune" {\n  path = local.target\n  data_json = jsonencode({ max_lease_ttl = "1h" })\n}\n';
+const endpoint =
+  'resource "vault_generic_endpoint" "tune" {\n  path = local.target\n  data_json = jsonencode({ max_lease_ttl = "1h" })\n}\n';
 
 /** A clone with the installed pre-push hook, its bare remote, and a backup folder (empty until a snapshot is put there). */
 async function pushing() {
@@ -20,8 +21,16 @@ async function pushing() {
   mkdirSync(backups, { mode: 0o700 });
   work.write({ 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups } }) });
   expect((await runCli(['install-hook', '--repo', work.dir])).code).toBe(0);
-  const push = () => spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: work.dir, env: { ...work.env, NO_COLOR: '1' }, encoding: 'utf8' });
-  const snapshot = () => writeFileSync(path.join(backups, 'vault.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), { mode: 0o600 });
+  const push = () =>
+    spawnSync('git', ['push', '-q', 'origin', 'main'], {
+      cwd: work.dir,
+      env: { ...work.env, NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+  const snapshot = () =>
+    writeFileSync(path.join(backups, 'vault.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), {
+      mode: 0o600,
+    });
   return { work, push, snapshot };
 }
 

@@ -31,21 +31,63 @@ const creates: Row[] = [
   ['vault_okta_auth_backend', {}, 'POST', 'sys/auth/okta', 'backup-first'],
   ['vault_saml_auth_backend', {}, 'POST', 'sys/auth/saml', 'backup-first'],
   ['vault_audit', { type: 'file' }, 'PUT', 'sys/audit/file', 'backup-first'],
-  ['vault_audit_request_header', { name: 'X-Request-Id' }, 'PUT', 'sys/config/auditing/request-headers/X-Request-Id', 'backup-first'],
+  [
+    'vault_audit_request_header',
+    { name: 'X-Request-Id' },
+    'PUT',
+    'sys/config/auditing/request-headers/X-Request-Id',
+    'backup-first',
+  ],
   ['vault_policy', { name: 'ops' }, 'PUT', 'sys/policies/acl/ops', 'excluded'],
   ['vault_egp_policy', { name: 'business-hours' }, 'PUT', 'sys/policies/egp/business-hours', 'excluded'],
   ['vault_rgp_policy', { name: 'r' }, 'PUT', 'sys/policies/rgp/r', 'excluded'],
   ['vault_password_policy', { name: 'strong' }, 'PUT', 'sys/policies/password/strong', 'excluded'],
   ['vault_rotation_policy', { name: 'rot' }, 'PUT', 'sys/policies/rotation/rot', 'excluded'],
   ['vault_namespace', { path: 'team-a' }, 'PUT', 'sys/namespaces/team-a', 'excluded'],
-  ['vault_quota_rate_limit', { name: 'global', path: 'secret/' }, 'PUT', 'sys/quotas/rate-limit/global', 'backup-first'],
-  ['vault_quota_lease_count', { name: 'leases', path: 'auth/' }, 'PUT', 'sys/quotas/lease-count/leases', 'backup-first'],
+  [
+    'vault_quota_rate_limit',
+    { name: 'global', path: 'secret/' },
+    'PUT',
+    'sys/quotas/rate-limit/global',
+    'backup-first',
+  ],
+  [
+    'vault_quota_lease_count',
+    { name: 'leases', path: 'auth/' },
+    'PUT',
+    'sys/quotas/lease-count/leases',
+    'backup-first',
+  ],
   ['vault_quota_config', {}, 'PUT', 'sys/quotas/config', 'backup-first'],
   ['vault_raft_autopilot', {}, 'PUT', 'sys/storage/raft/autopilot/configuration', 'backup-first'],
-  ['vault_raft_snapshot_agent_config', { name: 'daily' }, 'PUT', 'sys/storage/raft/snapshot-auto/config/daily', 'backup-first'],
-  ['vault_plugin', { type: 'secret', name: 'my-plugin' }, 'PUT', 'sys/plugins/catalog/secret/my-plugin', 'backup-first'],
-  ['vault_plugin_pinned_version', { type: 'secret', name: 'my-plugin' }, 'PUT', 'sys/plugins/pins/secret/my-plugin', 'backup-first'],
-  ['vault_plugin_runtime', { type: 'container', name: 'gvisor' }, 'PUT', 'sys/plugins/runtimes/catalog/container/gvisor', 'backup-first'],
+  [
+    'vault_raft_snapshot_agent_config',
+    { name: 'daily' },
+    'PUT',
+    'sys/storage/raft/snapshot-auto/config/daily',
+    'backup-first',
+  ],
+  [
+    'vault_plugin',
+    { type: 'secret', name: 'my-plugin' },
+    'PUT',
+    'sys/plugins/catalog/secret/my-plugin',
+    'backup-first',
+  ],
+  [
+    'vault_plugin_pinned_version',
+    { type: 'secret', name: 'my-plugin' },
+    'PUT',
+    'sys/plugins/pins/secret/my-plugin',
+    'backup-first',
+  ],
+  [
+    'vault_plugin_runtime',
+    { type: 'container', name: 'gvisor' },
+    'PUT',
+    'sys/plugins/runtimes/catalog/container/gvisor',
+    'backup-first',
+  ],
   ['vault_transit_secret_cache_config', { backend: 'transit' }, 'PUT', 'sys/plugins/reload/backend', 'backup-first'],
   ['vault_mfa_duo', { name: 'duo' }, 'PUT', 'sys/mfa/method/duo/duo', 'backup-first'],
   ['vault_mfa_okta', { name: 'okta' }, 'PUT', 'sys/mfa/method/okta/okta', 'backup-first'],
@@ -57,17 +99,47 @@ const creates: Row[] = [
   ['vault_secrets_sync_azure_destination', { name: 'az' }, 'PUT', 'sys/sync/destinations/azure-kv/az', 'backup-first'],
   ['vault_secrets_sync_gcp_destination', { name: 'g' }, 'PUT', 'sys/sync/destinations/gcp-sm/g', 'backup-first'],
   ['vault_secrets_sync_gh_destination', { name: 'gh' }, 'PUT', 'sys/sync/destinations/gh/gh', 'backup-first'],
-  ['vault_secrets_sync_vercel_destination', { name: 'v' }, 'PUT', 'sys/sync/destinations/vercel-project/v', 'backup-first'],
+  [
+    'vault_secrets_sync_vercel_destination',
+    { name: 'v' },
+    'PUT',
+    'sys/sync/destinations/vercel-project/v',
+    'backup-first',
+  ],
   ['vault_secrets_sync_github_apps', { name: 'app' }, 'PUT', 'sys/sync/github-apps/app', 'backup-first'],
-  ['vault_secrets_sync_association', { type: 'gh', name: 'gh', mount: 'kv', secret_name: 's' }, 'PUT', 'sys/sync/destinations/gh/gh/associations/set', 'backup-first'],
+  [
+    'vault_secrets_sync_association',
+    { type: 'gh', name: 'gh', mount: 'kv', secret_name: 's' },
+    'PUT',
+    'sys/sync/destinations/gh/gh/associations/set',
+    'backup-first',
+  ],
   ['vault_config_ui_custom_message', { title: 'x' }, 'POST', 'sys/config/ui/custom-messages', 'backup-first'],
   ['vault_config_ui_header', { name: 'X-Custom' }, 'PUT', 'sys/config/ui/headers/X-Custom', 'backup-first'],
-  ['vault_config_ui_default_auth', { name: 'default' }, 'PUT', 'sys/config/ui/login/default-auth/default', 'backup-first'],
+  [
+    'vault_config_ui_default_auth',
+    { name: 'default' },
+    'PUT',
+    'sys/config/ui/login/default-auth/default',
+    'backup-first',
+  ],
   ['vault_sys_config_cors', {}, 'PUT', 'sys/config/cors', 'backup-first'],
   ['vault_config_control_group', {}, 'PUT', 'sys/config/control-group', 'backup-first'],
   ['vault_config_group_policy_application', {}, 'PUT', 'sys/config/group-policy-application', 'backup-first'],
-  ['vault_oauth_resource_server_config_profile', { profile_name: 'p' }, 'PUT', 'sys/config/oauth-resource-server/p', 'backup-first'],
-  ['vault_activation_flags', { feature: 'secrets-sync' }, 'PUT', 'sys/activation-flags/secrets-sync/activate', 'backup-first'],
+  [
+    'vault_oauth_resource_server_config_profile',
+    { profile_name: 'p' },
+    'PUT',
+    'sys/config/oauth-resource-server/p',
+    'backup-first',
+  ],
+  [
+    'vault_activation_flags',
+    { feature: 'secrets-sync' },
+    'PUT',
+    'sys/activation-flags/secrets-sync/activate',
+    'backup-first',
+  ],
   ['vault_generic_endpoint', { path: 'sys/mounts/team-b' }, 'PUT', 'sys/mounts/team-b', 'backup-first'],
   ['vault_generic_endpoint', { path: 'auth/userpass/users/alice' }, 'PUT', 'auth/userpass/users/alice', 'not-sys'],
   ['vault_generic_endpoint', { path: 'sys/tools/random' }, 'PUT', 'sys/tools/random', 'read-only'],
@@ -75,7 +147,8 @@ const creates: Row[] = [
   ['vault_generic_secret', { path: 'sys/policy/legacy' }, 'PUT', 'sys/policy/legacy', 'backup-first'],
 ];
 
-const one = (rc: Parameters<typeof plan>[0][number], options: Parameters<typeof plan>[1] = {}) => classifyPlan(plan([rc], options));
+const one = (rc: Parameters<typeof plan>[0][number], options: Parameters<typeof plan>[1] = {}) =>
+  classifyPlan(plan([rc], options));
 
 describe('plan JSON: every resource type that writes under /sys', () => {
   it.each(creates)('%s create %j → %s %s (%s)', (type, after, method, path, verdict) => {
@@ -95,9 +168,20 @@ describe('plan JSON: actions', () => {
   });
 
   it('a replacement, in either order, is a delete and a create', () => {
-    for (const actions of [['delete', 'create'], ['create', 'delete']]) {
-      const out = one({ type: 'vault_audit', actions, before: { type: 'file', path: 'old' }, after: { type: 'file', path: 'new' } });
-      expect(out.map((c) => `${c.input} ${c.method} ${c.path}`)).toEqual(['vault_audit.this: delete DELETE sys/audit/old', 'vault_audit.this: create PUT sys/audit/new']);
+    for (const actions of [
+      ['delete', 'create'],
+      ['create', 'delete'],
+    ]) {
+      const out = one({
+        type: 'vault_audit',
+        actions,
+        before: { type: 'file', path: 'old' },
+        after: { type: 'file', path: 'new' },
+      });
+      expect(out.map((c) => `${c.input} ${c.method} ${c.path}`)).toEqual([
+        'vault_audit.this: delete DELETE sys/audit/old',
+        'vault_audit.this: create PUT sys/audit/new',
+      ]);
     }
   });
 
@@ -117,7 +201,13 @@ describe('plan JSON: actions', () => {
   });
 
   it('types that write nowhere under /sys are not-sys; an unknown vault_* type is backup-first, saying so', () => {
-    for (const type of ['vault_kv_secret_v2', 'vault_identity_group', 'vault_approle_auth_backend_role', 'vault_pki_secret_backend_role', 'vault_jwt_auth_backend_role']) {
+    for (const type of [
+      'vault_kv_secret_v2',
+      'vault_identity_group',
+      'vault_approle_auth_backend_role',
+      'vault_pki_secret_backend_role',
+      'vault_jwt_auth_backend_role',
+    ]) {
       expect(one({ type, actions: ['create'], after: {} })[0]?.verdict, type).toBe('not-sys');
     }
     const [u] = one({ type: 'vault_brand_new_thing', actions: ['create'], after: {} });
@@ -126,25 +216,55 @@ describe('plan JSON: actions', () => {
   });
 
   it('resources of other providers, and data sources, are not Vault operations', () => {
-    expect(one({ type: 'aws_s3_bucket', provider: 'registry.terraform.io/hashicorp/aws', actions: ['create'], after: {} })).toEqual([]);
+    expect(
+      one({ type: 'aws_s3_bucket', provider: 'registry.terraform.io/hashicorp/aws', actions: ['create'], after: {} }),
+    ).toEqual([]);
     expect(one({ type: 'vault_mount', mode: 'data', actions: ['read'], after: {} })).toEqual([]);
-    expect(one({ type: 'vault_mount', provider: 'registry.opentofu.org/hashicorp/vault', actions: ['create'], after: { path: 'x' } })).toHaveLength(1);
+    expect(
+      one({
+        type: 'vault_mount',
+        provider: 'registry.opentofu.org/hashicorp/vault',
+        actions: ['create'],
+        after: { path: 'x' },
+      }),
+    ).toHaveLength(1);
   });
 
   it('joins the resource namespace onto the provider namespace; root-only types ignore it', () => {
-    const [c] = one({ type: 'vault_mount', actions: ['create'], after: { path: 'kv', namespace: 'team-a' } }, { namespace: 'admin' });
+    const [c] = one(
+      { type: 'vault_mount', actions: ['create'], after: { path: 'kv', namespace: 'team-a' } },
+      { namespace: 'admin' },
+    );
     expect(c?.namespace).toBe('admin/team-a');
-    const [p] = one({ type: 'vault_plugin', actions: ['create'], after: { type: 'secret', name: 'x' } }, { namespace: 'admin' });
+    const [p] = one(
+      { type: 'vault_plugin', actions: ['create'], after: { type: 'secret', name: 'x' } },
+      { namespace: 'admin' },
+    );
     expect(p?.namespace).toBe('admin');
-    const [u] = one({ type: 'vault_mount', actions: ['create'], after: { path: 'kv' } }, { namespace: { references: ['var.ns'] } });
+    const [u] = one(
+      { type: 'vault_mount', actions: ['create'], after: { path: 'kv' } },
+      { namespace: { references: ['var.ns'] } },
+    );
     expect(u?.namespace).toBe('<unknown>');
   });
 
   it('carries module addresses with their index, and reads deferred changes as pending writes', () => {
     const out = classifyPlan(
-      plan([{ type: 'vault_mount', module_address: 'module.team["a"]', name: 'kv', address: 'module.team["a"].vault_mount.kv[0]', actions: ['create'], after: { path: 'kv' } }], {
-        deferred: [{ type: 'vault_auth_backend', actions: ['create'], after: { type: 'oidc' } }],
-      }),
+      plan(
+        [
+          {
+            type: 'vault_mount',
+            module_address: 'module.team["a"]',
+            name: 'kv',
+            address: 'module.team["a"].vault_mount.kv[0]',
+            actions: ['create'],
+            after: { path: 'kv' },
+          },
+        ],
+        {
+          deferred: [{ type: 'vault_auth_backend', actions: ['create'], after: { type: 'oidc' } }],
+        },
+      ),
     );
     expect(out.map((c) => c.address)).toEqual(['module.team["a"].vault_mount.kv[0]', 'vault_auth_backend.this']);
     expect(out[1]?.input).toMatch(/deferred: provider_config_unknown/);
@@ -163,13 +283,26 @@ describe('classify --plan and check --plan', async () => {
   const path = await import('node:path');
   const { runCli } = await import('../helpers/cli.js');
   const dir = tempDir('plan-');
-  writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan([{ type: 'vault_mount', name: 'kv', actions: ['create'], after: { path: 'kv' } }, { type: 'vault_policy', name: 'ops', actions: ['update'], before: { name: 'ops' }, after: { name: 'ops' } }])));
+  writeFileSync(
+    path.join(dir, 'plan.json'),
+    JSON.stringify(
+      plan([
+        { type: 'vault_mount', name: 'kv', actions: ['create'], after: { path: 'kv' } },
+        { type: 'vault_policy', name: 'ops', actions: ['update'], before: { name: 'ops' }, after: { name: 'ops' } },
+      ]),
+    ),
+  );
   writeFileSync(path.join(dir, 'binary.tfplan'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00]));
 
   it('classify --plan lists each resource with its address', async () => {
     const r = await runCli(['classify', '--json', '--plan', 'plan.json'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as { address: string; verdict: string }[]).map((c) => [c.address, c.verdict])).toEqual([['vault_mount.kv', 'backup-first'], ['vault_policy.ops', 'excluded']]);
+    expect((JSON.parse(r.stdout) as { address: string; verdict: string }[]).map((c) => [c.address, c.verdict])).toEqual(
+      [
+        ['vault_mount.kv', 'backup-first'],
+        ['vault_policy.ops', 'excluded'],
+      ],
+    );
   });
 
   it('check --plan decides on it: no snapshot, no-go', async () => {
@@ -179,7 +312,9 @@ describe('classify --plan and check --plan', async () => {
   });
 
   it('a binary plan file or a missing one is a usage error that says what to do', async () => {
-    expect((await runCli(['check', '--plan', 'binary.tfplan'], { cwd: dir })).stderr).toMatch(/terraform show -json PLANFILE/);
+    expect((await runCli(['check', '--plan', 'binary.tfplan'], { cwd: dir })).stderr).toMatch(
+      /terraform show -json PLANFILE/,
+    );
     expect((await runCli(['classify', '--plan', 'nope.json'], { cwd: dir })).code).toBe(2);
   });
 });

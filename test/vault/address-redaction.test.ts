@@ -14,25 +14,38 @@ const leaks = (out: string, s: string) => [s, encodeURIComponent(s), encodeURI(s
 describe('addresses are shown with credentials and query values masked, whatever they hold', () => {
   it('user:password@ and ?token= never reach the shown address, nor a VAULT_ADDR error', () => {
     fc.assert(
-      fc.property(fc.constantFrom('http', 'https', 'ftp', 'HTTP'), secret, secret, host, secret, (scheme, user, pass, h, q) => {
-        for (const address of [`${scheme}://${user}:${pass}@${h}`, `${scheme}://${h}/?token=${q}`, `${scheme}://${user}:${pass}@${h}?x=${q}#${q}`]) {
-          const shown = displayAddress(address);
-          for (const s of [pass, q]) expect(leaks(shown, s), `${address} -> ${shown}`).toBe(false);
-          try {
-            readVaultSettings({ VAULT_ADDR: address }, '/nonexistent');
-          } catch (error) {
-            expect(error).toBeInstanceOf(VaultConfigError);
-            for (const s of [pass, q]) expect(leaks((error as Error).message, s)).toBe(false);
+      fc.property(
+        fc.constantFrom('http', 'https', 'ftp', 'HTTP'),
+        secret,
+        secret,
+        host,
+        secret,
+        (scheme, user, pass, h, q) => {
+          for (const address of [
+            `${scheme}://${user}:${pass}@${h}`,
+            `${scheme}://${h}/?token=${q}`,
+            `${scheme}://${user}:${pass}@${h}?x=${q}#${q}`,
+          ]) {
+            const shown = displayAddress(address);
+            for (const s of [pass, q]) expect(leaks(shown, s), `${address} -> ${shown}`).toBe(false);
+            try {
+              readVaultSettings({ VAULT_ADDR: address }, '/nonexistent');
+            } catch (error) {
+              expect(error).toBeInstanceOf(VaultConfigError);
+              for (const s of [pass, q]) expect(leaks((error as Error).message, s)).toBe(false);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('what is not secret stays readable', () => {
     expect(displayAddress('https://vault.example.com:8200')).toBe('https://vault.example.com:8200');
-    expect(displayAddress('https://admin:pw@vault.example.com:8200/?token=abc&x=1')).toBe('https://***@vault.example.com:8200?***');
+    expect(displayAddress('https://admin:pw@vault.example.com:8200/?token=abc&x=1')).toBe(
+      'https://***@vault.example.com:8200?***',
+    );
     expect(displayAddress('http://u:p@[::zz')).toBe('http://***@[::zz');
   });
 });

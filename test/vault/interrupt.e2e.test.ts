@@ -12,7 +12,9 @@ const { fake } = fakeVaults();
 
 /** Every file under `dir`, recursively (folders themselves are not files). */
 const filesUnder = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(path.join(dir, f)).isFile()) : [];
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(path.join(dir, f)).isFile())
+    : [];
 
 /** A fake Vault whose snapshot request resolves `arrived` the moment it comes in. */
 async function stalling(snapshot: FakeVaultOptions['snapshot']) {
@@ -23,20 +25,28 @@ async function stalling(snapshot: FakeVaultOptions['snapshot']) {
 }
 
 function run(argv: string[], cwd: string, v: FakeVault) {
-  const child = spawn(process.execPath, [BIN, ...argv], { cwd, env: { ...process.env, VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    cwd,
+    env: { ...process.env, VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN, NO_COLOR: '1' },
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { child, exit, output: () => out };
 }
 
 /** The partial download has bytes on disk: the child is mid-body. */
 const midBody = (dir: string) =>
-  vi.waitFor(() => {
-    const partial = filesUnder(dir).find((f) => f.endsWith('.partial'));
-    expect(partial && statSync(path.join(dir, partial)).size).toBeGreaterThan(0);
-  }, { timeout: 10_000, interval: 20 });
+  vi.waitFor(
+    () => {
+      const partial = filesUnder(dir).find((f) => f.endsWith('.partial'));
+      expect(partial && statSync(path.join(dir, partial)).size).toBeGreaterThan(0);
+    },
+    { timeout: 10_000, interval: 20 },
+  );
 
 const commands = {
   'snapshot save': (dir: string) => ({ argv: ['snapshot', 'save', 'b.snap'], cwd: dir, watch: dir }),
@@ -46,7 +56,18 @@ const commands = {
     watch: path.join(dir, 'taken'),
   }),
   'exec --take-snapshot': (dir: string) => ({
-    argv: ['exec', '--vault', '--op', 'POST sys/mounts/kv', '--take-snapshot', 'taken', '--', process.execPath, '-e', ''],
+    argv: [
+      'exec',
+      '--vault',
+      '--op',
+      'POST sys/mounts/kv',
+      '--take-snapshot',
+      'taken',
+      '--',
+      process.execPath,
+      '-e',
+      '',
+    ],
     cwd: dir,
     watch: path.join(dir, 'taken'),
   }),
@@ -87,7 +108,10 @@ describe('saveSnapshot aborted after the last byte (verification, fsync, rename)
     const target = path.join(dir, 'b.snap');
     writeFileSync(target, 'the previous backup');
     const abort = new AbortController();
-    const err = await saveSnapshot(client, target, { signal: abort.signal, onProgress: (b) => b === total && abort.abort() }).catch((e: unknown) => e);
+    const err = await saveSnapshot(client, target, {
+      signal: abort.signal,
+      onProgress: (b) => b === total && abort.abort(),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InterruptedError);
     expect(readdirSync(dir)).toEqual(['b.snap']);
     expect((await import('node:fs')).readFileSync(target, 'utf8')).toBe('the previous backup');
@@ -98,8 +122,12 @@ describe('saveSnapshot aborted after the last byte (verification, fsync, rename)
     const dir = tempDir('int-');
     const abort = new AbortController();
     abort.abort();
-    const client = createVaultClient(readVaultSettings({ VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN }, dir), { signal: abort.signal });
-    await expect(saveSnapshot(client, path.join(dir, 'b.snap'), { signal: abort.signal })).rejects.toBeInstanceOf(InterruptedError);
+    const client = createVaultClient(readVaultSettings({ VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN }, dir), {
+      signal: abort.signal,
+    });
+    await expect(saveSnapshot(client, path.join(dir, 'b.snap'), { signal: abort.signal })).rejects.toBeInstanceOf(
+      InterruptedError,
+    );
     expect(readdirSync(dir)).toEqual([]);
     expect(v.requests).toEqual([]);
   });

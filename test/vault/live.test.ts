@@ -1,7 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVaultClient, readVaultSettings, saveSnapshot, SnapshotSaveError, VaultConfigError } from '../../src/index.js';
+import {
+  createVaultClient,
+  readVaultSettings,
+  saveSnapshot,
+  SnapshotSaveError,
+  VaultConfigError,
+} from '../../src/index.js';
 import { gatherClusterFacts } from '../../src/unstable.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
@@ -19,8 +25,13 @@ const fake = async (o: FakeVaultOptions = {}) => {
   return v;
 };
 const home = () => tempDir('home-');
-const envFor = (v: FakeVault, extra: Record<string, string> = {}) => ({ VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN, ...extra });
-const clientFor = (v: FakeVault, extra: Record<string, string> = {}) => createVaultClient(readVaultSettings(envFor(v, extra), home()));
+const envFor = (v: FakeVault, extra: Record<string, string> = {}) => ({
+  VAULT_ADDR: v.address,
+  VAULT_TOKEN: TOKEN,
+  ...extra,
+});
+const clientFor = (v: FakeVault, extra: Record<string, string> = {}) =>
+  createVaultClient(readVaultSettings(envFor(v, extra), home()));
 const noToken = (...texts: string[]) => {
   for (const t of texts) expect(t).not.toContain(TOKEN);
 };
@@ -28,7 +39,12 @@ const noToken = (...texts: string[]) => {
 describe('connection settings, read as the vault CLI reads them', () => {
   it('defaults, ~/.vault-token, and VAULT_SKIP_VERIFY parsed like Go (never "any value is true")', () => {
     const h = home();
-    expect(readVaultSettings({}, h)).toMatchObject({ address: 'https://127.0.0.1:8200', token: null, skipVerify: false, timeoutMs: 60_000 });
+    expect(readVaultSettings({}, h)).toMatchObject({
+      address: 'https://127.0.0.1:8200',
+      token: null,
+      skipVerify: false,
+      timeoutMs: 60_000,
+    });
     writeFileSync(path.join(h, '.vault-token'), 'from-file\n');
     expect(readVaultSettings({}, h)).toMatchObject({ token: 'from-file', tokenSource: '~/.vault-token' });
     expect(readVaultSettings({ VAULT_TOKEN: 'env' }, h).tokenSource).toBe('VAULT_TOKEN');
@@ -37,7 +53,9 @@ describe('connection settings, read as the vault CLI reads them', () => {
     expect(() => readVaultSettings({ VAULT_SKIP_VERIFY: 'maybe' }, h)).toThrow(VaultConfigError);
     expect(readVaultSettings({ VAULT_CLIENT_TIMEOUT: '90s' }, h).timeoutMs).toBe(90_000);
     expect(readVaultSettings({ VAULT_CLIENT_TIMEOUT: '5' }, h).timeoutMs).toBe(5000);
-    expect(() => readVaultSettings({ VAULT_CACERT: '/no/such/ca.pem' }, h)).toThrow(/VAULT_CACERT names \/no\/such\/ca\.pem/);
+    expect(() => readVaultSettings({ VAULT_CACERT: '/no/such/ca.pem' }, h)).toThrow(
+      /VAULT_CACERT names \/no\/such\/ca\.pem/,
+    );
     expect(() => readVaultSettings({ VAULT_ADDR: 'ftp://x' }, h)).toThrow(/http or https/);
   });
 });
@@ -46,9 +64,21 @@ describe('cluster facts from the documented endpoints', () => {
   it('an active raft cluster: state, version, storage, raft servers, index, version history', async () => {
     const v = await fake();
     const f = await gatherClusterFacts(clientFor(v));
-    expect(f).toMatchObject({ reachable: true, state: 'active', healthStatus: 200, version: '1.17.2', storageType: 'raft', sealType: 'shamir', appliedIndex: 164, versionHistory: ['1.16.2', '1.17.0', '1.17.2'] });
+    expect(f).toMatchObject({
+      reachable: true,
+      state: 'active',
+      healthStatus: 200,
+      version: '1.17.2',
+      storageType: 'raft',
+      sealType: 'shamir',
+      appliedIndex: 164,
+      versionHistory: ['1.16.2', '1.17.0', '1.17.2'],
+    });
     expect(f.raftServers?.map((s) => s.id)).toEqual(['vault-0', 'vault-1', 'vault-2']);
-    expect(v.requests.find((r) => r.url.startsWith('/v1/sys/version-history'))).toMatchObject({ method: 'GET', url: '/v1/sys/version-history?list=true' });
+    expect(v.requests.find((r) => r.url.startsWith('/v1/sys/version-history'))).toMatchObject({
+      method: 'GET',
+      url: '/v1/sys/version-history?list=true',
+    });
   });
 
   it.each([
@@ -70,7 +100,8 @@ describe('cluster facts from the documented endpoints', () => {
   it('root-namespace-only endpoints are called without a namespace even when VAULT_NAMESPACE is set', async () => {
     const v = await fake();
     await gatherClusterFacts(clientFor(v, { VAULT_NAMESPACE: 'team-a' }));
-    for (const r of v.requests.filter((x) => /health|seal-status|leader|raft/.test(x.url))) expect(r.headers['x-vault-namespace']).toBeUndefined();
+    for (const r of v.requests.filter((x) => /health|seal-status|leader|raft/.test(x.url)))
+      expect(r.headers['x-vault-namespace']).toBeUndefined();
   });
 
   it('unreachable Vault: reachable false, with one sentence', async () => {
@@ -118,7 +149,10 @@ describe('snapshot save', () => {
 
   it('a stream that stalls times out (VAULT_CLIENT_TIMEOUT), and cleans up', async () => {
     const d = dir();
-    const err = await saveSnapshot(clientFor(await fake({ snapshot: 'stall' }), { VAULT_CLIENT_TIMEOUT: '300ms' }), path.join(d, 'b.snap')).catch((e: unknown) => e);
+    const err = await saveSnapshot(
+      clientFor(await fake({ snapshot: 'stall' }), { VAULT_CLIENT_TIMEOUT: '300ms' }),
+      path.join(d, 'b.snap'),
+    ).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/stalled|did not answer in time/);
     expect(existsSync(path.join(d, 'b.snap'))).toBe(false);
     expect(leftovers(d)).toEqual([]);
@@ -130,7 +164,10 @@ describe('snapshot save', () => {
     const ok = await runCli(['snapshot', 'save', 'x.snap'], { cwd: d, env: envFor(v) });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^Saved and verified x\.snap: vault snapshot, index 164/);
-    const bad = await runCli(['snapshot', 'save', 'y.snap'], { cwd: d, env: envFor(await fake({ snapshot: 'forbidden' })) });
+    const bad = await runCli(['snapshot', 'save', 'y.snap'], {
+      cwd: d,
+      env: envFor(await fake({ snapshot: 'forbidden' })),
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     noToken(ok.stdout, ok.stderr, bad.stdout, bad.stderr);
@@ -154,13 +191,34 @@ describe('TLS', () => {
 describe('check --vault', () => {
   const snapDir = (servers = ['vault-0', 'vault-1', 'vault-2'], minutes = 5, index = 150) => {
     const d = tempDir('live-');
-    writeFileSync(path.join(d, 'a.snap'), buildSnapshot({ takenAt: new Date(Date.now() - minutes * 60_000), index, servers: servers.map((id) => ({ id, address: `${id}:8201` })) }), { mode: 0o600 });
+    writeFileSync(
+      path.join(d, 'a.snap'),
+      buildSnapshot({
+        takenAt: new Date(Date.now() - minutes * 60_000),
+        index,
+        servers: servers.map((id) => ({ id, address: `${id}:8201` })),
+      }),
+      { mode: 0o600 },
+    );
     return d;
   };
   const decide = async (v: FakeVault, argv: string[], cwd = snapDir()) => {
     const r = await runCli(['check', '--json', '--vault', ...argv], { cwd, env: envFor(v) });
     noToken(r.stdout, r.stderr);
-    return { code: r.code, stderr: r.stderr, d: r.stdout ? (JSON.parse(r.stdout) as { allowed: boolean; reasons: string[]; operations: { status: string; category: string; from?: string | null }[]; snapshot: { indexLag: number } | null; rejected: { code: string }[]; cluster: { state: string } }) : null };
+    return {
+      code: r.code,
+      stderr: r.stderr,
+      d: r.stdout
+        ? (JSON.parse(r.stdout) as {
+            allowed: boolean;
+            reasons: string[];
+            operations: { status: string; category: string; from?: string | null }[];
+            snapshot: { indexLag: number } | null;
+            rejected: { code: string }[];
+            cluster: { state: string };
+          })
+        : null,
+    };
   };
 
   it('a fresh snapshot of this cluster: go, with the index lag reported', async () => {
@@ -171,40 +229,58 @@ describe('check --vault', () => {
   });
 
   it('a fresh snapshot of another cluster is not a backup of this one', async () => {
-    const r = await decide(await fake(), ['--op', 'POST sys/mounts/kv', '--snapshot-dir', '.'], snapDir(['other-0', 'other-1', 'other-2']));
+    const r = await decide(
+      await fake(),
+      ['--op', 'POST sys/mounts/kv', '--snapshot-dir', '.'],
+      snapDir(['other-0', 'other-1', 'other-2']),
+    );
     expect(r.code).toBe(1);
     expect(r.d?.rejected.map((x) => x.code)).toEqual(['FOREIGN_CLUSTER']);
   });
 
-  it.each(['sealed', 'uninitialized'] as const)('a %s Vault is a no-go for changes that need a backup, saying which', async (state) => {
-    const r = await decide(await fake({ state }), ['--op', 'POST sys/mounts/kv', '--snapshot-dir', '.']);
-    expect(r.code).toBe(1);
-    expect(r.d?.operations[0]?.status).toBe('vault-unavailable');
-    expect(r.d?.reasons[0]).toMatch(state === 'sealed' ? /is sealed/ : /not initialised/);
-  });
+  it.each(['sealed', 'uninitialized'] as const)(
+    'a %s Vault is a no-go for changes that need a backup, saying which',
+    async (state) => {
+      const r = await decide(await fake({ state }), ['--op', 'POST sys/mounts/kv', '--snapshot-dir', '.']);
+      expect(r.code).toBe(1);
+      expect(r.d?.operations[0]?.status).toBe('vault-unavailable');
+      expect(r.d?.reasons[0]).toMatch(state === 'sealed' ? /is sealed/ : /not initialised/);
+    },
+  );
 
   it('an unreachable Vault is a no-go; reads still go', async () => {
     const v = await fake();
     await v.close();
-    expect((await decide(v, ['--op', 'POST sys/mounts/kv', '--snapshot-dir', '.'])).d?.reasons[0]).toMatch(/connection refused/);
+    expect((await decide(v, ['--op', 'POST sys/mounts/kv', '--snapshot-dir', '.'])).d?.reasons[0]).toMatch(
+      /connection refused/,
+    );
     expect((await decide(v, ['--op', 'GET sys/health'])).code).toBe(0);
   });
 
   it('"upgrade TO" takes FROM from the running version: lower is a downgrade', async () => {
     const r = await decide(await fake({ version: '1.17.2' }), ['--op', 'upgrade 1.16.0', '--snapshot-dir', '.']);
     expect(r.d?.operations[0]).toMatchObject({ category: 'downgrade', from: '1.17.2', status: 'refused' });
-    expect((await decide(await fake({ version: '1.17.2' }), ['--op', 'upgrade 1.18.0', '--snapshot-dir', '.'])).d?.operations[0]).toMatchObject({ category: 'upgrade', status: 'satisfied' });
+    expect(
+      (await decide(await fake({ version: '1.17.2' }), ['--op', 'upgrade 1.18.0', '--snapshot-dir', '.'])).d
+        ?.operations[0],
+    ).toMatchObject({ category: 'upgrade', status: 'satisfied' });
   });
 
   it('storage without atomic snapshots is a no-go with that explanation', async () => {
     const r = await decide(await fake({ storageType: 'file' }), ['--op', 'POST sys/mounts/kv', '--snapshot-dir', '.']);
     expect(r.code).toBe(1);
-    expect(r.d?.reasons[0]).toMatch(/"file", which has no atomic snapshots: the storage docs recommend backing it up offline/);
+    expect(r.d?.reasons[0]).toMatch(
+      /"file", which has no atomic snapshots: the storage docs recommend backing it up offline/,
+    );
   });
 
   it('--take-snapshot DIR takes one when none is fresh, then decides', async () => {
     const cwd = snapDir(undefined, 300);
-    const ok = await decide(await fake(), ['--op', 'upgrade 1.18.0', '--snapshot-dir', '.', '--take-snapshot', 'taken'], cwd);
+    const ok = await decide(
+      await fake(),
+      ['--op', 'upgrade 1.18.0', '--snapshot-dir', '.', '--take-snapshot', 'taken'],
+      cwd,
+    );
     expect(ok.code).toBe(0);
     expect(readdirSync(path.join(cwd, 'taken')).filter((f) => f.endsWith('.snap'))).toHaveLength(1);
     expect(statSync(path.join(cwd, 'taken')).mode & 0o777).toBe(0o700);
@@ -212,15 +288,25 @@ describe('check --vault', () => {
 
   it('--auto-snapshot NAME: a recent run without error counts as evidence; a failed run does not', async () => {
     const empty = tempDir('auto-');
-    const ok = await decide(await fake({ autoSnapshot: {} }), ['--op', 'POST sys/mounts/kv', '--auto-snapshot', 'daily'], empty);
+    const ok = await decide(
+      await fake({ autoSnapshot: {} }),
+      ['--op', 'POST sys/mounts/kv', '--auto-snapshot', 'daily'],
+      empty,
+    );
     expect(ok.code).toBe(0);
-    const failed = await decide(await fake({ autoSnapshot: { last_snapshot_error: 'disk full' } }), ['--op', 'POST sys/mounts/kv', '--auto-snapshot', 'daily'], empty);
+    const failed = await decide(
+      await fake({ autoSnapshot: { last_snapshot_error: 'disk full' } }),
+      ['--op', 'POST sys/mounts/kv', '--auto-snapshot', 'daily'],
+      empty,
+    );
     expect(failed.code).toBe(1);
     expect(failed.d?.rejected.map((x) => x.code)).toEqual(['AUTO_SNAPSHOT_FAILED']);
   });
 
   it('a bad Vault setting is exit 2, one line, without the token', async () => {
-    const r = await runCli(['check', '--vault', '--op', 'POST sys/mounts/kv'], { env: { VAULT_TOKEN: TOKEN, VAULT_SKIP_VERIFY: 'yes please' } });
+    const r = await runCli(['check', '--vault', '--op', 'POST sys/mounts/kv'], {
+      env: { VAULT_TOKEN: TOKEN, VAULT_SKIP_VERIFY: 'yes please' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/could not parse VAULT_SKIP_VERIFY/);
     noToken(r.stderr, r.stdout);
@@ -233,18 +319,39 @@ describe('several clusters (config "clusters")', () => {
     const secondary = await fake({ servers: ['s-0', 's-1', 's-2'] });
     const cwd = tempDir('clusters-');
     const { mkdirSync } = await import('node:fs');
-    for (const [name, ids] of [['primary', ['p-0', 'p-1', 'p-2']], ['secondary', ['s-0', 's-1', 's-2']]] as const) {
+    for (const [name, ids] of [
+      ['primary', ['p-0', 'p-1', 'p-2']],
+      ['secondary', ['s-0', 's-1', 's-2']],
+    ] as const) {
       mkdirSync(path.join(cwd, name), { mode: 0o700 });
-      writeFileSync(path.join(cwd, name, 'a.snap'), buildSnapshot({ takenAt: new Date(Date.now() - (name === 'primary' ? 5 : 600) * 60_000), servers: ids.map((id) => ({ id, address: `${id}:8201` })) }), { mode: 0o600 });
+      writeFileSync(
+        path.join(cwd, name, 'a.snap'),
+        buildSnapshot({
+          takenAt: new Date(Date.now() - (name === 'primary' ? 5 : 600) * 60_000),
+          servers: ids.map((id) => ({ id, address: `${id}:8201` })),
+        }),
+        { mode: 0o600 },
+      );
     }
     writeFileSync(
       path.join(cwd, 'vault-change-gate.config.json'),
-      JSON.stringify({ clusters: [{ name: 'primary', address: primary.address, snapshots: { dir: 'primary' } }, { name: 'secondary', address: secondary.address, snapshots: { dir: 'secondary' } }] }),
+      JSON.stringify({
+        clusters: [
+          { name: 'primary', address: primary.address, snapshots: { dir: 'primary' } },
+          { name: 'secondary', address: secondary.address, snapshots: { dir: 'secondary' } },
+        ],
+      }),
     );
-    const r = await runCli(['check', '--json', '--vault', '--op', 'upgrade 1.18.0'], { cwd, env: { VAULT_TOKEN: TOKEN } });
+    const r = await runCli(['check', '--json', '--vault', '--op', 'upgrade 1.18.0'], {
+      cwd,
+      env: { VAULT_TOKEN: TOKEN },
+    });
     expect(r.code).toBe(1);
     const d = JSON.parse(r.stdout) as { clusters: { name: string; allowed: boolean }[]; reasons: string[] };
-    expect(d.clusters.map((c) => [c.name, c.allowed])).toEqual([['primary', true], ['secondary', false]]);
+    expect(d.clusters.map((c) => [c.name, c.allowed])).toEqual([
+      ['primary', true],
+      ['secondary', false],
+    ]);
     expect(d.reasons[0]).toMatch(/^\[secondary\] /);
     noToken(r.stdout, r.stderr);
   });
@@ -255,7 +362,11 @@ describe('the bundled CLI, as users run it', () => {
     const { spawn } = await import('node:child_process');
     const v = await fake();
     const d = tempDir('bin-save-');
-    const child = spawn(process.execPath, [path.join(__dirname, '../../bin/vault-change-gate.js'), 'snapshot', 'save', 'b.snap'], { cwd: d, env: { ...process.env, ...envFor(v), NO_COLOR: '1' } });
+    const child = spawn(
+      process.execPath,
+      [path.join(__dirname, '../../bin/vault-change-gate.js'), 'snapshot', 'save', 'b.snap'],
+      { cwd: d, env: { ...process.env, ...envFor(v), NO_COLOR: '1' } },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -272,8 +383,17 @@ describe('the hook asks the live cluster when the config says so', () => {
     const v = await fake({ state: 'sealed' });
     const repo = new GitDir();
     const backups = tempDir('hook-live-');
-    writeFileSync(path.join(backups, 'a.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000), servers: ['vault-0', 'vault-1', 'vault-2'].map((id) => ({ id, address: `${id}:8201` })) }), { mode: 0o600 });
-    repo.write({ 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups }, vault: { live: true } }) });
+    writeFileSync(
+      path.join(backups, 'a.snap'),
+      buildSnapshot({
+        takenAt: new Date(Date.now() - 60_000),
+        servers: ['vault-0', 'vault-1', 'vault-2'].map((id) => ({ id, address: `${id}:8201` })),
+      }),
+      { mode: 0o600 },
+    );
+    repo.write({
+      'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir: backups }, vault: { live: true } }),
+    });
     const base = repo.commit({ 'a.tf': '' });
     const head = repo.commit({ 'b.tf': 'resource "vault_mount" "b" {\n  path = "b"\n  type = "kv"\n}\n' });
     const input = `refs/heads/main ${head} refs/heads/main ${base}\n`;
