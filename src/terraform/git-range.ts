@@ -76,7 +76,7 @@ export async function classifyCommits(
   let files: ChangedFile[];
   let trees: { before: TreeEntry[]; after: TreeEntry[] };
   try {
-    // Nothing to list in the empty tree (and simple-git waits 50 ms after a command that prints nothing).
+    // Nothing to list in the empty tree: one git process less.
     const [changed, before, after] = await Promise.all([
       changedFiles(root, from, head),
       base === null ? Promise.resolve([]) : listTree(root, from),
