@@ -24,7 +24,7 @@ import {
 export { classifyVaultWords, combineCalls, combineRequests, type ClassifyOptions } from './vault-words.js';
 
 /** `METHOD PATH` echoed: only a URL-ish part (`?token=`, `u:p@`) can hold a secret; most texts have neither. */
-const safeText = (text: string): string => (text.includes('?') || text.includes('@') ? redactUrl(text) : text);
+const safeText = (text: string): string => (/[?@#]/.test(text) ? redactUrl(text) : text);
 
 const HTTP_METHODS: readonly string[] = HttpMethodSchema.options;
 

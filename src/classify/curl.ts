@@ -178,6 +178,7 @@ export function classifyCurl(args: readonly string[]): Classification[] {
   let forceGet = false;
   const urls: string[] = [];
   let hidden: string | null = null;
+  let config: string | null = null;
   for (const o of readCurlArgs(args)) {
     const v = o.value;
     if (o.name === 'X' || o.name === 'request') method = v ?? null;
@@ -188,6 +189,7 @@ export function classifyCurl(args: readonly string[]): Classification[] {
     else if (o.name === 'T' || o.name === 'upload-file') implied = 'PUT';
     else if (o.name === 'I' || o.name === 'head') implied = 'HEAD';
     else if (o.name === 'G' || o.name === 'get') forceGet = true;
+    else if (o.name === 'K' || o.name === 'config') config = v ?? '';
     else if ((o.name === null || o.name === 'url') && v !== undefined) {
       if (API_AT.test(v)) urls.push(v);
       else if (/^\$\{?VAULT_ADDR\b/.test(v) && v.length > '$VAULT_ADDR'.length + 2) hidden = v;
@@ -196,6 +198,11 @@ export function classifyCurl(args: readonly string[]): Classification[] {
   if (urls.length === 0) {
     if (hidden === null) return [];
     const problem = `the curl URL ${redactUrl(hidden)} hides the API path in a variable the script does not set`;
+    return [{ input, ...invalidRequest(null, null, '', problem) }];
+  }
+  // A config file may set `request = PUT`, a body or more URLs: what it sends cannot be known from the line.
+  if (config !== null) {
+    const problem = `curl reads more options from ${quoteWord(redactUrl(config))} (-K), which the gate cannot see`;
     return [{ input, ...invalidRequest(null, null, '', problem) }];
   }
   const verb = method ?? (forceGet ? 'GET' : implied);

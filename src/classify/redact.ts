@@ -56,7 +56,7 @@ const redactAssignment = (w: string): string | null => {
   if (SECRET_ENV.test(m[1] as string)) return `${m[1]}=${MASK}`;
   // VAULT_ADDR=https://user:PASS@vault:8200 carries a password in the URL.
   const value = m[2] as string;
-  const clean = value.includes('@') || value.includes('?') ? redactUrl(value) : value;
+  const clean = /[@?#]/.test(value) ? redactUrl(value) : value;
   return clean === value ? null : `${m[1]}=${clean}`;
 };
 
@@ -100,7 +100,7 @@ export function redactVaultWords(words: readonly string[]): string | null {
       continue;
     }
     if (eq > 0 && w.lastIndexOf('/', eq) === -1) mask(at, `${w.slice(0, eq)}=${MASK}`);
-    else if (w.includes('?') || w.includes('@')) {
+    else if (/[?@#]/.test(w)) {
       const r = redactUrl(w);
       if (r !== w) mask(at, r);
     } else if (positionalsSecret && (!capabilities || positionalIndex === 0)) mask(at, MASK);
@@ -117,13 +117,14 @@ export function redactVaultWords(words: readonly string[]): string | null {
 const SECRET_QUERY = /(token|secret|pass|key|sig|signature|auth|code|credential|otp|nonce)/i;
 
 const USER_INFO = /(^|[\s'"=(]|\/\/)([^\s/@:'"]+):([^\s/@'"]*)@/g;
-const QUERY_PAIR = /([?&;])([^=&#\s]+)=([^&#\s]*)/g;
+// A fragment (`#access_token=…`) is never sent, but it is echoed: masked like a query.
+const QUERY_PAIR = /([?&;#])([^=&#\s]+)=([^&#\s]*)/g;
 
 /** A URL or path with its user-info password and secret-looking query values masked (`http://u:PASS@h/…?token=…`). */
 export function redactUrl(text: string): string {
   let out = text;
   if (out.includes('@')) out = out.replace(USER_INFO, (_, a: string, user: string) => `${a}${user}:${MASK}@`);
-  if (out.includes('?') || out.includes('&')) {
+  if (out.includes('?') || out.includes('&') || out.includes('#')) {
     out = out.replace(QUERY_PAIR, (whole, sep: string, key: string) =>
       SECRET_QUERY.test(key) ? `${sep}${key}=${MASK}` : whole,
     );
@@ -145,7 +146,7 @@ export function redactLoose(words: readonly string[], keep: (word: string) => bo
       const assign = ASSIGNMENT.exec(w);
       if (assign)
         return i === 0 && !SECRET_ENV.test(assign[1] as string) && assign[2] === '' ? w : `${assign[1]}=${MASK}`;
-      if (i === 0 && !w.includes('@') && !w.includes('?') && eq === -1) return quoteWord(w);
+      if (i === 0 && !/[@?#]/.test(w) && eq === -1) return quoteWord(w);
       if (w.startsWith('-') && eq > 0) return `${w.slice(0, eq)}=${MASK}`;
       // The value after `--token`, `-p`, `--password`: a secret whatever it looks like.
       const previous = words[i - 1] ?? '';

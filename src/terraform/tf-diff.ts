@@ -393,6 +393,7 @@ export async function classifyConfigurations(
   const seen = new Set<string>();
   await loadParserFor(texts.before);
   await loadParserFor(texts.after);
+  let terraformView: Configurations | null = null;
   for (const dir of [...texts.dirs].sort()) {
     const cache: ParseCache = new Map();
     const pair: Pair = {
@@ -403,10 +404,30 @@ export async function classifyConfigurations(
     for (const c of problemsOf(pair.after, 'after', pair.before, texts)) out.push(c);
     for (const c of problemsOf(pair.before, 'before', pair.after, texts)) out.push(c);
     await classifyFolder(pair, options, out, seen);
+    // OpenTofu reads x.tofu instead of x.tf, but Terraform ignores .tofu files and applies x.tf: which tool runs is
+    // not known, so a folder holding .tofu files is also read as Terraform reads it (fail closed).
+    if (!hasTofu(dir, texts)) continue;
+    terraformView ??= { ...texts, before: withoutTofu(texts.before), after: withoutTofu(texts.after) };
+    const tf: Pair = {
+      before: buildModule(dir, terraformView.before, cache),
+      after: buildModule(dir, terraformView.after, cache),
+      memo: { before: new Map(), after: new Map() },
+    };
+    const more: Classification[] = [...problemsOf(tf.after, 'after', tf.before, terraformView)];
+    for (const c of problemsOf(tf.before, 'before', tf.after, terraformView)) more.push(c);
+    await classifyFolder(tf, options, more, seen);
+    const known = new Set(out.map((c) => JSON.stringify(c)));
+    for (const c of more) if (!known.has(JSON.stringify(c))) out.push(c);
   }
   for (const c of fileUpgrades(changes, out, options)) out.push(c);
   return out;
 }
+
+const TOFU_FILE = /\.tofu(\.json)?$/;
+const hasTofu = (dir: string, texts: Configurations): boolean =>
+  [...texts.before.keys(), ...texts.after.keys()].some((f) => TOFU_FILE.test(f) && path.posix.dirname(f) === dir);
+const withoutTofu = (files: ReadonlyMap<string, string>): Map<string, string> =>
+  new Map([...files].filter(([f]) => !TOFU_FILE.test(f)));
 
 /** A Helm values file, or a template of one (templatefile). */
 export const VALUES_FILE = /\.ya?ml(\.tpl|\.tftpl)?$/;
