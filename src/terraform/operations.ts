@@ -1,6 +1,6 @@
 import { combineRequests } from '../classify/classify.js';
 import { classifyRequest, invalidRequest } from '../classify/request.js';
-import type { Classification } from '../classify/schema.js';
+import type { Category, Classification, Verdict } from '../classify/schema.js';
 import { fillTemplate, resourceKind, UNKNOWN, type AttributeValue } from './resources.js';
 
 export type TfAction = 'create' | 'update' | 'delete';
@@ -36,44 +36,38 @@ export function classifyResourceChange(change: ResourceChangeInput): Classificat
     ...(change.line ? { line: change.line } : {}),
     address: change.address,
   };
+  /** A decision that needs no request: not a /sys write, or one whose path cannot be known. */
+  const without = (verdict: Verdict, category: Category, namespace: string, reason: string): Classification => ({
+    input,
+    verdict,
+    category,
+    method: null,
+    path: null,
+    namespace,
+    reason,
+    ...where,
+  });
   const kind = resourceKind(change.type);
   if (kind.kind === 'not-sys') {
-    return {
-      input,
-      verdict: 'not-sys',
-      category: 'logical',
-      method: null,
-      path: null,
-      namespace: '',
-      reason: `${change.type} writes only outside /sys (roles, configs, secrets and identity live under their mounts), so the backup rule does not apply.`,
-      ...where,
-    };
+    return without(
+      'not-sys',
+      'logical',
+      '',
+      `${change.type} writes only outside /sys (roles, configs, secrets and identity live under their mounts), so the backup rule does not apply.`,
+    );
   }
   if (kind.kind === 'unknown') {
-    return {
-      input,
-      verdict: 'backup-first',
-      category: 'unknown-sys',
-      method: null,
-      path: null,
-      namespace: '',
-      reason: `${change.type} is a Vault provider resource type the gate does not know, so it is treated as a /sys write that needs a backup first (fail closed).`,
-      ...where,
-    };
+    return without(
+      'backup-first',
+      'unknown-sys',
+      '',
+      `${change.type} is a Vault provider resource type the gate does not know, so it is treated as a /sys write that needs a backup first (fail closed).`,
+    );
   }
   const spec = kind.spec;
   const templates = spec[change.action];
   if (templates.length === 0) {
-    return {
-      input,
-      verdict: 'not-sys',
-      category: 'logical',
-      method: null,
-      path: null,
-      namespace: '',
-      reason: `A ${change.action} of ${change.type} makes no Vault request under /sys.`,
-      ...where,
-    };
+    return without('not-sys', 'logical', '', `A ${change.action} of ${change.type} makes no Vault request under /sys.`);
   }
   const resourceNs = spec.rootOnly ? '' : change.attrs('namespace');
   const nsUnknown = resourceNs === UNKNOWN || change.providerNamespace === UNKNOWN;
@@ -84,41 +78,29 @@ export function classifyResourceChange(change: ResourceChangeInput): Classificat
         typeof resourceNs === 'string' ? resourceNs.replace(/^\/+|\/+$/g, '') : '',
       );
   if (spec.generic && change.attrs('disable_delete') === true && change.action === 'delete') {
-    return {
-      input,
-      verdict: 'not-sys',
-      category: 'no-change',
-      method: null,
-      path: null,
+    return without(
+      'not-sys',
+      'no-change',
       namespace,
-      reason: `${change.type} has disable_delete = true, so removing it makes no Vault request.`,
-      ...where,
-    };
+      `${change.type} has disable_delete = true, so removing it makes no Vault request.`,
+    );
   }
   if (spec.generic && change.mountRelative) {
-    return {
-      input,
-      verdict: 'not-sys',
-      category: 'logical',
-      method: null,
-      path: null,
+    return without(
+      'not-sys',
+      'logical',
       namespace,
-      reason: `The path of ${change.address} starts at the mount ${change.mountRelative} declared in the configuration, and Vault cannot mount a secrets engine at sys/, so it is not a /sys write.`,
-      ...where,
-    };
+      `The path of ${change.address} starts at the mount ${change.mountRelative} declared in the configuration, and Vault cannot mount a secrets engine at sys/, so it is not a /sys write.`,
+    );
   }
   const dependency = spec.generic ? change.dependsOn?.('path') : undefined;
   if (dependency) {
-    return {
-      input,
-      verdict: 'backup-first',
-      category: 'unknown-sys',
-      method: null,
-      path: null,
+    return without(
+      'backup-first',
+      'unknown-sys',
       namespace,
-      reason: `The path of ${change.address} depends on ${dependency}, which cannot be read before apply, and ${change.type} can write anywhere, /sys included: a backup comes first (fail closed).`,
-      ...where,
-    };
+      `The path of ${change.address} depends on ${dependency}, which cannot be read before apply, and ${change.type} can write anywhere, /sys included: a backup comes first (fail closed).`,
+    );
   }
   const requests = templates.map((t) => {
     const filled = fillTemplate(t, change.attrs);
