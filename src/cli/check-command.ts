@@ -6,7 +6,7 @@ import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { progressBar } from './progress.js';
 import { renderDecision } from './render-decision.js';
-import { ExitCode } from './exit-codes.js';
+import { decisionExitCode, ExitCode } from './exit-codes.js';
 import { InterruptedError } from '../vault/transport.js';
 
 export async function checkCommand(args: string[], io: Io): Promise<number> {
@@ -24,7 +24,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     const interrupted = trap?.exitCode();
     if (interrupted) return stopped(io, interrupted);
     io.stdout(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
-    return decision.allowed ? ExitCode.Go : ExitCode.NoGo;
+    return decisionExitCode(decision);
   } catch (error) {
     const interrupted = trap?.exitCode();
     if (interrupted) return stopped(io, interrupted);

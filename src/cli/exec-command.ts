@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { renderDecision } from './render-decision.js';
-import { ExitCode, signalExitCode } from './exit-codes.js';
+import { decisionExitCode, ExitCode, signalExitCode } from './exit-codes.js';
 import { InterruptedError } from '../vault/transport.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
@@ -45,7 +45,7 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
   }
   // The decision goes to stderr: stdout belongs to the command.
   io.stderr(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
-  if (!decision.allowed) return ExitCode.NoGo;
+  if (!decision.allowed) return decisionExitCode(decision);
   return runInherited(command, commandArgs, io);
 }
 

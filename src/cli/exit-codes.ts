@@ -15,5 +15,16 @@ export const ExitCode = {
   Terminated: 143,
 } as const;
 
+/**
+ * The exit code of a decision, the same in check, exec and the hook: 0 go (an override included), 2 when an
+ * operation is not understood (as classify exits for it: the input must be fixed first, whatever else blocks),
+ * else 1.
+ */
+export const decisionExitCode = (d: {
+  readonly allowed: boolean;
+  readonly operations: readonly { readonly verdict: string }[];
+}): number =>
+  d.allowed ? ExitCode.Go : d.operations.some((o) => o.verdict === 'invalid') ? ExitCode.Usage : ExitCode.NoGo;
+
 /** The exit code of a run ended by a signal, as shells report it. */
 export const signalExitCode = (signalNumber: number): number => 128 + signalNumber;

@@ -2,7 +2,7 @@ import { HOOK_NEXT_WORDS, runByPreCommit, runPrePush } from '../hook/pre-push.js
 import { UsageError } from './errors.js';
 import type { Io } from './output.js';
 import { renderDecision } from './render-decision.js';
-import { ExitCode } from './exit-codes.js';
+import { decisionExitCode, ExitCode } from './exit-codes.js';
 
 /**
  * `hook pre-push [REMOTE [URL]]`: what the git hook runs, with the push's standard input. Everything goes to
@@ -30,5 +30,5 @@ export async function hookCommand(args: string[], io: Io): Promise<number> {
     return ExitCode.Go;
   }
   io.stderr(`vault-change-gate pre-push: ${renderDecision(d, { ...io, isTTY: io.stderrIsTTY }, HOOK_NEXT_WORDS)}`);
-  return d.allowed ? ExitCode.Go : ExitCode.NoGo;
+  return decisionExitCode(d);
 }

@@ -2,36 +2,10 @@ import { UserError } from '../errors.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { processIo, type Io } from './output.js';
+import { asksForHelp, globalHelp, ISSUES_URL, renderHelp, usageFor } from './usage.js';
 
-export const helpText = `vault-change-gate: stops risky Vault changes until a fresh, verified backup exists.
-
-Usage:
-  vault-change-gate classify [--json] [--stdin] [--script FILE]... [--plan FILE]...
-                             [--git-range BASE..HEAD] [OP]...
-  vault-change-gate snapshot inspect [--json] [--depth N] FILE...
-  vault-change-gate snapshot save [--json] FILE              (from VAULT_ADDR, streamed and verified)
-  vault-change-gate check [--json] [--op OP]... [--script FILE]... [--plan FILE]...
-                          [--git-range BASE..HEAD] [--stdin]
-                          [--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB]
-                          [--config FILE] [--override REASON] [--strict]
-                          [--vault [--take-snapshot DIR] [--auto-snapshot NAME]]
-  vault-change-gate exec [check options] -- COMMAND ARGS...
-  vault-change-gate config schema | check [FILE]
-  vault-change-gate install-hook [--repo DIR] [--force]     (and uninstall-hook [--repo DIR])
-  vault-change-gate hook pre-push REMOTE URL                 (what the git hook runs)
-  vault-change-gate help
-
-Operations (OP):
-  "POST sys/mounts/kv"              an HTTP request (METHOD PATH; /v1/ and a namespace prefix are understood)
-  "vault operator rekey -init"      a vault command line
-  "upgrade 1.16.2 -> 1.17.0"        a Vault upgrade (or "upgrade 1.17.0" to compare with the running version)
-
-Exit codes:
-  0  go / every operation understood
-  1  no-go
-  2  usage or configuration error, or an operation that is not understood
-  3  unexpected failure (a bug: please report it with the output)
-`;
+/** The global help, built from the usage registry (src/cli/usage.ts). */
+export const helpText = globalHelp();
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -50,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    if (name === 'help' && rest.length) return helpCommand(rest, io);
     (name === undefined ? io.stderr : io.stdout)(helpText);
     return name === undefined ? ExitCode.Usage : ExitCode.Go;
   }
@@ -64,6 +39,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   const load = commands[name];
   try {
     if (!load) throw new UsageError(`unknown command "${name}"; run "vault-change-gate help" for the list`);
+    const help = helpAsked(name, rest);
+    if (help !== null) {
+      io.stdout(help);
+      return ExitCode.Go;
+    }
     return await (
       await load()
     )(rest, io);
@@ -74,8 +54,32 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return ExitCode.Usage;
     }
     io.stderr(
-      `vault-change-gate: unexpected failure; please report it with this output.\n${error instanceof Error ? error.stack : String(error)}\n`,
+      `vault-change-gate: unexpected failure (a bug); please report it with this output at ${ISSUES_URL}\n${error instanceof Error ? error.stack : String(error)}\n`,
     );
     return ExitCode.Bug;
   }
+}
+
+/** `help COMMAND [SUBCOMMAND]`: that command's usage, exit 0; an unknown name is a usage error. */
+function helpCommand(words: string[], io: Io): number {
+  const found = usageFor(words.join(' ')) ?? (words.length > 1 ? undefined : usageFor(words[0] as string));
+  if (!found) {
+    io.stderr(`vault-change-gate: no command "${words.join(' ')}"; run "vault-change-gate help" for the list\n`);
+    return ExitCode.Usage;
+  }
+  io.stdout(renderHelp(found));
+  return ExitCode.Go;
+}
+
+/**
+ * The help text when the arguments ask for it (`--help`/`-h`), else null. Decided before the command runs, so that
+ * `hook pre-push --help` never waits on standard input. `snapshot --help` shows every snapshot subcommand.
+ */
+function helpAsked(name: string, rest: string[]): string | null {
+  const sub = rest[0] !== undefined ? usageFor(`${name} ${rest[0]}`) : undefined;
+  const found = sub && !Array.isArray(sub) ? sub : usageFor(name);
+  if (!found) return null;
+  const args = found === sub ? rest.slice(1) : rest;
+  const options = Array.isArray(found) ? [] : (found as Exclude<typeof found, readonly unknown[]>).options;
+  return asksForHelp(args, options) ? renderHelp(found) : null;
 }

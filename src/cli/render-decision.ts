@@ -58,7 +58,8 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
     lines.push(
       `  snapshot  ${d.snapshot.file}: taken ${d.snapshot.takenAt} (${d.snapshot.age} ago), ${d.snapshot.format ?? 'unknown format'}, index ${d.snapshot.index ?? '?'}`,
     );
-  } else if (d.operations.some((o) => o.needs === 'snapshot')) lines.push('  no valid snapshot');
+  } else if (noSource(d)) lines.push('  none given: no snapshot file, folder or config names where snapshots are');
+  else if (d.operations.some((o) => o.needs === 'snapshot')) lines.push('  no valid snapshot');
   else lines.push('  none needed');
   if (d.snapshot?.indexLag != null)
     lines.push(`  lag       ${d.snapshot.indexLag} raft entries written since the snapshot`);
@@ -89,6 +90,9 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
   return `${lines.join('\n')}\n`;
 }
 
+/** No snapshot file, folder or automated snapshot was given (the gate's NO_EVIDENCE_SOURCE step). */
+const noSource = (d: Decision): boolean => d.nextSteps.some((s) => s.code === 'NO_EVIDENCE_SOURCE');
+
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 /** One sentence for the first line: the common case said plainly, otherwise the first reason. */
@@ -100,10 +104,17 @@ function summary(d: Decision): string {
     const limits = [...new Set(blocked.map((o) => o.maxAge))].join(' or ');
     return `${plural(blocked.length, 'operation needs', 'operations need')} a snapshot no older than ${limits}, and the newest valid one, ${d.snapshot.file}, is ${d.snapshot.age} old.${tail}`;
   }
+  if (blocked.length > 0 && blocked.every((o) => o.status === 'no-snapshot') && noSource(d)) {
+    const needs = plural(blocked.length, 'operation needs', 'operations need');
+    return `${needs} a fresh snapshot, and no evidence source is given (NO_EVIDENCE_SOURCE), so none was looked for.${tail}`;
+  }
   if (blocked.length > 0 && blocked.every((o) => o.status === 'no-snapshot')) {
+    const unmatched = d.warnings.find((w) => w.code === 'NOTHING_MATCHED')?.reason.replace(/\)[;.].*$/s, ')');
     const refused = d.rejected.length
       ? ` (${plural(d.rejected.length, 'candidate was', 'candidates were')} refused)`
-      : '';
+      : unmatched
+        ? `: ${unmatched}`
+        : '';
     return `${plural(blocked.length, 'operation needs', 'operations need')} a fresh snapshot, and there is no valid one${refused}.${tail}`;
   }
   const more = d.reasons.length > 1 ? ` (and ${d.reasons.length - 1} more)` : '';

@@ -14,10 +14,11 @@ export async function snapshotCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'inspect') return inspectCommand(rest, io);
   if (sub === 'save') return saveCommand(rest, io);
+  if (sub === 'demo') return (await import('./snapshot-demo-command.js')).demoCommand(rest, io);
   throw new UsageError(
     sub === undefined
-      ? 'snapshot: name a subcommand: inspect or save'
-      : `snapshot: unknown subcommand "${sub}" (inspect or save)`,
+      ? 'snapshot: name a subcommand: inspect, save or demo'
+      : `snapshot: unknown subcommand "${sub}" (inspect, save or demo)`,
   );
 }
 
@@ -44,7 +45,11 @@ async function inspectCommand(args: string[], io: Io): Promise<number> {
     );
     const bar = progressBar(io, size, path.basename(file), !values.json);
     try {
-      results.push(await inspectSnapshot(full, { file, keyDepth: depth, onProgress: bar.update }));
+      const inspected = await inspectSnapshot(full, { file, keyDepth: depth, onProgress: bar.update });
+      // A folder (or FIFO) named where a file is expected: a usage error (exit 2), as a missing file is.
+      const notAFile = inspected.problems.find((p) => p.code === 'NOT_A_FILE');
+      if (notAFile) throw new SnapshotReadError(notAFile.reason, 'NOT_A_FILE');
+      results.push(inspected);
     } catch (error) {
       if (!(error instanceof SnapshotReadError)) throw error;
       io.stderr(`vault-change-gate: ${error.message.replace(full, file)}\n`);

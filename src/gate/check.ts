@@ -94,7 +94,10 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
   const env = options.env ?? process.env;
   const live = options.vault ?? (config.vault?.live === true && Boolean(env.VAULT_ADDR));
   const overrideReason = options.override?.trim();
-  const context = overrideReason ? { override: { reason: overrideReason, by: await whoAmI(cwd) } } : {};
+  const log = config.decisionLog
+    ? { decisionLog: show(resolveConfigPath(config.decisionLog, loaded.baseDir), cwd) }
+    : {};
+  const context = overrideReason ? { override: { reason: overrideReason, by: await whoAmI(cwd) }, ...log } : {};
 
   const dir = dirFromCli ?? dirFromConfig;
   const targets = clusterTargets({ loaded, dir, pattern, env, live });

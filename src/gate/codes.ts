@@ -24,6 +24,8 @@ export const WarningCodeSchema = z.enum([
   'SNAPSHOT_TAKEN',
   'SNAPSHOT_FAILED',
   'INDEX_LAG_UNCHECKED',
+  'NOTHING_MATCHED',
+  'DEMO_SNAPSHOT',
 ]);
 export type WarningCode = z.infer<typeof WarningCodeSchema>;
 
@@ -67,6 +69,16 @@ export const warningInfo: Readonly<Record<WarningCode, CodeInfo>> = {
     title: 'index lag not checked',
     explanation: 'The config sets snapshots.maxIndexLag, but the live cluster was not asked: the lag is unmeasured.',
     action: 'Run the check with --vault.',
+  },
+  NOTHING_MATCHED: {
+    title: 'no file matched the pattern',
+    explanation: 'The snapshot folder was searched, but no file in it matched the pattern (default **/*.snap).',
+    action: 'Name the snapshots *.snap, or set --pattern (snapshots.pattern) to match them.',
+  },
+  DEMO_SNAPSHOT: {
+    title: 'demo snapshot',
+    explanation: 'The evidence is a demo snapshot made by "snapshot demo": it holds no data, so it is no backup.',
+    action: 'Try the gate with it, then take a real snapshot: vault operator raft snapshot save FILE.',
   },
 };
 
@@ -171,5 +183,6 @@ export const NextStepCodeSchema = z.enum([
   'FIX_WARNINGS',
   'OVERRIDE',
   'OVERRIDDEN',
+  'NO_EVIDENCE_SOURCE',
 ]);
 export type NextStepCode = z.infer<typeof NextStepCodeSchema>;

@@ -7,6 +7,7 @@ import { defaultPolicy, type Policy } from './policy.js';
 import { autoSnapshotCandidate, pickEvidence } from './refusal.js';
 import { EvidenceSchema, type ClusterFacts, type Decision, type Evidence, type EvidenceSnapshot } from './schema.js';
 import { warning } from './findings.js';
+import { isDemoSnapshot } from '../snapshot/demo.js';
 import type { Warning } from './schema.js';
 
 export { snapshotFileName } from './next-steps.js';
@@ -15,6 +16,8 @@ export { whyRefused, type RefusalContext, type SidecarEvidence } from './refusal
 export interface EvaluateContext {
   /** Lets a no-go go ahead, recorded with who asked and why. */
   readonly override?: { readonly reason: string; readonly by: string };
+  /** The decision log an override is appended to (said in the OVERRIDDEN step), if one is configured. */
+  readonly decisionLog?: string;
 }
 
 const isClassification = (op: unknown): op is Classification =>
@@ -57,6 +60,9 @@ export function evaluate(
     : null;
 
   const warnings: Warning[] = [...evidence.warnings];
+  if (chosen && isDemoSnapshot(chosen)) {
+    warnings.push(warning('DEMO_SNAPSHOT', `${chosen.file} is a demo snapshot (snapshot demo): it is no backup.`));
+  }
   if (policy.maxIndexLag !== null && !cluster && evidence.snapshots.length) {
     const message =
       'snapshots.maxIndexLag is set, but the live cluster was not asked (--vault), ' +
@@ -101,6 +107,8 @@ export function evaluate(
           snapshotDir: evidence.snapshotDir,
           format: chosen?.format ?? null,
           overridden: overridden !== null,
+          noEvidenceSource: noEvidenceSource(evidence),
+          decisionLog: context.decisionLog ?? null,
         });
 
   return {
@@ -117,6 +125,21 @@ export function evaluate(
     nextSteps: steps,
     cluster,
   };
+}
+
+/**
+ * Whether nothing at all could have been evidence: no folder, no snapshot file, no automated snapshot and no
+ * snapshot taken (or attempted) for the change. Then the gate says so first, rather than "no valid snapshot".
+ */
+function noEvidenceSource(evidence: ReturnType<typeof EvidenceSchema.parse>): boolean {
+  const taken = evidence.warnings.some((w) => w.code === 'SNAPSHOT_TAKEN' || w.code === 'SNAPSHOT_FAILED');
+  return (
+    evidence.snapshotDir === null &&
+    evidence.snapshots.length === 0 &&
+    evidence.rejected.length === 0 &&
+    !evidence.cluster?.autoSnapshot &&
+    !taken
+  );
 }
 
 /** Why the live cluster cannot vouch for a change, or null when it can (or was not asked). */

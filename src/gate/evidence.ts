@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { findSnapshots } from '../snapshot/find.js';
+import { folderFiles } from '../snapshot/unmatched.js';
 import { peekTakenAt } from '../snapshot/peek.js';
 import { inspectSnapshot, SnapshotReadError } from '../snapshot/inspect.js';
 import type { SnapshotInspection } from '../snapshot/schema.js';
@@ -73,6 +74,9 @@ export async function collectEvidence(
       for (const { file, code, reason } of result.skipped) {
         rejected.push({ file, code: RejectionCodeSchema.parse(code), reason });
       }
+      if (result.files.length === 0 && result.skipped.length === 0) {
+        warnings.push(await nothingMatched(target.dir, target.pattern, cwd));
+      }
     }
   }
   const hints = new Map(await Promise.all(found.map(async (f) => [f, await peekTakenAt(f)] as const)));
@@ -92,6 +96,9 @@ export async function collectEvidence(
       rejected.push({ file: show(file, cwd), code: 'UNREADABLE', reason: error.message });
       continue;
     }
+    // A file named on the command line that is a folder (or a FIFO): the same usage error as a missing one.
+    const notAFile = inspected.problems.find((p) => p.code === 'NOT_A_FILE');
+    if (named.has(file) && notAFile) throw new SnapshotReadError(notAFile.reason, 'NOT_A_FILE');
     snapshots.push(inspected);
     const sidecar = await sidecarFor(file, inspected.file);
     if (sidecar) sidecars[inspected.file] = sidecar;
@@ -104,6 +111,15 @@ export async function collectEvidence(
   const valid = snapshots.filter((s) => s.valid).map((s) => s.file);
   for (const w of await permissionWarnings(valid, target.dir, cwd)) warnings.push(w);
   return { snapshots, sidecars, rejected, warnings };
+}
+
+/** "0 files matched PATTERN in DIR (N files there)", naming a few that did not match. */
+async function nothingMatched(dir: string, pattern: string, cwd: string): Promise<Warning> {
+  const { count, sample } = await folderFiles(dir);
+  const there = `${count} file${count === 1 ? '' : 's'} there`;
+  const names = sample.length ? `; not matching: ${sample.join(', ')}${count > sample.length ? ', ...' : ''}` : '';
+  const fix = count ? ' Name the snapshots to match, or set --pattern (snapshots.pattern).' : '';
+  return warning('NOTHING_MATCHED', `0 files matched ${pattern} in ${show(dir, cwd)} (${there})${names}.${fix}`);
 }
 
 export interface Collected {

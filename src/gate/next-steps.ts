@@ -18,7 +18,22 @@ export interface NextContext {
   /** The chosen evidence's format (a Consul snapshot is followed by a Consul one). */
   readonly format: SnapshotFormat | null;
   readonly overridden: boolean;
+  /** No snapshot file, folder or automated snapshot was given: nothing was looked for. */
+  readonly noEvidenceSource?: boolean;
+  /** Where an override is recorded besides the decision itself (the config's decisionLog), or null. */
+  readonly decisionLog?: string | null;
 }
+
+/**
+ * Where the "take a snapshot" step saves when no folder is given, and the folder the next run is then told to read
+ * (outside any repository, so a backup is never committed by mistake).
+ */
+export const SUGGESTED_SNAPSHOT_DIR = '~/vault-snapshots';
+
+/** The three ways to give the gate its evidence, said once for the CLI. */
+const NO_SOURCE_TEXT =
+  'No evidence source is given, so no snapshot was looked for. Give one: --snapshot-dir DIR (a folder of ' +
+  'snapshots), --snapshot FILE, or "snapshots": { "dir": "DIR" } in vault-change-gate.config.json.';
 
 const OVERRIDE_TEXT =
   'Or go ahead anyway with a reason, which is recorded: --override "why" (or VAULT_CHANGE_GATE_OVERRIDE).';
@@ -26,18 +41,25 @@ const OVERRIDE_TEXT =
 /** What to do after a no-go, exact commands included; nothing after a go. */
 export function nextSteps(ctx: NextContext): NextStep[] {
   const { decided, policy, warnings } = ctx;
+  // An override went ahead: the only step left is to know what was recorded, and where.
+  if (ctx.overridden) return [nextStep('OVERRIDDEN', overriddenText(ctx.decisionLog ?? null))];
   const next: NextStep[] = [];
+  const lacking = decided.some((d) => lacksSnapshot(d.status));
+  if (lacking && ctx.noEvidenceSource) next.push(nextStep('NO_EVIDENCE_SOURCE', NO_SOURCE_TEXT));
   if (decided.some((d) => d.status === 'vault-unavailable')) {
     const text = `Make Vault reachable and unsealed (${ctx.address}), then run the check again.`;
     next.push(nextStep('MAKE_VAULT_AVAILABLE', text));
   }
-  if (decided.some((d) => lacksSnapshot(d.status))) {
-    const dir = ctx.snapshotDir ?? '.';
+  if (lacking) {
+    // Without a folder, save into one the next run is told to read: never somewhere it would not look.
+    const dir = ctx.snapshotDir ?? SUGGESTED_SNAPSHOT_DIR;
     const consul = ctx.format === 'consul';
     const target = `${dir.replace(/\/$/, '')}/${snapshotFileName(ctx.now, consul ? 'consul' : 'vault')}`;
     const save = consul ? 'consul snapshot save' : 'vault operator raft snapshot save';
-    next.push(nextStep('TAKE_SNAPSHOT', `Take a snapshot now: ${save} ${target}`));
-    next.push(nextStep('CHECK_AGAIN', 'Then run the same check again.'));
+    const mkdir = ctx.snapshotDir === null ? `mkdir -m 700 -p ${dir} && ` : '';
+    next.push(nextStep('TAKE_SNAPSHOT', `Take a snapshot now: ${mkdir}${save} ${target}`));
+    const again = ctx.snapshotDir === null ? ` with --snapshot-dir ${dir}` : '';
+    next.push(nextStep('CHECK_AGAIN', `Then run the same check again${again}.`));
   }
   if (decided.some((d) => d.status === 'refused' && d.verdict === 'invalid')) {
     next.push(nextStep('FIX_INVALID', 'Fix the operations that are not understood (each says why), or remove them.'));
@@ -55,10 +77,14 @@ export function nextSteps(ctx: NextContext): NextStep[] {
     const text = 'Fix the warnings (for a snapshot readable by others: chmod 600 FILE), or run without --strict.';
     next.push(nextStep('FIX_WARNINGS', text));
   }
-  next.push(
-    ctx.overridden
-      ? nextStep('OVERRIDDEN', 'Overridden: the change goes ahead, and the decision records who and why.')
-      : nextStep('OVERRIDE', OVERRIDE_TEXT),
-  );
+  next.push(nextStep('OVERRIDE', OVERRIDE_TEXT));
   return next;
+}
+
+/** After an override: what was recorded, and where; no "take a snapshot, then run again" any more. */
+function overriddenText(decisionLog: string | null): string {
+  const where = decisionLog
+    ? `and appended to the decision log ${decisionLog}`
+    : 'and nowhere else: no decisionLog is configured, so keep this output (or set "decisionLog") as the record';
+  return `Overridden: the change goes ahead. Who, when and why are recorded in this decision ("overridden"), ${where}.`;
 }

@@ -4,6 +4,7 @@ import { repoRoot, resolveRev } from '../git/git.js';
 import { check } from '../gate/check.js';
 import type { NextStepCode } from '../gate/codes.js';
 import { nextStep } from '../gate/findings.js';
+import { SUGGESTED_SNAPSHOT_DIR } from '../gate/next-steps.js';
 import type { Decision } from '../gate/schema.js';
 import { classifyCommits } from '../terraform/git-range.js';
 import { parsePushLines, pushRanges, type PushRange, type PushTarget } from './push-ranges.js';
@@ -41,6 +42,8 @@ export const HOOK_NEXT_WORDS = {
     'Or skip this check entirely (not recorded): git push --no-verify',
   ],
   CHECK_AGAIN: 'Then push again.',
+  // The hook has no flags: its CONFIGURE step says where the folder is set.
+  NO_EVIDENCE_SOURCE: [],
 } as const satisfies Partial<Record<NextStepCode, string | readonly string[]>>;
 
 const ZERO = /^0+$/;
@@ -119,7 +122,8 @@ export async function runPrePush(options: PrePushOptions): Promise<PrePushResult
   const reason =
     'This push changes Vault in a way that needs a backup first, but the repository has no vault-change-gate.config.json at its root to say where snapshots are.';
   const setup =
-    'Add vault-change-gate.config.json at the repository root, for example: { "snapshots": { "dir": "/var/backups/vault" } }';
+    'Add vault-change-gate.config.json at the repository root to say where snapshots are, for example: ' +
+    `{ "snapshots": { "dir": "${SUGGESTED_SNAPSHOT_DIR}" } }`;
   return {
     configured,
     ranges,

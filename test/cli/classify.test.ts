@@ -70,7 +70,7 @@ describe('vault-change-gate classify', () => {
   });
 
   it('prints help and the version', async () => {
-    expect((await runCli(['help'])).stdout).toContain('Exit codes:');
+    expect((await runCli(['help'])).stdout).toContain('Exit codes');
     expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });

@@ -48,8 +48,8 @@ describe('vault-change-gate snapshot inspect', () => {
     expect(r.stderr.trim()).toMatch(/^vault-change-gate: cannot read .*missing\.snap: no such file$/);
   });
 
-  it('exits 1 for a folder (not a snapshot file), and 2 without a file', async () => {
-    expect((await runCli(['snapshot', 'inspect', dir])).code).toBe(1);
+  it('exits 2 for a folder (not a snapshot file), as for a missing file, and 2 without a file', async () => {
+    expect((await runCli(['snapshot', 'inspect', dir])).code).toBe(2);
     expect((await runCli(['snapshot', 'inspect'])).code).toBe(2);
     expect((await runCli(['snapshot'])).code).toBe(2);
   });

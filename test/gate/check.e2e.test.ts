@@ -103,9 +103,9 @@ describe('vault-change-gate check, end to end with generated archives', () => {
     ]);
   });
 
-  it('a no-go for invalid operations, and exit 2 for usage errors', async () => {
+  it('a no-go for invalid operations (exit 2, as classify), and exit 2 for usage errors', async () => {
     const dir = workspace();
-    expect((await json(['check', '--op', 'POST sys//x'], dir)).code).toBe(1);
+    expect((await json(['check', '--op', 'POST sys//x'], dir)).code).toBe(2);
     for (const argv of [
       ['check'],
       ['check', '--plan', 'plan.json', '--op', 'x'],
