@@ -28,10 +28,13 @@ async function inspectCommand(args: string[], io: Io): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, depth: { type: 'string' } },
+      options: { json: { type: 'boolean' }, 'json-lines': { type: 'boolean' }, depth: { type: 'string' } },
     }),
   );
   if (positionals.length === 0) throw new UsageError('snapshot inspect: name at least one snapshot FILE');
+  if (values.json && values['json-lines'])
+    throw new UsageError('snapshot inspect: use --json or --json-lines, not both');
+  const machine = Boolean(values.json || values['json-lines']);
   const depth = values.depth === undefined ? 1 : Number(values.depth);
   if (!Number.isInteger(depth) || depth < 1 || depth > 10)
     throw new UsageError('snapshot inspect: --depth takes a whole number from 1 to 10');
@@ -43,7 +46,7 @@ async function inspectCommand(args: string[], io: Io): Promise<number> {
       (s) => (s.isFile() ? s.size : 0),
       () => 0,
     );
-    const bar = progressBar(io, size, path.basename(file), !values.json);
+    const bar = progressBar(io, size, path.basename(file), !machine);
     try {
       const inspected = await inspectSnapshot(full, { file, keyDepth: depth, onProgress: bar.update });
       // A folder (or FIFO) named where a file is expected: a usage error (exit 2), as a missing file is.
@@ -58,7 +61,9 @@ async function inspectCommand(args: string[], io: Io): Promise<number> {
       bar.done();
     }
   }
-  if (values.json) {
+  // --json: one object for one FILE, an array for several (documented); --json-lines: one line per file, always.
+  if (values['json-lines']) io.stdout(results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  else if (values.json) {
     if (results.length) io.stdout(`${JSON.stringify(positionals.length === 1 ? results[0] : results, null, 2)}\n`);
   } else io.stdout(results.map((r) => renderInspection(r, io)).join('\n'));
   if (unreadable) return ExitCode.Usage;

@@ -15,8 +15,11 @@ export async function readPlanFile(full: string, shown = full): Promise<Classifi
   try {
     json = JSON.parse(text);
   } catch {
+    // Never suggest writing over the file given: with --plan tfplan, "> tfplan" would destroy the plan itself.
+    const out = shown.endsWith('.json') ? shown.replace(/\.json$/, '.plan.json') : `${shown}.json`;
     throw new PlanError(
-      `${shown} is not JSON; a binary plan file must be turned into JSON first: terraform show -json PLANFILE > ${shown}`,
+      `${shown} is not JSON; turn a binary plan into JSON first (into another file): ` +
+        `terraform show -json ${shown} > ${out}, then use --plan ${out}`,
     );
   }
   return classifyPlan(json, shown);
