@@ -14,6 +14,7 @@ import { gatherClusterFacts } from '../vault/facts.js';
 import { readVaultSettings } from '../vault/settings.js';
 import type { CheckOptions } from './check-options.js';
 import { appendDecision } from './decision-log.js';
+import { assertCheckOptions } from './option-keys.js';
 import { evaluate } from './evaluate.js';
 import { snapshotFileName } from './next-steps.js';
 import { collectEvidence, show, type Collected } from './evidence.js';
@@ -70,6 +71,7 @@ async function gatherOperations(
  * Throws ConfigError (a usage or configuration problem) and SnapshotReadError (a named snapshot that cannot be read).
  */
 export async function check(options: CheckOptions = {}): Promise<Decision> {
+  assertCheckOptions(options, 'check');
   const cwd = options.cwd ?? process.cwd();
   const loaded =
     options.config ??

@@ -1,5 +1,7 @@
 import type { Classification, Operation } from '../classify/schema.js';
+import { ConfigError } from '../config/load.js';
 import { check } from './check.js';
+import { assertCheckOptions } from './option-keys.js';
 import type { CheckOptions } from './check-options.js';
 import type { Decision } from './schema.js';
 
@@ -22,6 +24,10 @@ export async function guard<T>(
   fn: (decision: Decision) => T | Promise<T>,
   options: CheckOptions = {},
 ): Promise<T> {
+  // Plain JavaScript callers get the same one-sentence ConfigError as for a bad option, not a TypeError later.
+  if (!Array.isArray(operations)) throw new ConfigError('guard(): the operations must be an array');
+  if (typeof fn !== 'function') throw new ConfigError('guard(): the second argument must be the function to run');
+  assertCheckOptions(options, 'guard');
   const decision = await check({ ...options, operations: [...(options.operations ?? []), ...operations] });
   if (!decision.allowed) throw new GateRefusedError(decision);
   return fn(decision);
