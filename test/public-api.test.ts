@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as stable from '../src/index.js';
 import * as unstable from '../src/unstable.js';
+import { allDocs } from './helpers/docs.js';
 import { repoRoot } from './helpers/shared.js';
 
 /**
@@ -79,7 +78,7 @@ const PROMISED = [
   'UserError',
 ];
 
-const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+const readme = allDocs;
 const importsFrom = (specifier: string): string[] =>
   [...readme.matchAll(/^import \{([^}]*)\} from '([^']+)';$/gm)]
     .filter((m) => m[2] === specifier)

@@ -56,7 +56,9 @@ export function nextSteps(ctx: NextContext): NextStep[] {
     const consul = ctx.format === 'consul';
     const target = `${dir.replace(/\/$/, '')}/${snapshotFileName(ctx.now, consul ? 'consul' : 'vault')}`;
     const save = consul ? 'consul snapshot save' : 'vault operator raft snapshot save';
-    const mkdir = ctx.snapshotDir === null ? `mkdir -m 700 -p ${dir} && ` : '';
+    // A folder that is not there yet is made first: `snapshot save` into a missing folder fails.
+    const missing = ctx.snapshotDir === null || warnings.some((w) => w.code === 'SNAPSHOT_DIR_MISSING');
+    const mkdir = missing ? `mkdir -m 700 -p ${dir} && ` : '';
     next.push(nextStep('TAKE_SNAPSHOT', `Take a snapshot now: ${mkdir}${save} ${target}`));
     const again = ctx.snapshotDir === null ? ` with --snapshot-dir ${dir}` : '';
     next.push(nextStep('CHECK_AGAIN', `Then run the same check again${again}.`));
