@@ -33,7 +33,8 @@ export const SUGGESTED_SNAPSHOT_DIR = '~/vault-snapshots';
 /** The three ways to give the gate its evidence, said once for the CLI. */
 const NO_SOURCE_TEXT =
   'No evidence source is given, so no snapshot was looked for. Give one: --snapshot-dir DIR (a folder of ' +
-  'snapshots), --snapshot FILE, or "snapshots": { "dir": "DIR" } in vault-change-gate.config.json.';
+  'snapshots), --snapshot FILE, or "snapshots": { "dir": "DIR" } in vault-change-gate.config.json ' +
+  '(or, with a live Vault, --vault --take-snapshot DIR).';
 
 const OVERRIDE_TEXT =
   'Or go ahead anyway with a reason, which is recorded: --override "why" (or VAULT_CHANGE_GATE_OVERRIDE).';

@@ -35,7 +35,8 @@ function header(name: string, size: number, mtime: number): Buffer {
   return h;
 }
 
-const uvarint = (n: number): Buffer => {
+/** Go's binary.PutUvarint. */
+export const uvarint = (n: number): Buffer => {
   const out: number[] = [];
   for (; n >= 0x80; n = Math.floor(n / 0x80)) out.push((n % 0x80) | 0x80);
   out.push(n);
@@ -43,7 +44,7 @@ const uvarint = (n: number): Buffer => {
 };
 
 /** Vault's state.bin: uvarint-delimited protobuf StorageEntry{key=1, value=2}, keys in increasing order. */
-function state(entries: readonly [string, Buffer][]): Buffer {
+export function vaultState(entries: readonly [string, Buffer][]): Buffer {
   const parts: Buffer[] = [];
   for (const [key, value] of entries) {
     const k = Buffer.from(key, 'utf8');
@@ -63,7 +64,7 @@ function state(entries: readonly [string, Buffer][]): Buffer {
 /** The archive's bytes, taken at `now`. */
 export function buildDemoSnapshot(now: Date = new Date(), index = 42): Buffer {
   const mtime = Math.floor(now.getTime() / 1000);
-  const body = state([
+  const body = vaultState([
     ['core/seal-config', Buffer.from('{"type":"shamir","secret_shares":1,"secret_threshold":1}')],
     ['core/versions/1.17.0', Buffer.from([0, 0, 0, 1, 2, 8])],
   ]);

@@ -70,7 +70,8 @@ describe('the error model', () => {
     thrown.error = new TypeError('x is undefined');
     const { io, err } = silent();
     expect(await main(['config'], io)).toBe(3);
-    const bug = /^vault-change-gate: unexpected failure; please report it with this output\.\nTypeError: x is/;
+    const bug =
+      /^vault-change-gate: unexpected failure \(a bug\); please report it with this output at https:\/\/\S+\/issues\nTypeError: x is/;
     expect(err.join('')).toMatch(bug);
   });
 

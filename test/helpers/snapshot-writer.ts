@@ -51,34 +51,10 @@ export function tar(files: TarFile[], options: { endMarker?: boolean; trailing?:
 /** Go's gzip.NewWriter output differs only in the informational header bytes (MTIME, XFL, OS). */
 export const gzip = (data: Buffer): Buffer => gzipSync(data);
 
-/** Go's binary.PutUvarint. */
-export const uvarint = (n: number): Buffer => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return Buffer.from(out);
-};
+/** Go's binary.PutUvarint, and Vault's state.bin (uvarint-delimited protobuf StorageEntry{key=1, value=2}). */
+import { uvarint, vaultState } from '../../src/snapshot/demo.js';
 
-/** Vault state.bin: uvarint-delimited protobuf StorageEntry{key=1, value=2}. */
-export function vaultState(entries: [key: string, value: Buffer][]): Buffer {
-  const parts: Buffer[] = [];
-  for (const [key, value] of entries) {
-    const k = Buffer.from(key, 'utf8');
-    const msg = Buffer.concat([
-      Buffer.from([0x0a]),
-      uvarint(k.length),
-      k,
-      Buffer.from([0x12]),
-      uvarint(value.length),
-      value,
-    ]);
-    parts.push(uvarint(msg.length), msg);
-  }
-  return Buffer.concat(parts);
-}
+export { uvarint, vaultState };
 
 /** Consul state.bin: msgpack {LastIndex: n}, then [type byte][msgpack value] records (here: small maps). */
 export function consulState(lastIndex: number, records: [type: number, key: string][]): Buffer {

@@ -313,7 +313,7 @@ describe('classify --plan and check --plan', async () => {
 
   it('a binary plan file or a missing one is a usage error that says what to do', async () => {
     expect((await runCli(['check', '--plan', 'binary.tfplan'], { cwd: dir })).stderr).toMatch(
-      /terraform show -json PLANFILE/,
+      /terraform show -json binary\.tfplan > binary\.tfplan\.json, then use --plan binary\.tfplan\.json/,
     );
     expect((await runCli(['classify', '--plan', 'nope.json'], { cwd: dir })).code).toBe(2);
   });
