@@ -5,6 +5,7 @@ import { ExitCode } from '../../src/cli/exit-codes.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
+import { GitDir } from '../helpers/gitdir.js';
 
 /** One rule per situation, the same in every command (README, "Exit codes"). */
 describe('exit codes agree across commands', () => {
@@ -87,5 +88,18 @@ describe('exit codes agree across commands', () => {
       expect(r.code, argv.join(' ')).toBe(ExitCode.Usage);
       expect(r.stderr.trim().split('\n'), argv.join(' ')).toHaveLength(1);
     }
+  });
+
+  it('the hook exits 2 for a change it cannot read, 1 for one that needs a backup, as check does', async () => {
+    const repo = new GitDir();
+    const base = repo.commit({ 'vault-change-gate.config.json': '{ "snapshots": { "dir": "snaps" } }' }, 'base');
+    mkdirSync(path.join(repo.dir, 'snaps'), { mode: 0o700 });
+    const push = async (files: Record<string, string>) => {
+      const head = repo.commit(files);
+      const stdin = `refs/heads/main ${head} refs/heads/main ${base}\n`;
+      return (await runCli(['hook', 'pre-push', 'origin', '/nowhere'], { cwd: repo.dir, stdin, env: repo.env })).code;
+    };
+    expect(await push({ 'main.tf': 'resource "vault_mount" "kv" {\n  path = "kv"\n  type = "kv"\n}\n' })).toBe(1);
+    expect(await push({ 'main.tf': 'resource "vault_mount" "kv" {\n  path = \n' })).toBe(ExitCode.Usage);
   });
 });
