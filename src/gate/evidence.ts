@@ -75,7 +75,10 @@ export async function collectEvidence(
         rejected.push({ file, code: RejectionCodeSchema.parse(code), reason });
       }
       if (result.files.length === 0 && result.skipped.length === 0) {
-        warnings.push(await nothingMatched(target.dir, target.pattern, cwd));
+        // The folder as the user wrote it on the command line, else as found (relative to here when inside).
+        const given = options.snapshotDir;
+        const asGiven = given !== undefined && path.resolve(cwd, given) === target.dir ? given : show(target.dir, cwd);
+        warnings.push(await nothingMatched(target.dir, target.pattern, asGiven));
       }
     }
   }
@@ -114,12 +117,12 @@ export async function collectEvidence(
 }
 
 /** "0 files matched PATTERN in DIR (N files there)", naming a few that did not match. */
-async function nothingMatched(dir: string, pattern: string, cwd: string): Promise<Warning> {
+async function nothingMatched(dir: string, pattern: string, shown: string): Promise<Warning> {
   const { count, sample } = await folderFiles(dir);
-  const there = `${count} file${count === 1 ? '' : 's'} there`;
+  const there = `${count} files there`;
   const names = sample.length ? `; not matching: ${sample.join(', ')}${count > sample.length ? ', ...' : ''}` : '';
   const fix = count ? ' Name the snapshots to match, or set --pattern (snapshots.pattern).' : '';
-  return warning('NOTHING_MATCHED', `0 files matched ${pattern} in ${show(dir, cwd)} (${there})${names}.${fix}`);
+  return warning('NOTHING_MATCHED', `0 files matched ${pattern} in ${shown} (${there})${names}.${fix}`);
 }
 
 export interface Collected {
