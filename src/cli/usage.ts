@@ -176,7 +176,7 @@ export function renderUsage(u: Usage): string {
     wrap(u.summary, 100, ''),
     '',
     'Options:',
-    ...u.options.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+    ...u.options.map(([flag, text]) => `  ${flag.padEnd(width)}  ${wrap(text, 96 - width, ' '.repeat(width + 4))}`),
     '',
     u.examples.length > 1 ? 'Examples:' : 'Example:',
     ...u.examples.map((e) => `  vault-change-gate ${e}`),
@@ -239,9 +239,9 @@ export function globalHelp(): string {
   return `vault-change-gate: stops risky Vault changes until a fresh, verified backup exists.
 
 Usage:
-${usages.map((u) => `  ${wrap(u.synopsis.replace(/^vault-change-gate /, ''), 110, '      ')}`).join('\n')}
-  help [COMMAND]              this help, or a command's (also: COMMAND --help, COMMAND -h)
-  --version                   print the version
+${usages.map((u) => `  ${wrap(u.synopsis, 110, '      ')}`).join('\n')}
+  vault-change-gate help [COMMAND]    this help, or a command's (also: COMMAND --help, COMMAND -h)
+  vault-change-gate --version         print the version
 
 Operations (OP):
   "POST sys/mounts/kv"              an HTTP request (METHOD PATH; /v1/ and a namespace prefix are understood)

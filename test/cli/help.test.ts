@@ -73,8 +73,8 @@ describe('help on every command and subcommand', () => {
 
   it('lists every command and --version in the global help, and refuses help for an unknown command', async () => {
     const help = (await runCli(['--help'])).stdout;
-    for (const c of commands) expect(help).toContain(`  ${c}`);
-    expect(help).toMatch(/^ {2}--version /m);
+    for (const c of commands) expect(help).toContain(`  vault-change-gate ${c}`);
+    expect(help).toMatch(/^ {2}vault-change-gate --version /m);
     expect(help).toContain('github.com/vault-change-gate/vault-change-gate/issues');
     const unknown = await runCli(['help', 'frobnicate']);
     expect(unknown.code).toBe(2);
