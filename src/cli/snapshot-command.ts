@@ -76,6 +76,9 @@ async function saveCommand(args: string[], io: Io): Promise<number> {
   );
   if (positionals.length !== 1) throw new UsageError('snapshot save: name one FILE to write');
   const file = positionals[0] as string;
+  // A folder where the file should go is a usage error (exit 2), before Vault is asked anything.
+  if ((await stat(path.resolve(io.cwd, file)).catch(() => null))?.isDirectory())
+    throw new UsageError(`snapshot save: ${file} is a folder; name the snapshot FILE to write in it`);
   const vault = await import('../vault/index.js');
   // Interrupted (Ctrl-C, TERM) at any moment: the download stops, nothing is left behind, exit 130 or 143.
   const trap = trapInterrupts();

@@ -39,6 +39,7 @@ describe('exit codes agree across commands', () => {
       ['classify', '--script', 'folder'],
       ['classify', '--plan', 'folder'],
       ['config', 'check', 'folder'],
+      ['snapshot', 'save', 'folder'],
       ['snapshot', 'inspect', 'missing.snap'],
       ['check', '--op', 'POST sys/mounts/kv', '--snapshot', 'missing.snap'],
     ];
