@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
 import { usages } from '../../src/cli/usage.js';
 import { runCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/shared.js';
 
 /** An Io whose standard input must never be read: help is printed before any command runs. */
 function noStdin(): { io: Io; out: () => string } {
@@ -79,5 +82,22 @@ describe('help on every command and subcommand', () => {
     const unknown = await runCli(['help', 'frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('hook pre-push --help answers at once from the installed CLI while stdin stays open (as under git)', async () => {
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'vault-change-gate.js'), 'hook', 'pre-push', '-h'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // stdin is never ended: a command that read it would never exit.
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin.destroy();
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Usage: vault-change-gate hook pre-push/);
   });
 });
