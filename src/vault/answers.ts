@@ -77,6 +77,7 @@ export const AutoSnapshotStatusSchema = z.object({
     last_snapshot_end: z.string(),
     last_snapshot_error: z.string(),
     last_snapshot_url: z.string().optional(),
+    next_snapshot_start: z.string().optional(),
   }),
 });
 

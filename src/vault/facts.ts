@@ -204,6 +204,7 @@ export async function gatherClusterFacts(
       lastEnd: d.last_snapshot_end || null,
       lastError: d.last_snapshot_error || null,
       url: d.last_snapshot_url || null,
+      nextStart: d.next_snapshot_start || null,
     };
   });
   return problems.length ? unusable(problems[0] as string) : facts;
