@@ -15,7 +15,8 @@ Usage:
                           [--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB]
                           [--config FILE] [--override REASON] [--strict]
                           [--vault [--take-snapshot DIR] [--auto-snapshot NAME]]
-  vault-change-gate exec [check options] -- COMMAND ARGS...
+  vault-change-gate exec [check options] [--window DURATION] [--break-stale-lock] -- COMMAND ARGS...
+  vault-change-gate lock acquire --reason "…" [--ttl DURATION] | release   (a change lock for a runbook)
   vault-change-gate config schema | check [FILE]
   vault-change-gate install-hook [--repo DIR] [--force]     (and uninstall-hook [--repo DIR])
   vault-change-gate hook pre-push REMOTE URL                 (what the git hook runs)
@@ -40,6 +41,7 @@ const commands: Record<string, () => Promise<Command>> = {
   snapshot: async () => (await import('./snapshot-command.js')).snapshotCommand,
   check: async () => (await import('./check-command.js')).checkCommand,
   exec: async () => (await import('./exec-command.js')).execCommand,
+  lock: async () => (await import('./lock-command.js')).lockCommand,
   config: async () => (await import('./config-command.js')).configCommand,
   hook: async () => (await import('./hook-command.js')).hookCommand,
   'install-hook': async () => (await import('./install-hook-command.js')).installHookCommand,
