@@ -150,7 +150,14 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   const file = path.join(folder, snapshotFileName(now));
   const breakStale = options.breakStaleLock ? { breakStaleLock: true } : {};
   const taken = await takeSnapshot(client, cluster, file, { cwd, ...signal, ...progress, ...breakStale });
-  if (taken.refused) inProgress.push(taken.refused);
+  // The lock that refused the snapshot may be the one already noted: said once, as the no-go it now is.
+  if (taken.refused)
+    inProgress.splice(
+      0,
+      inProgress.length,
+      ...inProgress.filter((f) => f.reason !== taken.refused?.reason),
+      taken.refused,
+    );
   if (taken.snapshot) snapshots.push(taken.snapshot);
   if (taken.snapshot && taken.sidecar) sidecars[taken.snapshot.file] = taken.sidecar;
   warnings.push(taken.warning);

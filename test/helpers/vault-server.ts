@@ -171,6 +171,8 @@ export interface FakeVaultOptions {
   answers?: Record<string, RawAnswer>;
   /** Called when a snapshot request arrives (before any answer): tests interrupt at that moment. */
   onSnapshotRequest?: () => void;
+  /** The snapshot is answered only once this settles (a snapshot that takes as long as a test needs). */
+  holdSnapshot?: Promise<unknown>;
   token?: string;
   snapshot?: SnapshotMode;
   raftConfigForbidden?: boolean;
@@ -280,6 +282,10 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
         return setImmediate(() => res.destroy());
       }
       if (mode === 'stall') return res.write(snapshotBytes.subarray(0, 100)); // and nothing more
+      if (options.holdSnapshot) {
+        res.write(snapshotBytes.subarray(0, 100));
+        return void options.holdSnapshot.then(() => res.end(snapshotBytes.subarray(100)));
+      }
       return res.end(snapshotBytes);
     }
     return json(res, 404, fixtures.errors.body(`no handler for ${req.method} ${p}`));
