@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration.js';
 import { changeLockFolders } from '../gate/change-lock.js';
-import { show } from '../gate/evidence.js';
+import { showFolder as show } from '../gate/in-progress.js';
 import { acquireLock, describeHolder, findInFlight, obstacle, releaseDetached, type HeldLock } from '../lock/index.js';
 import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';

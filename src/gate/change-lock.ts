@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
 import { acquireLock, obstacle, type HeldLock, type LockCluster, type Obstacle } from '../lock/index.js';
 import type { CheckOptions } from './check-options.js';
-import { show } from './evidence.js';
+import { showFolder } from './in-progress.js';
 
 /** Where the change lock goes and what it says. */
 export interface ChangeLockOptions extends Pick<
@@ -108,7 +108,7 @@ export async function withChangeLock<T>(
       const result = await acquireLock(dir, request);
       if (result.acquired) locks.push(result.lock);
       else if (result.found.state !== 'live' || result.found.info.purpose !== 'change') {
-        throw new ChangeLockError(obstacle(result.found, show(dir, cwd)), dir);
+        throw new ChangeLockError(obstacle(result.found, showFolder(dir, cwd)), dir);
       }
     }
     return await fn({ folders });

@@ -13,6 +13,9 @@ import { show } from './evidence.js';
 import type { ClusterFacts, InProgress } from './schema.js';
 import type { Shared, Target } from './targets.js';
 
+/** A folder as sentences show it: relative to the working folder, `.` for the working folder itself. */
+export const showFolder = (dir: string, cwd: string): string => (dir === cwd ? '.' : show(dir, cwd));
+
 /** A snapshot folder to look into, and how it is shown. */
 export interface WatchedFolder {
   readonly dir: string;
@@ -66,7 +69,7 @@ export async function inProgressFor(
     .filter((d): d is string => d !== null)
     .map((dir) => ({
       dir,
-      shown: show(dir, cwd),
+      shown: showFolder(dir, cwd),
     }));
   const identity = cluster
     ? { id: cluster.clusterId, name: cluster.clusterName, address: cluster.address }
