@@ -9,13 +9,14 @@ Usage:
   vault-change-gate classify [--json] [--stdin] [--script FILE]... [--plan FILE]...
                              [--git-range BASE..HEAD] [OP]...
   vault-change-gate snapshot inspect [--json] [--depth N] FILE...
-  vault-change-gate snapshot save [--json] FILE              (from VAULT_ADDR, streamed and verified)
+  vault-change-gate snapshot save [--json] [--break-stale-lock] FILE   (from VAULT_ADDR, streamed and verified)
   vault-change-gate check [--json] [--op OP]... [--script FILE]... [--plan FILE]...
                           [--git-range BASE..HEAD] [--stdin]
                           [--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB]
                           [--config FILE] [--override REASON] [--strict]
                           [--vault [--take-snapshot DIR] [--auto-snapshot NAME]]
-  vault-change-gate exec [check options] [--window DURATION] [--break-stale-lock] -- COMMAND ARGS...
+                          [--window DURATION] [--break-stale-lock]
+  vault-change-gate exec [check options] -- COMMAND ARGS...   (holds the change lock while it runs)
   vault-change-gate lock acquire --reason "…" [--ttl DURATION] | release   (a change lock for a runbook)
   vault-change-gate config schema | check [FILE]
   vault-change-gate install-hook [--repo DIR] [--force]     (and uninstall-hook [--repo DIR])
