@@ -1,27 +1,17 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME } from '../../src/lock/index.js';
 import { freshSnapshot, mount, setup } from '../hook/setup.js';
+import { othersLock } from '../helpers/lock.js';
 
 describe('the pre-push hook while a backup is being taken', () => {
   it('stops a push that needs a backup (SNAPSHOT_IN_PROGRESS), naming who holds the lock; goes once it is done', async () => {
     const s = await setup();
     freshSnapshot(s);
-    const lock = {
-      kind: 'vault-change-gate/lock',
-      version: 1,
-      purpose: 'snapshot',
-      pid: process.pid, // alive: this test's own process, not a holder the hook knows
-      host: hostname(),
-      startedAt: '2026-12-04T09:00:00.000Z',
-      cluster: { id: null, name: null, address: null },
-      reason: 'snapshot save nightly.snap',
-      expiresAt: null,
-      token: 'another-process',
-    };
-    writeFileSync(path.join(s.backups, LOCK_FILE_NAME), JSON.stringify(lock));
+    // Alive (this test's own process), and not a holder the hook's process knows.
+    const lock = othersLock({ pid: process.pid, reason: 'snapshot save nightly.snap' });
+    writeFileSync(path.join(s.backups, LOCK_FILE_NAME), lock);
     s.work.commit({ 'main.tf': mount('kv') });
     const r = s.push('origin', 'main');
     expect(r.code).not.toBe(0);

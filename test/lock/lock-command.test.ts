@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usage } from '../../src/cli/lock-command.js';
 import { acquireLock, LOCK_FILE_NAME, type LockInfo } from '../../src/lock/index.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
+import { othersLock } from '../helpers/lock.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fakeVaults } from '../helpers/vault-server.js';
 
@@ -21,24 +21,6 @@ function workspace(): { cwd: string; backups: string; lock: string } {
   const fresh = buildSnapshot({ takenAt: new Date(Date.now() - 60_000) });
   writeFileSync(path.join(backups, 'fresh.snap'), fresh, { mode: 0o600 });
   return { cwd, backups, lock: path.join(backups, LOCK_FILE_NAME) };
-}
-
-/** A lock as another process would have left it. */
-function lockOf(over: Partial<LockInfo>): string {
-  const info: LockInfo = {
-    kind: 'vault-change-gate/lock',
-    version: 1,
-    purpose: 'snapshot',
-    pid: process.ppid,
-    host: hostname(),
-    startedAt: new Date(Date.now() - 60_000).toISOString(),
-    cluster: { id: null, name: null, address: null },
-    reason: 'snapshot save other.snap',
-    expiresAt: null,
-    token: 'someone-else',
-    ...over,
-  };
-  return JSON.stringify(info);
 }
 
 /** The pid of a process that has ended. */
@@ -136,7 +118,7 @@ describe('lock acquire / lock release', () => {
 
   it('refuses while a snapshot is in progress: a live save of another process, or a file in flight', async () => {
     const { cwd, lock, backups } = workspace();
-    const theirs = lockOf({});
+    const theirs = othersLock({});
     writeFileSync(lock, theirs);
     const live = await runCli(['lock', 'acquire', '--reason', 'r', '--snapshot-dir', 'backups'], { cwd });
     expect(live.code).toBe(1);
@@ -160,7 +142,7 @@ describe('lock acquire / lock release', () => {
 
   it('a stale lock (its process gone, or expired) is reported, and removed only with --break-stale-lock', async () => {
     const { cwd, lock } = workspace();
-    writeFileSync(lock, lockOf({ pid: deadPid() }));
+    writeFileSync(lock, othersLock({ pid: deadPid() }));
     const refused = await runCli(['lock', 'acquire', '--reason', 'r', '--snapshot-dir', 'backups'], { cwd });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/\[STALE_LOCK\].*its process \d+ is gone/);

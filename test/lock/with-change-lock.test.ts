@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +11,7 @@ import {
   withChangeLock,
 } from '../../src/index.js';
 import { acquireLock, judge, LOCK_FILE_NAME, sameCluster, type LockInfo } from '../../src/lock/index.js';
+import { othersLock } from '../helpers/lock.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fakeVaults } from '../helpers/vault-server.js';
 
@@ -20,23 +20,6 @@ const { fake } = fakeVaults();
 
 const lockIn = (dir: string) => path.join(dir, LOCK_FILE_NAME);
 const read = (dir: string) => JSON.parse(readFileSync(lockIn(dir), 'utf8')) as LockInfo;
-
-function othersLock(over: Partial<LockInfo>): string {
-  const info: LockInfo = {
-    kind: 'vault-change-gate/lock',
-    version: 1,
-    purpose: 'snapshot',
-    pid: process.ppid,
-    host: hostname(),
-    startedAt: '2026-12-04T09:00:00.000Z',
-    cluster: { id: null, name: null, address: null },
-    reason: 'snapshot save b.snap',
-    expiresAt: null,
-    token: 'theirs',
-    ...over,
-  };
-  return JSON.stringify(info);
-}
 
 describe('withChangeLock(options, fn)', () => {
   it('holds the change lock while fn runs and releases it after a return and after a throw', async () => {
@@ -82,7 +65,7 @@ describe('withChangeLock(options, fn)', () => {
     expect(error).toBeInstanceOf(ChangeLockError);
     expect((error as ChangeLockError).obstacle.code).toBe('SNAPSHOT_IN_PROGRESS');
     expect((error as ChangeLockError).message).toMatch(
-      /A snapshot is being taken into \.: snapshot save b\.snap \(pid/,
+      /A snapshot is being taken into \.: snapshot save other\.snap \(pid/,
     );
     expect(read(dir).token).toBe('theirs');
   });
