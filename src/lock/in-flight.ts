@@ -9,7 +9,8 @@ import { LOCK_FILE_NAME } from './lock-file.js';
  * - ours (`saveSnapshot`): `.FILE.<hex>.partial` and `.FILE.<hex>.json.partial`, renamed into place when verified;
  * - Consul's `consul snapshot save FILE` (command/snapshot/save): `FILE.unverified`, written through
  *   rboyer/safeio, whose temp file is `FILE.unverified.tmp<digits>` (ioutil.TempFile(dir, name + ".tmp"));
- * - any safeio-style or editor-style temp file `NAME.tmp<digits>`.
+ * - a `.snap` under a safeio-style temporary name, `NAME.snap.tmp<digits>`;
+ * - rsync copying a snapshot in: `.NAME.snap.XXXXXX` (receiver.c get_tmpname: a dot, the name, six mkstemp chars).
  * `vault operator raft snapshot save FILE` writes FILE itself (O_TRUNC, no temp name): only its growth shows it.
  */
 const TEMP_NAMES: readonly { readonly re: RegExp; readonly by: string }[] = [
@@ -17,6 +18,7 @@ const TEMP_NAMES: readonly { readonly re: RegExp; readonly by: string }[] = [
   { re: /\.unverified$/, by: 'consul snapshot save (*.unverified, not yet verified)' },
   { re: /\.unverified\.tmp\d*$/, by: 'consul snapshot save (*.unverified.tmp*)' },
   { re: /\.snap\.tmp\d*$/, by: 'a snapshot written to a temporary file (*.snap.tmp*)' },
+  { re: /^\..+\.snap\.[A-Za-z0-9]{6}$/, by: 'rsync copying a snapshot in (.NAME.snap.XXXXXX)' },
 ];
 
 /** A snapshot that seems to be being written right now. */

@@ -1,6 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecisionSchema, type Decision } from '../../src/index.js';
+import { LOCK_FILE_NAME } from '../../src/lock/index.js';
 import { runCli } from '../helpers/cli.js';
+import { othersLock } from '../helpers/lock.js';
+import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fakeVaults } from '../helpers/vault-server.js';
 
@@ -75,5 +80,24 @@ describe('automated snapshots (--auto-snapshot NAME) against the change window',
       expect(r.code, w).toBe(2);
       expect(r.stderr).toMatch(/--window takes a duration/);
     }
+  });
+});
+
+describe('a snapshot lock names its cluster', () => {
+  it('check --vault refuses for a lock of the same cluster, and ignores one of another cluster', async () => {
+    const v = await fake({ clusterId: 'c1-1111', clusterName: 'prod' });
+    const cwd = tempDir('auto-');
+    writeFileSync(path.join(cwd, 'fresh.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }));
+    const argv = ['check', '--json', '--vault', '--snapshot-dir', '.', '--op', 'POST sys/mounts/kv'];
+    const env = { VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN };
+    const lock = (id: string) => othersLock({ cluster: { id, name: null, address: null } });
+    writeFileSync(path.join(cwd, LOCK_FILE_NAME), lock('c2-2222'));
+    const other = await runCli(argv, { cwd, env });
+    expect(DecisionSchema.parse(JSON.parse(other.stdout)).inProgress).toEqual([]);
+    writeFileSync(path.join(cwd, LOCK_FILE_NAME), lock('c1-1111'));
+    const same = await runCli(argv, { cwd, env });
+    expect(same.code).toBe(1);
+    const d = DecisionSchema.parse(JSON.parse(same.stdout));
+    expect(d.inProgress.map((f) => [f.code, f.severity])).toEqual([['SNAPSHOT_IN_PROGRESS', 'no-go']]);
   });
 });

@@ -53,6 +53,8 @@ describe('snapshots in flight', () => {
     ['consul-20261204.snap.unverified', 'consul snapshot save'],
     ['consul-20261204.snap.unverified.tmp3344556677', 'consul snapshot save'],
     ['nightly/vault.snap.tmp123', 'temporary file'],
+    ['vault.snap.tmp', 'temporary file'],
+    ['.vault-2026.snap.Xa9b2Q', 'rsync'],
   ])('a temporary name of a snapshot writer: %s', async (name, by) => {
     const dir = folder(name, 'old.snap');
     const old = NOW - 3_600_000;
