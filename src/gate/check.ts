@@ -136,7 +136,7 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
       ? null
       : path.resolve(cwd, options.takeSnapshot, ...(target.name ? [target.name] : []));
   // "Before, but not during": backups and changes in progress, for a change that needs a backup.
-  const inProgress = needsEvidence ? await inProgressFor(target, shared, cluster, folder) : [];
+  const inProgress = needsEvidence ? await inProgressFor(target, shared, cluster, folder, snapshots) : [];
   const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster, inProgress };
   const decide = () => evaluate(classified, evidence, policy, context);
   const decision = decide();

@@ -1,4 +1,6 @@
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { SnapshotInspection } from '../snapshot/schema.js';
 import {
   findInFlight,
   heldHere,
@@ -62,8 +64,13 @@ export async function inProgressFor(
   shared: Shared,
   cluster: ClusterFacts | null,
   takeFolder: string | null,
+  verified: readonly SnapshotInspection[],
 ): Promise<InProgress[]> {
   const { options, cwd, now } = shared;
+  // Valid archives (and their sidecars) are complete: no second look at them, so no wait right after a save.
+  const settled = new Set(
+    verified.filter((s) => s.valid).flatMap((s) => [path.resolve(cwd, s.file), `${path.resolve(cwd, s.file)}.json`]),
+  );
   const nowMs = Date.parse(now);
   const folders = [target.dir, takeFolder]
     .filter((d): d is string => d !== null)
@@ -74,7 +81,7 @@ export async function inProgressFor(
   const identity = cluster
     ? { id: cluster.clusterId, name: cluster.clusterName, address: cluster.address }
     : { address: target.env?.VAULT_ADDR ?? shared.options.env?.VAULT_ADDR ?? null };
-  const inFlight = options.inFlight ? { inFlight: options.inFlight } : {};
+  const inFlight = { inFlight: { ...options.inFlight, settled } };
   const all = [
     ...(options.inProgress ?? []),
     ...(await folderInProgress(folders, identity, { now: nowMs, ...inFlight })),

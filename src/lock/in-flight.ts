@@ -39,6 +39,11 @@ export interface InFlightOptions {
   readonly recentMs?: number;
   /** Time between the two looks (default 300 ms). */
   readonly intervalMs?: number;
+  /**
+   * Files known complete (absolute paths: snapshots just verified valid, and their sidecars): never looked at twice,
+   * so that a check right after a save does not wait. A file still streaming cannot be a valid archive.
+   */
+  readonly settled?: ReadonlySet<string>;
 }
 
 const MAX_ENTRIES = 20_000;
@@ -95,7 +100,9 @@ export async function findInFlight(dir: string, options: InFlightOptions = {}): 
     const temp = TEMP_NAMES.find((t) => t.re.test(path.basename(file)));
     if (temp) {
       found.push({ file, why: `${file} is being written by ${temp.by} (last written ${age} ago)` });
-    } else if (now - first.mtimeMs <= recentMs) recent.push({ file, size: first.size });
+    } else if (now - first.mtimeMs <= recentMs && !options.settled?.has(path.join(dir, file))) {
+      recent.push({ file, size: first.size });
+    }
   }
   if (recent.length === 0) return found;
   await clock.wait(options.intervalMs ?? 300);

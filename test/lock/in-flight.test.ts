@@ -118,4 +118,22 @@ describe('snapshots in flight', () => {
     expect(read.allowed).toBe(true);
     expect(read.inProgress).toEqual([]);
   });
+
+  it('check right after a save: a snapshot verified valid (and its sidecar) is complete, so no second look', async () => {
+    const dir = tempDir('inflight-');
+    writeFileSync(path.join(dir, 'fresh.snap'), buildSnapshot({ takenAt: new Date(NOW - 1000) }), { mode: 0o600 });
+    writeFileSync(path.join(dir, 'fresh.snap.json'), '{}', { mode: 0o600 });
+    const probe = probeOf({ 'fresh.snap': { sizes: [2000] }, 'fresh.snap.json': { sizes: [2] } });
+    const { clock, waits } = fakeClock();
+    const options = { cwd: dir, snapshotDir: '.', now: new Date(NOW), inFlight: { probe, clock } };
+    const d = await check({ ...options, operations: ['POST sys/mounts/kv'] });
+    expect(d.inProgress).toEqual([]);
+    expect(waits).toEqual([]);
+    // A recent file that is not a valid snapshot is still looked at twice.
+    writeFileSync(path.join(dir, 'notes.txt'), 'x');
+    const again = fakeClock();
+    const probe2 = probeOf({ 'fresh.snap': { sizes: [2000] }, 'notes.txt': { sizes: [1, 1] } });
+    await check({ ...options, inFlight: { probe: probe2, clock: again.clock }, operations: ['POST sys/mounts/kv'] });
+    expect(again.waits).toEqual([300]);
+  });
 });
