@@ -186,7 +186,7 @@ async function create(file: string, info: LockInfo): Promise<boolean> {
     handle = await open(file, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new LockError(`cannot create the lock ${file}: ${fsErrorWords(error, true)}`);
+    throw new LockError(`cannot create the lock ${file}: ${fsErrorWords(error, true)}`, { cause: error });
   }
   try {
     await handle.writeFile(`${JSON.stringify(info, null, 2)}\n`);

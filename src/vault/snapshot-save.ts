@@ -51,7 +51,12 @@ export interface SaveOptions {
 }
 
 /** Takes the snapshot lock of the folder of `target`, or throws why not (SnapshotLockedError). */
-async function lockFolder(client: VaultClient, target: string, options: SaveOptions): Promise<HeldLock | null> {
+async function lockFolder(
+  client: VaultClient,
+  file: string,
+  target: string,
+  options: SaveOptions,
+): Promise<HeldLock | null> {
   if (options.lock === false) return null;
   const id = options.identity;
   const cluster = { id: id?.clusterId ?? null, name: id?.clusterName ?? null, address: client.address };
@@ -65,11 +70,9 @@ async function lockFolder(client: VaultClient, target: string, options: SaveOpti
   try {
     result = await acquireLock(path.dirname(target), request);
   } catch (error) {
-    if (error instanceof LockError) throw new SnapshotSaveError(error.message);
-    if ((error as NodeJS.ErrnoException).code) {
-      throw new SnapshotSaveError(`cannot lock ${path.dirname(target)}: ${fsErrorWords(error, true)}`);
-    }
-    throw error;
+    // The folder cannot be written: said as any write beside FILE would be.
+    if (!(error instanceof LockError)) throw error;
+    throw new SnapshotSaveError(`cannot write beside ${file}: ${fsErrorWords(error.cause, true)}`);
   }
   if (!result.acquired) throw new SnapshotLockedError(obstacle(result.found, path.dirname(target)));
   return result.lock;
@@ -132,7 +135,7 @@ export async function saveSnapshot(
     if (options.signal?.aborted) throw new InterruptedError('interrupted; no snapshot was saved');
   };
   interrupted();
-  const lock = await lockFolder(client, target, options);
+  const lock = await lockFolder(client, file, target, options);
   let handle;
   try {
     handle = await open(temp, 'wx', 0o600);

@@ -91,6 +91,17 @@ describe('withChangeLock(options, fn)', () => {
 });
 
 describe('the lock file', () => {
+  it('a folder that cannot be locked is said as a folder that cannot be written', async () => {
+    const dir = tempDir('wcl-');
+    const v = await fake();
+    const client = createVaultClient(readVaultSettings({ VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN }, dir));
+    const missing = path.join(dir, 'no-such-folder', 'b.snap');
+    await expect(saveSnapshot(client, missing)).rejects.toThrow(
+      /cannot write beside .*b\.snap: its folder does not exist/,
+    );
+    expect(v.requests.filter((r) => r.url.includes('snapshot'))).toEqual([]);
+  });
+
   it('an empty or foreign lock file is unreadable, never free', () => {
     expect(judge('/x', '').state).toBe('unreadable');
     expect(judge('/x', '{"pid": 1}')).toMatchObject({ state: 'unreadable', why: 'it is not a lock this tool wrote' });
