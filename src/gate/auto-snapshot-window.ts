@@ -22,14 +22,18 @@ export function autoSnapshotInProgress(cluster: ClusterFacts | null, now: number
         'start while a backup is taken: wait for it to end, then run the check again.',
     });
   }
-  const next = a.nextStart ? Date.parse(a.nextStart) : NaN;
+  // When the next run is due: as the status says (Vault 1.21+), else the last start plus the config's interval.
+  const interval = a.intervalSeconds ? a.intervalSeconds * 1000 : null;
+  const next = a.nextStart ? Date.parse(a.nextStart) : interval !== null ? start + interval : NaN;
   if (!Number.isNaN(next) && next <= now + windowMs) {
+    const at = a.nextStart ?? new Date(next).toISOString();
+    const from = a.nextStart ? '' : ` (its interval of ${formatDuration(interval as number)} after the last run)`;
     const when = next <= now ? 'overdue: it may start any moment' : `in ${formatDuration(next - now)}`;
     out.push({
       code: 'SNAPSHOT_DUE_DURING_CHANGE',
       severity: 'warning',
       reason:
-        `The automated snapshot "${a.name}" is due at ${a.nextStart} (${when}), inside the change window of ` +
+        `The automated snapshot "${a.name}" is due at ${at}${from} (${when}), inside the change window of ` +
         `${formatDuration(windowMs)} (--window): finish before it, or pause it for the change by raising its ` +
         `interval (vault read sys/storage/raft/snapshot-auto/config/${a.name}, then write it back with a longer ` +
         'interval) and set it back afterwards.',

@@ -81,6 +81,9 @@ export const AutoSnapshotStatusSchema = z.object({
   }),
 });
 
+/** GET sys/storage/raft/snapshot-auto/config/:name (Enterprise, sudo): `interval` in seconds in the read response. */
+export const AutoSnapshotConfigSchema = z.object({ data: z.object({ interval: z.number().nonnegative() }) });
+
 /** Vault's error answer (api-docs index, "Error response"): `{"errors": [...]}`. */
 export const VaultErrorSchema = z.object({ errors: z.array(z.string()) });
 

@@ -136,6 +136,22 @@ export const fixtures = {
       },
     }),
   },
+  autoSnapshotConfig: {
+    source:
+      'developer.hashicorp.com/vault/api-docs/system/storage/raftautosnapshots (read automated snapshots config, ' +
+      'sample response)',
+    body: (over: Record<string, unknown> = {}) => ({
+      data: {
+        file_prefix: 'vault-snapshot',
+        interval: 86400,
+        local_max_space: 10000000,
+        path_prefix: '/opt/vault/snapshots/',
+        retain: 7,
+        storage_type: 'local',
+        ...over,
+      },
+    }),
+  },
   errors: {
     source: 'developer.hashicorp.com/vault/api-docs (error responses: {"errors": [...]})',
     body: (message: string) => ({ errors: [message] }),
@@ -178,6 +194,8 @@ export interface FakeVaultOptions {
   raftConfigForbidden?: boolean;
   tls?: { key: Buffer; cert: Buffer };
   autoSnapshot?: Record<string, unknown>;
+  /** The automated snapshot config's read response `data` (sudo); absent: 403, as for a token without sudo. */
+  autoSnapshotConfig?: Record<string, unknown>;
 }
 
 export interface RecordedRequest {
@@ -262,6 +280,10 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     }
     if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true'))
       return json(res, 200, fixtures.versionHistory.body(options.versionHistory));
+    if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/config/'))
+      return options.autoSnapshotConfig
+        ? json(res, 200, fixtures.autoSnapshotConfig.body(options.autoSnapshotConfig))
+        : json(res, 403, fixtures.errors.body('permission denied'));
     if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/'))
       return options.autoSnapshot
         ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot))

@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 import { othersLock } from '../helpers/lock.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { tempDir } from '../helpers/tmp.js';
-import { fakeVaults } from '../helpers/vault-server.js';
+import { fakeVaults, type FakeVaultOptions } from '../helpers/vault-server.js';
 
 const TOKEN = 'hvs.test-token-not-secret';
 const { fake } = fakeVaults();
@@ -16,7 +16,11 @@ const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).t
 
 /** `check --json --vault --auto-snapshot daily` against a stand-in Vault answering this status. */
 async function checkWith(status: Record<string, unknown>, ...flags: string[]): Promise<{ code: number; d: Decision }> {
-  const v = await fake({ autoSnapshot: status });
+  return checkAgainst({ autoSnapshot: status }, ...flags);
+}
+
+async function checkAgainst(options: FakeVaultOptions, ...flags: string[]): Promise<{ code: number; d: Decision }> {
+  const v = await fake(options);
   const argv = ['check', '--json', '--vault', '--auto-snapshot', 'daily', '--op', 'POST sys/mounts/kv', ...flags];
   const r = await runCli(argv, { cwd: tempDir('auto-'), env: { VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN } });
   expect(r.stdout, r.stderr).not.toBe('');
@@ -72,6 +76,20 @@ describe('automated snapshots (--auto-snapshot NAME) against the change window',
   it('overdue (due in the past): it may start any moment, so it is due during the change', async () => {
     const { d } = await checkWith({ next_snapshot_start: ago(1) });
     expect(d.inProgress[0]?.reason).toMatch(/overdue: it may start any moment/);
+  });
+
+  it('before Vault 1.21 (no next_snapshot_start): due at the last start plus the config interval', async () => {
+    const status = { last_snapshot_start: ago(50), last_snapshot_end: ago(49) };
+    const due = await checkAgainst({ autoSnapshot: status, autoSnapshotConfig: { interval: 3600 } });
+    expect(due.d.inProgress.map((f) => f.code)).toEqual(['SNAPSHOT_DUE_DURING_CHANGE']);
+    expect(due.d.inProgress[0]?.reason).toMatch(/\(its interval of 1h after the last run\) \(in (9|10)m\)/);
+    const daily = await checkAgainst({ autoSnapshot: status, autoSnapshotConfig: { interval: 86400 } });
+    expect(daily.d.inProgress).toEqual([]);
+    // A token without sudo cannot read the config: a note, and only the in-progress check applies.
+    const denied = await checkAgainst({ autoSnapshot: status });
+    expect(denied.code).toBe(0);
+    expect(denied.d.inProgress).toEqual([]);
+    expect(denied.d.cluster?.notes.join(' ')).toMatch(/snapshot-auto\/config\/daily: permission denied \(403\)/);
   });
 
   it('a bad --window is a usage error (exit 2)', async () => {
