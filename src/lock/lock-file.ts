@@ -134,7 +134,8 @@ export async function readLock(dir: string, now: number = Date.now()): Promise<F
 
 /** Whether this process holds the lock `found` (then it is no obstacle to itself). */
 export const heldHere = (found: FoundLock): boolean =>
-  found.info !== null && held.get(found.file)?.token === found.info.token;
+  // By token, not by path: one folder has many spellings (relative, through a symbolic link).
+  found.info !== null && [...held.values()].some((info) => info.token === found.info?.token);
 
 /**
  * Two clusters are the same unless both IDs, or (an ID missing) both names, differ. Addresses are not compared:
