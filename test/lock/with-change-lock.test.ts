@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -48,6 +48,11 @@ describe('withChangeLock(options, fn)', () => {
       expect(read(dir).purpose).toBe('change'); // still the change's lock
     });
     expect(readdirSync(dir).sort()).toEqual(['before.snap', 'before.snap.json']);
+    // The same folder spelled through a symbolic link is still this change's own folder.
+    const link = path.join(tempDir('wcl-'), 'link');
+    symlinkSync(dir, link);
+    await withChangeLock({ folders: [dir] }, () => saveSnapshot(client, path.join(link, 'via-link.snap')));
+    expect(existsSync(path.join(dir, 'via-link.snap'))).toBe(true);
     // Held by another process: the save refuses, writing nothing.
     writeFileSync(lockIn(dir), othersLock({ purpose: 'change', reason: 'exec vault operator rekey' }));
     const refused = await saveSnapshot(client, path.join(dir, 'during.snap')).catch((e: unknown) => e);
