@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { redactLoose } from '../classify/redact.js';
 import { check, type CheckOptions } from '../gate/check.js';
 import { ChangeLockError, withChangeLock } from '../gate/change-lock.js';
 import type { InProgress } from '../gate/schema.js';
@@ -28,7 +29,8 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
   const [command, ...commandArgs] = args.slice(dash + 1) as [string, ...string[]];
   const { options, json } = await parseCheckArgs('exec', args.slice(0, dash), io);
   const run: Run = { command, args: commandArgs, json };
-  const reason = `exec ${[command, ...commandArgs].join(' ').slice(0, 200)}`;
+  // Shown to whoever the lock stops: the command line with anything secret-looking masked, never a token.
+  const reason = `exec ${redactLoose([command, ...commandArgs]).slice(0, 200)}`;
   try {
     return await withChangeLock({ ...options, reason }, () => decideThenRun(options, run, io));
   } catch (error) {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { redactUrl } from '../classify/redact.js';
 import { parseDuration } from '../config/duration.js';
 import { changeLockFolders } from '../gate/change-lock.js';
 import { showFolder as show } from '../gate/in-progress.js';
@@ -99,7 +100,7 @@ export async function lockCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError(`${name}: --ttl takes a duration such as 30m, 2h or 1d, not "${values.ttl}"`);
   }
   const taken: HeldLock[] = [];
-  const cluster = { address: io.env.VAULT_ADDR ?? null };
+  const cluster = { address: io.env.VAULT_ADDR ? redactUrl(io.env.VAULT_ADDR) : null };
   const refuse = async (code: string, why: string): Promise<number> => {
     await Promise.all(taken.map((l) => l.release()));
     if (values.json) print({ acquired: false, code, reason: why }, '');

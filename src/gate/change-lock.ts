@@ -1,5 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { redactUrl } from '../classify/redact.js';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
 import { acquireLock, obstacle, type HeldLock, type LockCluster, type Obstacle } from '../lock/index.js';
 import type { CheckOptions } from './check-options.js';
@@ -81,7 +82,8 @@ export async function withChangeLock<T>(
 ): Promise<T> {
   const cwd = options.cwd ?? process.cwd();
   const folders = await changeLockFolders(options);
-  const cluster = options.cluster ?? { address: (options.env ?? process.env).VAULT_ADDR ?? null };
+  const addr = (options.env ?? process.env).VAULT_ADDR;
+  const cluster = options.cluster ?? { address: addr ? redactUrl(addr) : null };
   const locks: HeldLock[] = [];
   const releaseSync = () => {
     for (const l of locks) l.releaseSync();

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +37,26 @@ describe('exec locks every snapshot folder it knows of', () => {
     // so exec takes one first, under its own lock: that one is before the change.)
     const left = readdirSync(backups).filter((f) => !/^vault-\d{8}T\d{6}Z\.snap(\.json)?$/.test(f));
     expect(left).toEqual(['fresh.snap']);
+  });
+});
+
+describe("exec's lock says what runs, never a secret in it", () => {
+  it('masks a token in the command line it records', () => {
+    const cwd = tempDir('execlock-');
+    mkdirSync(path.join(cwd, 'backups'), { mode: 0o700 });
+    const show = "process.stdout.write(require('fs').readFileSync('backups/.vault-change-gate.lock'))";
+    const secret = 'hvs.CAESIJ-not-a-real-token-123456';
+    const argv = ['exec', '--snapshot-dir', 'backups', '--op', 'GET sys/mounts', '--', process.execPath, '-e', show];
+    const r = spawnSync(process.execPath, [BIN, ...argv, '--', '-token', secret, `VAULT_TOKEN=${secret}`], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', VAULT_ADDR: 'https://ops:hunter2@vault.example:8200' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const lock = JSON.parse(r.stdout) as { reason: string; cluster: { address: string } };
+    expect(lock.reason).toMatch(/^exec .*node -e /);
+    expect(r.stdout).not.toContain(secret);
+    expect(r.stdout).not.toContain('hunter2');
+    expect(lock.cluster.address).toMatch(/vault\.example:8200/);
   });
 });
