@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm } from 'node:fs/promises';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { link, open, rename, rm } from 'node:fs/promises';
+import { constants, readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -119,15 +119,35 @@ export function judge(file: string, text: string, now: number = Date.now()): Fou
   return { state: 'live', file, info, why };
 }
 
+/** A lock is a few hundred bytes: more is not a lock this tool wrote (and is not read whole). */
+const MAX_LOCK_BYTES = 64 * 1024;
+
+/** The lock file's text; a symbolic link or anything but a regular file is refused, never followed. */
+async function readLockText(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'NOT_A_FILE' });
+    const buffer = Buffer.alloc(Math.min(info.size, MAX_LOCK_BYTES));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The lock in `dir`, judged; null when there is none. */
 export async function readLock(dir: string, now: number = Date.now()): Promise<FoundLock | null> {
   const file = lockFile(dir);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readLockText(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return { state: 'unreadable', file, info: null, why: fsErrorWords(error) };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    const why =
+      code === 'ELOOP' ? 'it is a symbolic link' : code === 'NOT_A_FILE' ? 'it is not a file' : fsErrorWords(error);
+    return { state: 'unreadable', file, info: null, why };
   }
   return judge(file, text, now);
 }
@@ -164,7 +184,7 @@ function ownership(file: string, info: LockInfo, nested: boolean): HeldLock {
       if (released) return;
       released = true;
       held.delete(file);
-      const text = await readFile(file, 'utf8').catch(() => '');
+      const text = await readLockText(file).catch(() => '');
       if (stillOurs(text)) await rm(file, { force: true });
     },
     releaseSync: () => {
@@ -210,7 +230,7 @@ async function breakLock(found: FoundLock): Promise<boolean> {
   } catch {
     return true; // gone already: try to take it
   }
-  const moved = await readFile(aside, 'utf8').catch(() => '');
+  const moved = await readLockText(aside).catch(() => '');
   let token: unknown = null;
   try {
     token = (JSON.parse(moved) as { token?: unknown }).token ?? null;

@@ -10,7 +10,7 @@ import {
   SnapshotSaveError,
   withChangeLock,
 } from '../../src/index.js';
-import { acquireLock, judge, LOCK_FILE_NAME, sameCluster, type LockInfo } from '../../src/lock/index.js';
+import { acquireLock, judge, LOCK_FILE_NAME, readLock, sameCluster, type LockInfo } from '../../src/lock/index.js';
 import { othersLock } from '../helpers/lock.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fakeVaults } from '../helpers/vault-server.js';
@@ -105,6 +105,22 @@ describe('the lock file', () => {
       /cannot write beside .*b\.snap: its folder does not exist/,
     );
     expect(v.requests.filter((r) => r.url.includes('snapshot'))).toEqual([]);
+  });
+
+  it('a lock that is a symbolic link or a FIFO is never followed nor waited on; broken, only the link goes', async () => {
+    const dir = tempDir('wcl-');
+    const target = path.join(tempDir('wcl-'), 'precious');
+    writeFileSync(target, othersLock({ pid: spawnSync(process.execPath, ['-e', '']).pid as number }));
+    symlinkSync(target, lockIn(dir));
+    const found = await readLock(dir);
+    expect(found).toMatchObject({ state: 'unreadable', why: 'it is a symbolic link' });
+    const refused = await withChangeLock({ folders: [dir] }, () => 0).catch((e: unknown) => e);
+    expect((refused as ChangeLockError).obstacle.code).toBe('STALE_LOCK');
+    await withChangeLock({ folders: [dir], breakStaleLock: true }, () => expect(read(dir).pid).toBe(process.pid));
+    expect(existsSync(target)).toBe(true);
+    const fifo = tempDir('wcl-');
+    spawnSync('mkfifo', [lockIn(fifo)]);
+    expect(await readLock(fifo)).toMatchObject({ state: 'unreadable', why: 'it is not a file' });
   });
 
   it('an empty or foreign lock file is unreadable, never free', () => {
