@@ -1,34 +1,24 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDecision } from '../../src/cli/render-decision.js';
 import type { Io } from '../../src/cli/output.js';
 import {
   defaultPolicy,
   evaluate,
+  inspectSnapshot,
   policyFromConfig,
   type InProgress,
   type SnapshotInspection,
 } from '../../src/index.js';
+import { buildSnapshot } from '../helpers/snapshot-writer.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const NOW = '2026-12-04T10:00:00.000Z';
-const fresh: SnapshotInspection = {
-  file: 'fresh.snap',
-  valid: true,
-  format: 'vault',
-  id: 'bolt-snapshot',
-  index: 100,
-  term: 2,
-  version: 1,
-  size: 10,
-  takenAt: '2026-12-04T09:50:00.000Z',
-  servers: [],
-  sha256: 'ab'.repeat(32),
-  vaultVersions: [],
-  sealType: 'shamir',
-  keys: {},
-  bytes: 100,
-  notes: [],
-  problems: [],
-};
+// A real archive, read once: evaluate itself stays pure.
+const dir = tempDir('eval-');
+writeFileSync(path.join(dir, 'fresh.snap'), buildSnapshot({ takenAt: new Date('2026-12-04T09:50:00.000Z') }));
+const fresh: SnapshotInspection = await inspectSnapshot(path.join(dir, 'fresh.snap'), { file: 'fresh.snap' });
 const finding = (severity: InProgress['severity'], code: InProgress['code'] = 'SNAPSHOT_IN_PROGRESS'): InProgress => ({
   code,
   severity,
