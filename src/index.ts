@@ -65,6 +65,7 @@ export type { SaveOptions } from './vault/snapshot-save.js';
 
 // gate: the go/no-go decision, pure (evaluate) or with I/O (check, guard).
 export { check, evaluate, GateRefusedError, guard, type CheckOptions, type EvaluateContext } from './gate/index.js';
+export { ChangeLockError, withChangeLock, type ChangeLockOptions } from './gate/index.js';
 export { defaultPolicy, policyFromConfig, type Policy } from './gate/index.js';
 export {
   ClusterFactsSchema,
@@ -72,6 +73,7 @@ export {
   DecisionSchema,
   EvidenceSchema,
   EvidenceSnapshotSchema,
+  InProgressSchema,
   OperationStatusSchema,
   OverrideSchema,
   RejectedSchema,
@@ -81,6 +83,7 @@ export {
   type Decision,
   type Evidence,
   type EvidenceSnapshot,
+  type InProgress,
   type OperationStatus,
   type Override,
   type Rejected,
@@ -90,13 +93,14 @@ export {
 // gate: the stable codes of warnings, refusals and next steps, with what each means; the statuses that block.
 export {
   BLOCKING_STATUSES,
+  InProgressCodeSchema,
   isBlocking,
   NextStepCodeSchema,
   RejectionCodeSchema,
   WarningCodeSchema,
 } from './gate/index.js';
-export { gateRejectionInfo, rejectionInfo, warningInfo } from './gate/index.js';
-export type { CodeInfo, NextStepCode, RejectionCode, WarningCode } from './gate/index.js';
+export { gateRejectionInfo, inProgressInfo, rejectionInfo, warningInfo } from './gate/index.js';
+export type { CodeInfo, InProgressCode, NextStepCode, RejectionCode, WarningCode } from './gate/index.js';
 
 // errors: every error that is the user's to fix (exit 2 in the CLI) extends UserError.
 export { UserError } from './errors.js';

@@ -6,6 +6,8 @@
  * - classify: pure words → verdicts; knows nothing of files, git or Vault.
  * - config: the configuration file and its schema (uses classify's categories).
  * - snapshot: reading and verifying archives.
+ * - lock: the lock of a snapshot folder (a snapshot and a change never at once) and snapshots in flight there; before
+ *   vault and gate, which both take it.
  * - git before terraform: the Terraform readers walk a git range through the git adapter, never the reverse.
  * - vault: the live cluster (HTTP), saving snapshots, the cluster facts.
  * - gate: collects the evidence from all of the above and decides.
@@ -19,6 +21,7 @@ export const LAYERS = [
   'classify',
   'config',
   'snapshot',
+  'lock',
   'git',
   'terraform',
   'vault',

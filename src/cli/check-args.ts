@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../config/duration.js';
 import type { CheckOptions } from '../gate/check.js';
 import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';
@@ -20,6 +21,8 @@ export const checkOptionSpec = {
   vault: { type: 'boolean' },
   'take-snapshot': { type: 'string' },
   'auto-snapshot': { type: 'string' },
+  window: { type: 'string' },
+  'break-stale-lock': { type: 'boolean' },
 } as const;
 
 export interface ParsedCheck {
@@ -47,6 +50,10 @@ export async function parseCheckArgs(command: string, args: string[], io: Io): P
   const override = values.override ?? io.env.VAULT_CHANGE_GATE_OVERRIDE;
   if (override !== undefined && override.trim() === '')
     throw new UsageError(`${command}: --override needs a reason, which is recorded`);
+  const windowMs = values.window === undefined ? undefined : parseDuration(values.window);
+  if (windowMs === null || windowMs === 0) {
+    throw new UsageError(`${command}: --window takes a duration such as 30m, 1h or 2h30m, not "${values.window}"`);
+  }
   const options: CheckOptions = {
     cwd: io.cwd,
     env: io.env,
@@ -63,6 +70,8 @@ export async function parseCheckArgs(command: string, args: string[], io: Io): P
     ...(values.vault ? { vault: true } : {}),
     ...(values['take-snapshot'] !== undefined ? { takeSnapshot: values['take-snapshot'] } : {}),
     ...(values['auto-snapshot'] !== undefined ? { autoSnapshot: values['auto-snapshot'] } : {}),
+    ...(windowMs !== undefined ? { windowMs } : {}),
+    ...(values['break-stale-lock'] ? { breakStaleLock: true } : {}),
   };
   if ((values['take-snapshot'] !== undefined || values['auto-snapshot'] !== undefined) && !values.vault) {
     throw new UsageError(`${command}: --take-snapshot and --auto-snapshot ask the live cluster: add --vault`);

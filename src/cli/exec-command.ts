@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { check } from '../gate/check.js';
+import { redactLoose } from '../classify/redact.js';
+import { check, type CheckOptions } from '../gate/check.js';
+import { ChangeLockError, withChangeLock } from '../gate/change-lock.js';
+import type { InProgress } from '../gate/schema.js';
 import { parseCheckArgs } from './check-args.js';
 import { snapshotProgress } from './check-command.js';
 import { UsageError } from './errors.js';
@@ -13,9 +16,11 @@ import { InterruptedError } from '../vault/transport.js';
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
 /**
- * `exec [check options] -- COMMAND ARGS...`: decides first; only on a go runs the command with inherited stdio,
- * forwards signals to it and exits with its exit code (128 + N when a signal ended it). On a no-go the command
- * never starts.
+ * `exec [check options] -- COMMAND ARGS...`: takes the change lock of the snapshot folders for the whole run (no
+ * `snapshot save` starts during it), decides, and only on a go runs the command with inherited stdio, forwards
+ * signals to it and exits with its exit code (128 + N when a signal ended it). On a no-go the command never starts.
+ * A lock it cannot take (a snapshot being taken, a stale lock) is decided with the rest: a no-go for a change that
+ * needs a backup.
  */
 export async function execCommand(args: string[], io: Io): Promise<number> {
   const dash = args.indexOf('--');
@@ -23,7 +28,27 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError('exec: put the command after "--": vault-change-gate exec [check options] -- COMMAND ARGS...');
   const [command, ...commandArgs] = args.slice(dash + 1) as [string, ...string[]];
   const { options, json } = await parseCheckArgs('exec', args.slice(0, dash), io);
-  const progress = snapshotProgress(io, json);
+  const run: Run = { command, args: commandArgs, json };
+  // Shown to whoever the lock stops: the command line with anything secret-looking masked, never a token.
+  const reason = `exec ${redactLoose([command, ...commandArgs]).slice(0, 200)}`;
+  try {
+    return await withChangeLock({ ...options, reason }, () => decideThenRun(options, run, io));
+  } catch (error) {
+    if (!(error instanceof ChangeLockError)) throw error;
+    const { code, reason: why } = error.obstacle;
+    const refused: InProgress = { code, severity: 'no-go', reason: why };
+    return decideThenRun({ ...options, inProgress: [refused] }, run, io);
+  }
+}
+
+interface Run {
+  readonly command: string;
+  readonly args: string[];
+  readonly json: boolean;
+}
+
+async function decideThenRun(options: CheckOptions, run: Run, io: Io): Promise<number> {
+  const progress = snapshotProgress(io, run.json);
   // Taking a snapshot writes a file: an interrupt while deciding removes it, then exits 130 or 143.
   const trap = options.takeSnapshot !== undefined ? trapInterrupts() : null;
   const decided = check({
@@ -44,9 +69,9 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
     return interrupted ?? ExitCode.Interrupted;
   }
   // The decision goes to stderr: stdout belongs to the command.
-  io.stderr(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
+  io.stderr(run.json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
   if (!decision.allowed) return decisionExitCode(decision);
-  return runInherited(command, commandArgs, io);
+  return runInherited(run.command, run.args, io);
 }
 
 function runInherited(command: string, args: string[], io: Io): Promise<number> {

@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   snapshot: async () => (await import('./snapshot-command.js')).snapshotCommand,
   check: async () => (await import('./check-command.js')).checkCommand,
   exec: async () => (await import('./exec-command.js')).execCommand,
+  lock: async () => (await import('./lock-command.js')).lockCommand,
   config: async () => (await import('./config-command.js')).configCommand,
   hook: async () => (await import('./hook-command.js')).hookCommand,
   'install-hook': async () => (await import('./install-hook-command.js')).installHookCommand,

@@ -77,8 +77,14 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
     lines.push('', 'Warnings:');
     for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${escapeControls(w.reason)}`);
   }
+  if (d.inProgress.length) {
+    lines.push('', 'In progress:');
+    for (const f of d.inProgress) lines.push(`  ${c.yellow(f.code)}  ${escapeControls(f.reason)}`);
+  }
   // Reasons that are not about one operation (strict mode) are not shown above.
-  const general = d.reasons.filter((r) => !d.operations.some((o) => operationReason(o) === r));
+  const general = d.reasons.filter(
+    (r) => !d.operations.some((o) => operationReason(o) === r) && !d.inProgress.some((f) => f.reason === r),
+  );
   if (general.length) {
     lines.push('', 'Also:');
     for (const r of general) lines.push(`  - ${escapeControls(r)}`);
@@ -100,6 +106,9 @@ function summary(d: Decision): string {
   const blocked = d.operations.filter((o) => isBlocking(o.status));
   const other = d.reasons.length - blocked.length;
   const tail = other > 0 ? ` (and ${plural(other, 'more reason', 'more reasons')})` : '';
+  // A backup or change in progress comes first: it is why nothing else can be done now.
+  const busy = d.inProgress.find((f) => d.reasons.includes(f.reason));
+  if (busy) return `${busy.reason}${d.reasons.length > 1 ? ` (and ${d.reasons.length - 1} more)` : ''}`;
   if (blocked.length > 0 && blocked.every((o) => o.status === 'stale') && d.snapshot) {
     const limits = [...new Set(blocked.map((o) => o.maxAge))].join(' or ');
     return `${plural(blocked.length, 'operation needs', 'operations need')} a snapshot no older than ${limits}, and the newest valid one, ${d.snapshot.file}, is ${d.snapshot.age} old.${tail}`;

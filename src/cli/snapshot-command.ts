@@ -72,7 +72,12 @@ async function inspectCommand(args: string[], io: Io): Promise<number> {
 
 async function saveCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseUsage('snapshot save', () =>
-    parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } }),
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean' }, 'break-stale-lock': { type: 'boolean' } },
+    }),
   );
   if (positionals.length !== 1) throw new UsageError('snapshot save: name one FILE to write');
   const file = positionals[0] as string;
@@ -92,7 +97,9 @@ async function saveCommand(args: string[], io: Io): Promise<number> {
     }
     const { clusterId, clusterName, version, appliedIndex } = facts;
     const identity = { clusterId, clusterName, version, appliedIndex };
-    const options = { onProgress: bar.update, signal: trap.signal, identity };
+    // The folder's lock: no snapshot during a change (CHANGE_IN_PROGRESS) or beside another one.
+    const lock = { breakStale: Boolean(values['break-stale-lock']) };
+    const options = { onProgress: bar.update, signal: trap.signal, identity, lock };
     const result = await vault.saveSnapshot(client, path.resolve(io.cwd, file), options);
     bar.done();
     const sidecar = vault.sidecarPath(file);
@@ -110,7 +117,8 @@ async function saveCommand(args: string[], io: Io): Promise<number> {
       return trap.exitCode() ?? ExitCode.Interrupted;
     }
     if (!(error instanceof vault.SnapshotSaveError)) throw error;
-    io.stderr(`vault-change-gate: no snapshot saved: ${error.message.replace(/\.$/, '')}.\n`);
+    const code = error instanceof vault.SnapshotLockedError ? ` [${error.obstacle.code}]` : '';
+    io.stderr(`vault-change-gate: no snapshot saved${code}: ${error.message.replace(/\.$/, '')}.\n`);
     return ExitCode.NoGo;
   } finally {
     trap.release();

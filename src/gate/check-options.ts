@@ -1,5 +1,7 @@
 import type { Classification, Operation } from '../classify/schema.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { InFlightOptions } from '../lock/in-flight.js';
+import type { InProgress } from './schema.js';
 
 export interface CheckOptions {
   /** Folder the check runs from (config search, relative paths). Default: process.cwd(). */
@@ -43,4 +45,12 @@ export interface CheckOptions {
    * throws InterruptedError instead of deciding.
    */
   readonly signal?: AbortSignal;
+  /** How long the change may run (ms; default 1h): an automated snapshot due inside it is SNAPSHOT_DUE_DURING_CHANGE. */
+  readonly windowMs?: number;
+  /** With `takeSnapshot`: remove a stale lock of the snapshot folder first (never a live one). */
+  readonly breakStaleLock?: boolean;
+  /** Findings the caller made itself (exec: the change lock it could not take), decided with the others. */
+  readonly inProgress?: readonly InProgress[];
+  /** How files in flight are looked at (tests: an injected clock and size probe). */
+  readonly inFlight?: InFlightOptions;
 }

@@ -21,6 +21,7 @@ import { collectEvidence, show, type Collected } from './evidence.js';
 import { policyFromConfig } from './policy.js';
 import { warning } from './findings.js';
 import { lacksSnapshot, type ClusterFacts, type Decision, type Warning } from './schema.js';
+import { inProgressFor } from './in-progress.js';
 import { takeSnapshot } from './take-snapshot.js';
 import { clusterTargets, combine, type Shared, type Target } from './targets.js';
 
@@ -135,18 +136,33 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   // Notes from reading the input (a script in which nothing was found) come first.
   const warnings = [...shared.notes, ...collected.warnings];
   const snapshotDir = target.dir ? show(target.dir, cwd) : null;
-  const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster };
+  const folder =
+    options.takeSnapshot === undefined
+      ? null
+      : path.resolve(cwd, options.takeSnapshot, ...(target.name ? [target.name] : []));
+  // "Before, but not during": backups and changes in progress, for a change that needs a backup.
+  const inProgress = needsEvidence ? await inProgressFor(target, shared, cluster, folder, snapshots) : [];
+  const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster, inProgress };
   const decide = () => evaluate(classified, evidence, policy, context);
   const decision = decide();
   const lacking = decision.operations.some((o) => lacksSnapshot(o.status));
-  if (options.takeSnapshot === undefined || !lacking || !client || !cluster?.reachable || cluster.sealed) {
+  const busy = inProgress.some((f) => f.severity === 'no-go');
+  if (folder === null || !lacking || busy || !client || !cluster?.reachable || cluster.sealed) {
     return decision;
   }
-  const folder = path.resolve(cwd, options.takeSnapshot, ...(target.name ? [target.name] : []));
   const progress = options.onProgress ? { onProgress: options.onProgress } : {};
   const signal = options.signal ? { signal: options.signal } : {};
   const file = path.join(folder, snapshotFileName(now));
-  const taken = await takeSnapshot(client, cluster, file, { cwd, ...signal, ...progress });
+  const breakStale = options.breakStaleLock ? { breakStaleLock: true } : {};
+  const taken = await takeSnapshot(client, cluster, file, { cwd, ...signal, ...progress, ...breakStale });
+  // The lock that refused the snapshot may be the one already noted: said once, as the no-go it now is.
+  if (taken.refused)
+    inProgress.splice(
+      0,
+      inProgress.length,
+      ...inProgress.filter((f) => f.reason !== taken.refused?.reason),
+      taken.refused,
+    );
   if (taken.snapshot) snapshots.push(taken.snapshot);
   if (taken.snapshot && taken.sidecar) sidecars[taken.snapshot.file] = taken.sidecar;
   warnings.push(taken.warning);

@@ -172,6 +172,41 @@ export const rejectionInfo: Readonly<Record<RejectionCode, CodeInfo>> = {
   ...gateRejectionInfo,
 };
 
+/**
+ * "Before, but not during": a backup and a change at the same time (Vault's storage docs). Found in the snapshot
+ * folder (its lock, files in flight) and in the automated snapshot status; each finding says how much it weighs.
+ */
+export const InProgressCodeSchema = z.enum([
+  'SNAPSHOT_IN_PROGRESS',
+  'CHANGE_IN_PROGRESS',
+  'SNAPSHOT_DUE_DURING_CHANGE',
+  'STALE_LOCK',
+]);
+export type InProgressCode = z.infer<typeof InProgressCodeSchema>;
+
+export const inProgressInfo: Readonly<Record<InProgressCode, CodeInfo>> = {
+  SNAPSHOT_IN_PROGRESS: {
+    title: 'snapshot in progress',
+    explanation: 'A snapshot is being taken (a lock, a file in flight, or an automated run not ended): no change now.',
+    action: 'Wait for the snapshot to finish, then run the check again.',
+  },
+  CHANGE_IN_PROGRESS: {
+    title: 'change in progress',
+    explanation: 'A change holds the snapshot folder (exec or lock acquire): no snapshot is taken until it ends.',
+    action: 'Wait for the change to end, or run "vault-change-gate lock release" once it is over.',
+  },
+  SNAPSHOT_DUE_DURING_CHANGE: {
+    title: 'automated snapshot due during the change',
+    explanation: 'The next automated snapshot run is due inside the change window (--window).',
+    action: 'Finish before it is due, or raise its interval for the change and set it back afterwards.',
+  },
+  STALE_LOCK: {
+    title: 'stale lock',
+    explanation: 'The snapshot folder holds a lock whose holder is gone or which expired; it is never taken silently.',
+    action: 'If nothing is running, remove it with --break-stale-lock.',
+  },
+};
+
 /** What a next step asks for: the hook and the renderers choose their words by this code. */
 export const NextStepCodeSchema = z.enum([
   'CONFIGURE',

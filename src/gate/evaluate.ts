@@ -86,6 +86,12 @@ export function evaluate(
     return outcome.decided;
   });
 
+  // "Not during": only a change that needs a backup waits for one in progress.
+  if (decided.some((d) => d.needs === 'snapshot')) {
+    for (const f of evidence.inProgress) {
+      if (f.severity === 'no-go' || (f.severity === 'warning' && policy.strict)) reasons.push(f.reason);
+    }
+  }
   if (policy.strict && warnings.length > 0) {
     const n = warnings.length;
     const codes = warnings.map((w) => w.code).join(', ');
@@ -124,6 +130,7 @@ export function evaluate(
     next: steps.map((s) => s.text),
     nextSteps: steps,
     cluster,
+    inProgress: evidence.inProgress,
   };
 }
 

@@ -25,6 +25,10 @@ export const CHECK_OPTION_KEYS = [
   'takeSnapshot',
   'autoSnapshot',
   'signal',
+  'windowMs',
+  'breakStaleLock',
+  'inProgress',
+  'inFlight',
 ] as const satisfies readonly (keyof CheckOptions)[];
 
 // A key added to CheckOptions but not listed above fails the type check here, so the list cannot fall behind.

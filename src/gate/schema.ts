@@ -4,7 +4,7 @@ import { PolicyModeSchema } from '../config/schema.js';
 import { SnapshotFormatSchema, SnapshotInspectionSchema } from '../snapshot/schema.js';
 import { ClusterFactsSchema, type ClusterFacts } from '../vault/cluster-facts.js';
 import { SidecarSchema } from '../vault/sidecar.js';
-import { NextStepCodeSchema, RejectionCodeSchema, WarningCodeSchema } from './codes.js';
+import { InProgressCodeSchema, NextStepCodeSchema, RejectionCodeSchema, WarningCodeSchema } from './codes.js';
 
 /** What one operation needs, and whether the evidence gives it. */
 export const OperationStatusSchema = z.enum([
@@ -94,6 +94,17 @@ const WarningInputSchema = z
 export const NextStepSchema = z.strictObject({ code: NextStepCodeSchema, text: z.string() });
 export type NextStep = z.infer<typeof NextStepSchema>;
 
+/**
+ * A backup or a change in progress ("before, but not during"). `severity`: `no-go` blocks a change that needs a
+ * backup, `warning` blocks it only with --strict, `note` never blocks (a change lock the check runs under).
+ */
+export const InProgressSchema = z.strictObject({
+  code: InProgressCodeSchema,
+  severity: z.enum(['no-go', 'warning', 'note']),
+  reason: z.string(),
+});
+export type InProgress = z.infer<typeof InProgressSchema>;
+
 export const OverrideSchema = z.strictObject({ reason: z.string(), by: z.string(), at: z.string() });
 export type Override = z.infer<typeof OverrideSchema>;
 
@@ -118,6 +129,8 @@ export const DecisionSchema = z.strictObject({
   nextSteps: z.array(NextStepSchema),
   /** The live cluster, when the check asked it (check --vault); null otherwise. */
   cluster: ClusterFactsSchema.nullable(),
+  /** Backups and changes in progress found for a change that needs a backup (lock, files in flight, auto-snapshot). */
+  inProgress: z.array(InProgressSchema),
   /** With several clusters (config `clusters`), the decision for each; absent otherwise. */
   clusters: z
     .array(
@@ -146,6 +159,8 @@ export const EvidenceSchema = z.strictObject({
   snapshotDir: z.string().nullable().default(null),
   /** What the live cluster said, when it was asked. */
   cluster: ClusterFactsSchema.nullable().default(null),
+  /** Backups and changes in progress (see InProgressSchema). */
+  inProgress: z.array(InProgressSchema).default([]),
   /** Sidecars found beside the snapshots, by the snapshot's `file`; a snapshot without one is not listed. */
   sidecars: z
     .record(

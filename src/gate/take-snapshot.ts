@@ -2,19 +2,21 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { SnapshotInspection } from '../snapshot/schema.js';
 import type { VaultClient } from '../vault/client.js';
-import { saveSnapshot, SnapshotSaveError } from '../vault/snapshot-save.js';
+import { saveSnapshot, SnapshotLockedError, SnapshotSaveError } from '../vault/snapshot-save.js';
 import { InterruptedError } from '../vault/transport.js';
 import type { CheckOptions } from './check-options.js';
 import type { SidecarEvidence } from './refusal.js';
 import { show, sidecarFor } from './evidence.js';
 import { warning } from './findings.js';
-import type { ClusterFacts, Warning } from './schema.js';
+import type { ClusterFacts, InProgress, Warning } from './schema.js';
 
 /** What taking a snapshot adds to the evidence: the archive and its sidecar, or only a warning that it failed. */
 export interface Taken {
   readonly snapshot: SnapshotInspection | null;
   readonly sidecar: SidecarEvidence | null;
   readonly warning: Warning;
+  /** The snapshot folder's lock refused the snapshot (a change or another snapshot holds it, or a stale lock). */
+  readonly refused?: InProgress;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function takeSnapshot(
   client: VaultClient,
   cluster: ClusterFacts,
   file: string,
-  options: Pick<CheckOptions, 'signal' | 'onProgress'> & { readonly cwd: string },
+  options: Pick<CheckOptions, 'signal' | 'onProgress' | 'breakStaleLock'> & { readonly cwd: string },
 ): Promise<Taken> {
   try {
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -35,6 +37,7 @@ export async function takeSnapshot(
       identity,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: (b: number) => options.onProgress?.(file, b) } : {}),
+      ...(options.breakStaleLock ? { lock: { breakStale: true } } : {}),
     });
     const taken = { ...saved, file: show(file, options.cwd) };
     const sidecar = (await sidecarFor(file, taken.file)) ?? null;
@@ -45,7 +48,9 @@ export async function takeSnapshot(
     if (error instanceof InterruptedError) throw error;
     const e = error as NodeJS.ErrnoException;
     if (!(error instanceof SnapshotSaveError) && !e.code) throw error;
-    const reason = `Could not take a snapshot: ${e.message}.`;
-    return { snapshot: null, sidecar: null, warning: warning('SNAPSHOT_FAILED', reason) };
+    const reason = `Could not take a snapshot: ${e.message.replace(/\.$/, '')}.`;
+    const failed = { snapshot: null, sidecar: null, warning: warning('SNAPSHOT_FAILED', reason) };
+    if (!(error instanceof SnapshotLockedError)) return failed;
+    return { ...failed, refused: { code: error.obstacle.code, severity: 'no-go', reason: error.obstacle.reason } };
   }
 }

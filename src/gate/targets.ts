@@ -80,6 +80,7 @@ export function combine(decisions: readonly Decision[]): Decision {
     reasons: decisions.flatMap((d) => d.reasons.map((r) => label(d) + r)),
     warnings: decisions.flatMap((d) => d.warnings.map((w) => warning(w.code, label(d) + w.reason))),
     rejected: decisions.flatMap((d) => d.rejected.map((r) => ({ ...r, reason: label(d) + r.reason }))),
+    inProgress: decisions.flatMap((d) => d.inProgress.map((f) => ({ ...f, reason: label(d) + f.reason }))),
     ...nextOf(decisions),
     clusters: decisions.map((d) => ({
       name: d.cluster?.name ?? null,

@@ -77,8 +77,12 @@ export const AutoSnapshotStatusSchema = z.object({
     last_snapshot_end: z.string(),
     last_snapshot_error: z.string(),
     last_snapshot_url: z.string().optional(),
+    next_snapshot_start: z.string().optional(),
   }),
 });
+
+/** GET sys/storage/raft/snapshot-auto/config/:name (Enterprise, sudo): `interval` in seconds in the read response. */
+export const AutoSnapshotConfigSchema = z.object({ data: z.object({ interval: z.number().nonnegative() }) });
 
 /** Vault's error answer (api-docs index, "Error response"): `{"errors": [...]}`. */
 export const VaultErrorSchema = z.object({ errors: z.array(z.string()) });

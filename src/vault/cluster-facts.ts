@@ -41,6 +41,10 @@ export const ClusterFactsSchema = z.strictObject({
       lastEnd: z.string().nullable(),
       lastError: z.string().nullable(),
       url: z.string().nullable(),
+      /** When the next run is due (`next_snapshot_start`, Vault 1.21+); null when the cluster does not say. */
+      nextStart: z.string().nullable().default(null),
+      /** Seconds between runs, from its config (read only when nextStart is not given; needs sudo). */
+      intervalSeconds: z.number().nullable().default(null),
     })
     .nullable(),
   /** Optional endpoints that were refused (403) or failed: reported, not fatal. */

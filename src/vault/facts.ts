@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ClusterFacts } from './cluster-facts.js';
 import {
   AutopilotStateSchema,
+  AutoSnapshotConfigSchema,
   AutoSnapshotStatusSchema,
   firstIssue,
   HealthSchema,
@@ -204,7 +205,16 @@ export async function gatherClusterFacts(
       lastEnd: d.last_snapshot_end || null,
       lastError: d.last_snapshot_error || null,
       url: d.last_snapshot_url || null,
+      nextStart: d.next_snapshot_start || null,
+      intervalSeconds: null,
     };
   });
+  // Before Vault 1.21 the status does not say when the next run is due: its config's interval does.
+  const a = facts.autoSnapshot;
+  if (a && a.nextStart === null && a.lastStart !== null && problems.length === 0) {
+    const configPath = `sys/storage/raft/snapshot-auto/config/${encodeURIComponent(a.name)}`;
+    const config = await settle(client.request('GET', configPath, { root: true }));
+    use(configPath, config, AutoSnapshotConfigSchema, ({ data }) => (a.intervalSeconds = data.interval));
+  }
   return problems.length ? unusable(problems[0] as string) : facts;
 }

@@ -7,10 +7,24 @@ import type { VaultClient, VaultDownload } from './client.js';
 import { sidecarPath, type Sidecar } from './sidecar.js';
 import { InterruptedError, VaultUnreachableError } from './transport.js';
 import { fsErrorWords } from '../shared/fs-errors.js';
+import { acquireLock, LockError, obstacle, type HeldLock, type Obstacle } from '../lock/index.js';
 
 /** Taking a snapshot failed; FILE is untouched and nothing is left behind. One sentence. */
 export class SnapshotSaveError extends Error {
-  override readonly name = 'SnapshotSaveError';
+  override readonly name: string = 'SnapshotSaveError';
+}
+
+/**
+ * The snapshot folder's lock is held by a change (CHANGE_IN_PROGRESS), another snapshot (SNAPSHOT_IN_PROGRESS), or
+ * left stale (STALE_LOCK): no snapshot is taken, and nothing is written.
+ */
+export class SnapshotLockedError extends SnapshotSaveError {
+  override readonly name = 'SnapshotLockedError';
+  readonly obstacle: Obstacle;
+  constructor(obstacle: Obstacle) {
+    super(obstacle.reason);
+    this.obstacle = obstacle;
+  }
 }
 
 /** What the sidecar says of the cluster; null fields when the cluster did not say (or was not asked). */
@@ -29,6 +43,39 @@ export interface SaveOptions {
   readonly identity?: SnapshotIdentity;
   /** Our clock, for the sidecar's `savedAt` (tests). */
   readonly now?: () => Date;
+  /**
+   * The folder's lock (`.vault-change-gate.lock`), held for the whole save: by default taken, refusing during a
+   * change or another snapshot; `breakStale` removes a stale one first. `false`: the caller holds it.
+   */
+  readonly lock?: false | { readonly breakStale?: boolean };
+}
+
+/** Takes the snapshot lock of the folder of `target`, or throws why not (SnapshotLockedError). */
+async function lockFolder(
+  client: VaultClient,
+  file: string,
+  target: string,
+  options: SaveOptions,
+): Promise<HeldLock | null> {
+  if (options.lock === false) return null;
+  const id = options.identity;
+  const cluster = { id: id?.clusterId ?? null, name: id?.clusterName ?? null, address: client.address };
+  const request = {
+    purpose: 'snapshot' as const,
+    reason: `snapshot save ${path.basename(target)}`,
+    cluster,
+    ...(options.lock?.breakStale ? { breakStale: true } : {}),
+  };
+  let result;
+  try {
+    result = await acquireLock(path.dirname(target), request);
+  } catch (error) {
+    // The folder cannot be written: said as any write beside FILE would be.
+    if (!(error instanceof LockError)) throw error;
+    throw new SnapshotSaveError(`cannot write beside ${file}: ${fsErrorWords(error.cause, true)}`);
+  }
+  if (!result.acquired) throw new SnapshotLockedError(obstacle(result.found, path.dirname(target)));
+  return result.lock;
 }
 
 const SNAPSHOT_PATH = 'sys/storage/raft/snapshot';
@@ -88,10 +135,12 @@ export async function saveSnapshot(
     if (options.signal?.aborted) throw new InterruptedError('interrupted; no snapshot was saved');
   };
   interrupted();
+  const lock = await lockFolder(client, file, target, options);
   let handle;
   try {
     handle = await open(temp, 'wx', 0o600);
   } catch (error) {
+    await lock?.release();
     throw new SnapshotSaveError(`cannot write beside ${file}: ${fsErrorWords(error, true)}`);
   }
   let placed = false;
@@ -185,5 +234,6 @@ export async function saveSnapshot(
       // Interrupted after the renames: what was put in place goes too.
       if (placed) await Promise.all([rm(target, { force: true }), rm(sidecarTarget, { force: true })]);
     }
+    await lock?.release();
   }
 }

@@ -19,7 +19,15 @@ vi.mock('../../src/cli/config-command.js', () => ({
  * 128 + the signal, an unreachable Vault is a no-go, and a snapshot that could not be taken is a failed operation
  * the `snapshot save` command reports with exit 1. A new error class must be added here or extend UserError.
  */
-const NOT_THE_USERS = new Set(['GateRefusedError', 'InterruptedError', 'VaultUnreachableError', 'SnapshotSaveError']);
+const NOT_THE_USERS = new Set([
+  'GateRefusedError',
+  'InterruptedError',
+  'VaultUnreachableError',
+  'SnapshotSaveError',
+  // A snapshot or a change refused by the snapshot folder's lock: a no-go (exit 1), like a refusal.
+  'SnapshotLockedError',
+  'ChangeLockError',
+]);
 
 type ErrorClass = new (message: string, ...rest: unknown[]) => Error;
 

@@ -122,16 +122,32 @@ export const fixtures = {
   },
   autoSnapshotStatus: {
     source:
-      'developer.hashicorp.com/vault/api-docs/system/storage/raftautosnapshots (read snapshot status, sample response)',
+      'developer.hashicorp.com/vault/api-docs/system/storage/raftautosnapshots (read snapshot status, sample ' +
+      'response; next_snapshot_start from the 1.21 sample "with autoloading enabled", given by the test when wanted)',
     body: (over: Record<string, unknown> = {}) => ({
       data: {
-        consecutive_errors: 0,
         last_snapshot_end: new Date(Date.now() - 10 * 60_000).toISOString(),
         last_snapshot_error: '',
         last_snapshot_start: new Date(Date.now() - 11 * 60_000).toISOString(),
         last_snapshot_url: 'file:///opt/vault/snapshots/vault-snapshot-1603898241699731000.snap',
         snapshot_start: '',
         snapshot_url: '',
+        ...over,
+      },
+    }),
+  },
+  autoSnapshotConfig: {
+    source:
+      'developer.hashicorp.com/vault/api-docs/system/storage/raftautosnapshots (read automated snapshots config, ' +
+      'sample response)',
+    body: (over: Record<string, unknown> = {}) => ({
+      data: {
+        file_prefix: 'vault-snapshot',
+        interval: 86400,
+        local_max_space: 10000000,
+        path_prefix: '/opt/vault/snapshots/',
+        retain: 7,
+        storage_type: 'local',
         ...over,
       },
     }),
@@ -171,11 +187,15 @@ export interface FakeVaultOptions {
   answers?: Record<string, RawAnswer>;
   /** Called when a snapshot request arrives (before any answer): tests interrupt at that moment. */
   onSnapshotRequest?: () => void;
+  /** The snapshot is answered only once this settles (a snapshot that takes as long as a test needs). */
+  holdSnapshot?: Promise<unknown>;
   token?: string;
   snapshot?: SnapshotMode;
   raftConfigForbidden?: boolean;
   tls?: { key: Buffer; cert: Buffer };
   autoSnapshot?: Record<string, unknown>;
+  /** The automated snapshot config's read response `data` (sudo); absent: 403, as for a token without sudo. */
+  autoSnapshotConfig?: Record<string, unknown>;
 }
 
 export interface RecordedRequest {
@@ -260,6 +280,10 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     }
     if (p === '/v1/sys/version-history' && (req.method === 'LIST' || url.searchParams.get('list') === 'true'))
       return json(res, 200, fixtures.versionHistory.body(options.versionHistory));
+    if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/config/'))
+      return options.autoSnapshotConfig
+        ? json(res, 200, fixtures.autoSnapshotConfig.body(options.autoSnapshotConfig))
+        : json(res, 403, fixtures.errors.body('permission denied'));
     if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/'))
       return options.autoSnapshot
         ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot))
@@ -280,6 +304,10 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
         return setImmediate(() => res.destroy());
       }
       if (mode === 'stall') return res.write(snapshotBytes.subarray(0, 100)); // and nothing more
+      if (options.holdSnapshot) {
+        res.write(snapshotBytes.subarray(0, 100));
+        return void options.holdSnapshot.then(() => res.end(snapshotBytes.subarray(100)));
+      }
       return res.end(snapshotBytes);
     }
     return json(res, 404, fixtures.errors.body(`no handler for ${req.method} ${p}`));
