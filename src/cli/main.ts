@@ -16,6 +16,7 @@ Usage:
                           [--config FILE] [--override REASON] [--strict]
                           [--vault [--take-snapshot DIR] [--auto-snapshot NAME]]
   vault-change-gate exec [check options] -- COMMAND ARGS...
+  vault-change-gate config-bundle save DIR --server-config FILE... | inspect FILE...   (server config backup)
   vault-change-gate config schema | check [FILE]
   vault-change-gate install-hook [--repo DIR] [--force]     (and uninstall-hook [--repo DIR])
   vault-change-gate hook pre-push REMOTE URL                 (what the git hook runs)
@@ -41,6 +42,7 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check-command.js')).checkCommand,
   exec: async () => (await import('./exec-command.js')).execCommand,
   config: async () => (await import('./config-command.js')).configCommand,
+  'config-bundle': async () => (await import('./config-bundle-command.js')).configBundleCommand,
   hook: async () => (await import('./hook-command.js')).hookCommand,
   'install-hook': async () => (await import('./install-hook-command.js')).installHookCommand,
   'uninstall-hook': async () => (await import('./install-hook-command.js')).uninstallHookCommand,
