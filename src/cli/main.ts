@@ -13,6 +13,7 @@ Usage:
   vault-change-gate check [--json] [--op OP]... [--script FILE]... [--plan FILE]...
                           [--git-range BASE..HEAD] [--stdin]
                           [--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB]
+                          [--config-bundle-dir DIR]
                           [--config FILE] [--override REASON] [--strict]
                           [--vault [--take-snapshot DIR] [--auto-snapshot NAME]]
   vault-change-gate exec [check options] -- COMMAND ARGS...

@@ -5,6 +5,7 @@ import { decideOperation } from './decide-operation.js';
 import { nextSteps } from './next-steps.js';
 import { defaultPolicy, type Policy } from './policy.js';
 import { autoSnapshotCandidate, pickEvidence } from './refusal.js';
+import { judgeRestore } from './restore.js';
 import { EvidenceSchema, type ClusterFacts, type Decision, type Evidence, type EvidenceSnapshot } from './schema.js';
 import { warning } from './findings.js';
 import type { Warning } from './schema.js';
@@ -80,6 +81,11 @@ export function evaluate(
     return outcome.decided;
   });
 
+  // Only with bundle evidence (check always gathers it): a library caller without it is not judged on it.
+  const restore = judgeRestore({ now, decided, policy, bundle: evidence.configBundle, snapshot: chosen, cluster });
+  reasons.push(...restore.reasons);
+  warnings.push(...restore.warnings);
+
   if (policy.strict && warnings.length > 0) {
     const n = warnings.length;
     const codes = warnings.map((w) => w.code).join(', ');
@@ -91,8 +97,9 @@ export function evaluate(
   if (overridden) allowed = true;
   const steps =
     reasons.length === 0
-      ? []
+      ? restore.steps
       : nextSteps({
+          restoreSteps: restore.steps,
           now: evidence.now,
           decided,
           warnings,
@@ -116,6 +123,7 @@ export function evaluate(
     next: steps.map((s) => s.text),
     nextSteps: steps,
     cluster,
+    ...(evidence.configBundle ? { restore: { configBundle: restore.chosen, findings: restore.findings } } : {}),
   };
 }
 

@@ -18,6 +18,8 @@ export interface NextContext {
   /** The chosen evidence's format (a Consul snapshot is followed by a Consul one). */
   readonly format: SnapshotFormat | null;
   readonly overridden: boolean;
+  /** Steps about the restore evidence (configuration bundle, seal keys), before the override. */
+  readonly restoreSteps?: readonly NextStep[];
 }
 
 const OVERRIDE_TEXT =
@@ -55,6 +57,7 @@ export function nextSteps(ctx: NextContext): NextStep[] {
     const text = 'Fix the warnings (for a snapshot readable by others: chmod 600 FILE), or run without --strict.';
     next.push(nextStep('FIX_WARNINGS', text));
   }
+  next.push(...(ctx.restoreSteps ?? []));
   next.push(
     ctx.overridden
       ? nextStep('OVERRIDDEN', 'Overridden: the change goes ahead, and the decision records who and why.')

@@ -5,6 +5,7 @@ import { SnapshotFormatSchema, SnapshotInspectionSchema } from '../snapshot/sche
 import { ClusterFactsSchema, type ClusterFacts } from '../vault/cluster-facts.js';
 import { SidecarSchema } from '../vault/sidecar.js';
 import { NextStepCodeSchema, RejectionCodeSchema, WarningCodeSchema } from './codes.js';
+import { ConfigBundleEvidenceSchema, EvidenceBundleSchema, RestoreFindingSchema } from './restore.js';
 
 /** What one operation needs, and whether the evidence gives it. */
 export const OperationStatusSchema = z.enum([
@@ -118,6 +119,13 @@ export const DecisionSchema = z.strictObject({
   nextSteps: z.array(NextStepSchema),
   /** The live cluster, when the check asked it (check --vault); null otherwise. */
   cluster: ClusterFactsSchema.nullable(),
+  /**
+   * Whether a restore of the evidence would come back up (docs/config-bundle.md): the configuration bundle chosen
+   * and what was found about it, the plugins and the seal. Absent when no bundle evidence was gathered.
+   */
+  restore: z
+    .strictObject({ configBundle: EvidenceBundleSchema.nullable(), findings: z.array(RestoreFindingSchema) })
+    .optional(),
   /** With several clusters (config `clusters`), the decision for each; absent otherwise. */
   clusters: z
     .array(
@@ -146,6 +154,8 @@ export const EvidenceSchema = z.strictObject({
   snapshotDir: z.string().nullable().default(null),
   /** What the live cluster said, when it was asked. */
   cluster: ClusterFactsSchema.nullable().default(null),
+  /** The configuration bundles found (check gathers them); null: not judged (a library caller without them). */
+  configBundle: ConfigBundleEvidenceSchema.nullable().default(null),
   /** Sidecars found beside the snapshots, by the snapshot's `file`; a snapshot without one is not listed. */
   sidecars: z
     .record(

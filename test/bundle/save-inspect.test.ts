@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { BundleInspectionSchema } from '../../src/bundle/schema.js';
 import { runCli } from '../helpers/cli.js';
 import { serverFixture, TRANSIT_TOKEN, PEM_KEY } from '../helpers/server-config.js';
 import { tempDir } from '../helpers/tmp.js';
+import { fakeVaults } from '../helpers/vault-server.js';
 
 const NOW = new Date('2026-06-01T09:15:00Z');
 
@@ -200,5 +202,69 @@ describe('config-bundle save: interrupted or failing, nothing is left behind', (
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cannot write in/);
     }
+  });
+});
+
+describe('config-bundle save --vault: the live plugin catalogue in the manifest', () => {
+  const { fake } = fakeVaults();
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+  it('records each plugin with its binary in the bundle, or null (warned)', async () => {
+    const fx = serverFixture({ seal: 'shamir' });
+    const [name, data] = Object.entries(fx.plugins)[0] as [string, Buffer];
+    const v = await fake({
+      plugins: [
+        { type: 'secret', name, sha256: sha(data), version: 'v1.2.0' },
+        { type: 'database', name: 'vault-plugin-db-missing', sha256: 'e'.repeat(64) },
+      ],
+    });
+    const out = tempDir('bundles-');
+    const env = { VAULT_ADDR: v.address, VAULT_TOKEN: 'hvs.test-token-not-secret' };
+    const r = await runCli(['config-bundle', 'save', out, '--server-config', fx.config, '--vault', '--json'], { env });
+    expect(r.code).toBe(0);
+    const { manifest } = JSON.parse(r.stdout) as { manifest: import('../../src/bundle/schema.js').Manifest };
+    const external = manifest.plugins?.catalogue.filter((p) => !p.builtin);
+    expect(external).toEqual([
+      {
+        type: 'secret',
+        name,
+        version: 'v1.2.0',
+        builtin: false,
+        command: name,
+        sha256: sha(data),
+        binary: path.join(fx.pluginDir, name),
+      },
+      {
+        type: 'database',
+        name: 'vault-plugin-db-missing',
+        version: '',
+        builtin: false,
+        command: 'vault-plugin-db-missing',
+        sha256: 'e'.repeat(64),
+        binary: null,
+      },
+    ]);
+    expect(manifest.plugins?.catalogue.some((p) => p.builtin && p.name === 'kv' && p.sha256 === null)).toBe(true);
+    expect(r.stderr).toMatch(/plugin database\/vault-plugin-db-missing has no binary with its sha256 in the bundle/);
+    expect(r.stdout + r.stderr).not.toContain('hvs.test-token-not-secret');
+  });
+
+  it('a catalogue the token may not read: no bundle (exit 1), one sentence', async () => {
+    const fx = serverFixture({ seal: 'shamir' });
+    const v = await fake({
+      answers: {
+        '/v1/sys/plugins/catalog': {
+          status: 403,
+          contentType: 'application/json',
+          body: '{"errors":["permission denied"]}',
+        },
+      },
+    });
+    const out = tempDir('bundles-');
+    const env = { VAULT_ADDR: v.address, VAULT_TOKEN: 'hvs.test-token-not-secret' };
+    const r = await runCli(['config-bundle', 'save', out, '--server-config', fx.config, '--vault'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no bundle written: the plugin catalogue of .*refused \(403\)/);
+    expect(readdirSync(out)).toEqual([]);
   });
 });

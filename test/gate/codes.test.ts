@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,15 +16,23 @@ import {
 import { repoRoot } from '../helpers/shared.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+/** The user docs that carry their own rows of the README's code tables (docs/config-bundle.md: the restore codes). */
+const docs = readdirSync(path.join(repoRoot, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => readFileSync(path.join(repoRoot, 'docs', f), 'utf8'));
 
-/** The rows `| \`CODE\` | title | meaning | what to do |` of the README table that follows `heading`. */
+/** The rows `| \`CODE\` | title | meaning | what to do |` of the tables that follow `heading` (README, then docs). */
 function table(heading: string): Record<string, CodeInfo> {
   const at = readme.indexOf(heading);
   expect(at, heading).toBeGreaterThan(-1);
   const rows: Record<string, CodeInfo> = {};
-  const block = readme.slice(at).split('\n\n')[1] ?? '';
-  for (const m of block.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/gm)) {
-    rows[m[1] as string] = { title: m[2] as string, explanation: m[3] as string, action: m[4] as string };
+  for (const text of [readme, ...docs]) {
+    const from = text.indexOf(heading);
+    if (from === -1) continue;
+    const block = text.slice(from).split('\n\n')[1] ?? '';
+    for (const m of block.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/gm)) {
+      rows[m[1] as string] = { title: m[2] as string, explanation: m[3] as string, action: m[4] as string };
+    }
   }
   return rows;
 }
@@ -49,8 +57,11 @@ describe('codes between layers', () => {
   });
 
   it('lists every next-step code in the README', () => {
-    const row = /^\| `nextSteps` \|.*codes: (.*) \|$/m.exec(readme)?.[1] ?? '';
-    expect([...row.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1])).toEqual([...NextStepCodeSchema.options]);
+    const listed = [readme, ...docs].flatMap((text) => {
+      const row = /^\| `nextSteps` \|.*codes: (.*) \|$/m.exec(text)?.[1] ?? '';
+      return [...row.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
+    });
+    expect(listed).toEqual([...NextStepCodeSchema.options]);
   });
 
   it('has one set of blocking statuses, each a status, and the README names them', () => {

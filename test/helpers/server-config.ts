@@ -190,3 +190,25 @@ export function craftBundle(
   if (!options.omitManifest) tarFiles.push({ name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) });
   return gzip(tar([...tarFiles, ...(options.extra ?? [])]));
 }
+
+/** A valid bundle made at `createdAt` (default now), with its file name: `{ [name]: bytes }` for tempFiles. */
+export function freshBundle(
+  createdAt = new Date(),
+  folder = 'bundles',
+  options: { seal?: string } = {},
+): Record<string, Buffer> {
+  const stamp = createdAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const bytes = craftBundle(
+    { 'files/1-vault.hcl': Buffer.from('storage "raft" {\n  path = "/opt/vault/data"\n}\n') },
+    {
+      tamper: (m) => {
+        m.createdAt = createdAt.toISOString();
+        if (options.seal) m.seal.type = options.seal;
+      },
+    },
+  );
+  return { [`${folder}/vault-config-${stamp}.tar.gz`]: bytes };
+}
