@@ -1,4 +1,4 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { fsErrorWords } from '../shared/fs-errors.js';
@@ -51,21 +51,30 @@ async function configFiles(arg: string, cwd: string): Promise<string[]> {
   return names.map((n) => path.join(full, n));
 }
 
-/** Every regular file under a folder (plugin_directory), sorted; symbolic links are followed as Vault does. */
-async function filesUnder(dir: string): Promise<string[]> {
+const MAX_DEPTH = 16;
+
+/**
+ * Every regular file under a folder (plugin_directory, an --include folder), sorted; symbolic links are followed
+ * as Vault follows them, each folder once (a link back up is not walked again), at most 16 levels deep.
+ */
+async function filesUnder(dir: string, what: string): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
+  const seen = new Set<string>();
+  const walk = async (d: string, depth: number): Promise<void> => {
+    const real = await realpath(d).catch(() => d);
+    if (seen.has(real) || depth > MAX_DEPTH) return;
+    seen.add(real);
     const entries = await readdir(d, { withFileTypes: true }).catch((error: unknown) => {
-      throw new BundleInputError(`cannot list ${d} (plugin_directory): ${fsErrorWords(error)}`);
+      throw new BundleInputError(`cannot list ${d} (${what}): ${fsErrorWords(error)}`);
     });
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(d, e.name);
       const info = await stat(full).catch(() => null);
-      if (info?.isDirectory()) await walk(full);
+      if (info?.isDirectory()) await walk(full, depth + 1);
       else if (info?.isFile()) out.push(full);
     }
   };
-  await walk(dir);
+  await walk(dir, 0);
   return out;
 }
 
@@ -147,7 +156,8 @@ export async function planBundle(
         const info = await statOf(full, ref.role);
         if (!info.isDirectory()) throw new BundleInputError(`${full} (${ref.role}) is not a folder`);
         pluginDirectory = full;
-        for (const f of await filesUnder(full)) await add(f, `plugin binary in ${ref.role}`, null, ref.role, false);
+        for (const f of await filesUnder(full, ref.role))
+          await add(f, `plugin binary in ${ref.role}`, null, ref.role, false);
       } else await add(full, ref.role, ref.sensitive, ref.role, ref.sensitive === null);
     }
   }
@@ -155,7 +165,7 @@ export async function planBundle(
     const full = path.resolve(cwd, inc);
     const info = await statOf(full, '--include');
     if (info.isDirectory()) {
-      for (const f of await filesUnder(full)) await add(f, '--include', null, '--include');
+      for (const f of await filesUnder(full, '--include')) await add(f, '--include', null, '--include');
     } else await add(full, '--include', null, '--include');
   }
   for (const [file, entry] of files) {
