@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProblemCodeSchema as SnapshotProblemCodeSchema } from '../snapshot/schema.js';
+import { CatalogueEntrySchema } from '../vault/plugin-catalogue.js';
 
 /** The archive's one entry that is not a file of the server: the manifest, written last. */
 export const MANIFEST = 'manifest.json';
@@ -24,14 +25,8 @@ export const BundleFileSchema = z.strictObject({
 export type BundleFile = z.infer<typeof BundleFileSchema>;
 
 /** One plugin of the live catalogue (sys/plugins/catalog), and whether the bundle can reinstall it. */
-export const CataloguePluginSchema = z.strictObject({
-  type: z.string(),
-  name: z.string(),
-  version: z.string(),
-  builtin: z.boolean(),
-  command: z.string().nullable(),
-  sha256: z.string().nullable(),
-  /** External plugins: the bundle path of a binary with this sha256, or null when the bundle has none. */
+export const CataloguePluginSchema = CatalogueEntrySchema.extend({
+  /** External plugins: the path of a binary with this sha256 in the bundle, or null when it has none. */
   binary: z.string().nullable(),
 });
 export type CataloguePlugin = z.infer<typeof CataloguePluginSchema>;

@@ -34,7 +34,7 @@ export function renderInspection(r: SnapshotInspection, io: Io, now: number = Da
   row('Taken at', r.takenAt ? `${r.takenAt} (${ago(r.takenAt, now)})` : null);
   row('Servers', r.servers.map((s) => `${s.id} (${s.address}, ${s.suffrage})`).join(', '));
   row('Vault', r.vaultVersions.join(', '));
-  row('Seal', r.sealType);
+  row('Seal', sealRow(r));
   row('SHA-256', r.sha256);
   const keys = Object.entries(r.keys);
   if (keys.length) {
@@ -49,4 +49,17 @@ export function renderInspection(r: SnapshotInspection, io: Io, now: number = Da
   }
   for (const n of r.notes) lines.push(`  ${c.dim(`Note: ${n}`)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** `shamir, 3 of 5 unseal key shares`, `awskms, recovery 3 of 5`: what a restore of it needs. */
+function sealRow(r: SnapshotInspection): string | null {
+  const s = r.seal;
+  if (!s) return r.sealType;
+  const of = (t: number | null, n: number | null) => (t !== null && n !== null ? `${t} of ${n}` : null);
+  if (s.type === 'shamir') {
+    const shares = of(s.threshold, s.shares);
+    return shares ? `shamir, ${shares} unseal key shares` : 'shamir';
+  }
+  const recovery = s.recovery ? of(s.recovery.threshold, s.recovery.shares) : null;
+  return `${s.type ?? 'unknown'}${recovery ? `, recovery ${recovery} key shares` : ''}`;
 }

@@ -3,6 +3,7 @@ import { BundleInspectionSchema, type BundleInspection } from '../bundle/schema.
 import type { Category } from '../classify/schema.js';
 import { formatDuration } from '../config/duration.js';
 import type { SnapshotInspection } from '../snapshot/schema.js';
+import { CatalogueEntrySchema } from '../vault/plugin-catalogue.js';
 import { RestoreCodeSchema, type RestoreCode } from './codes.js';
 import { nextStep, warning } from './findings.js';
 import { bundleMaxAgeFor, modeFor, type Policy } from './policy.js';
@@ -14,15 +15,6 @@ import type { ClusterFacts, DecidedOperation, NextStep, Warning } from './schema
  * snapshot unseals only with the seal of its time. Pure: weighs the bundles found, the live catalogue and seal
  * status, and the chosen snapshot's seal against the decided operations.
  */
-
-export const CatalogueEntrySchema = z.strictObject({
-  type: z.string(),
-  name: z.string(),
-  version: z.string(),
-  builtin: z.boolean(),
-  command: z.string().nullable(),
-  sha256: z.string().nullable(),
-});
 
 /** What the I/O layer found for the configuration bundle (check.ts, config-bundle-evidence.ts). */
 export const ConfigBundleEvidenceSchema = z.strictObject({

@@ -29,14 +29,16 @@ const ReadSchema = z.object({
   }),
 });
 
-export interface CatalogueEntry {
-  readonly type: string;
-  readonly name: string;
-  readonly version: string;
-  readonly builtin: boolean;
-  readonly command: string | null;
-  readonly sha256: string | null;
-}
+/** One plugin of the catalogue: command and sha256 only for external plugins (built-in ones have none). */
+export const CatalogueEntrySchema = z.strictObject({
+  type: z.string(),
+  name: z.string(),
+  version: z.string(),
+  builtin: z.boolean(),
+  command: z.string().nullable(),
+  sha256: z.string().nullable(),
+});
+export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>;
 
 export type CatalogueRead = { ok: true; plugins: CatalogueEntry[] } | { ok: false; reason: string };
 
