@@ -95,7 +95,10 @@ export function parseServerConfigJson(file: string, text: string): ServerConfigR
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: `${file} is not valid JSON (${(error as Error).message})` };
+    // Only where, never the parser's words: some engines quote the text around the error, and it may be a secret.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    const line = at === undefined ? null : text.slice(0, Number(at)).split('\n').length;
+    return { ok: false, reason: `${file} is not valid JSON${line === null ? '' : ` (at line ${line})`}` };
   }
   if (!isObject(doc)) return { ok: false, reason: `${file} does not hold a JSON object` };
   const lineOf = lineFinder(text);

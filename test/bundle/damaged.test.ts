@@ -221,29 +221,36 @@ describe('age encryption (age-encryption, the age v1 format)', () => {
   });
 });
 
-describe('Ctrl-C during config-bundle save (the built CLI)', () => {
-  it('exits 130 and leaves no file, partial or whole', async () => {
-    const fx = serverFixture({ seal: 'shamir', pluginBytes: [] });
-    // Incompressible and large enough that the write is still going when the signal comes.
-    const { randomBytes } = await import('node:crypto');
-    writeFileSync(path.join(fx.pluginDir, 'vault-plugin-big'), randomBytes(96 << 20));
-    const out = tempDir('bundles-');
-    const child = spawn(process.execPath, [BIN, 'config-bundle', 'save', out, '--server-config', fx.config], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let output = '';
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await vi.waitFor(
-      () => {
-        const temp = existsSync(out) ? readdirSync(out).find((f) => f.endsWith('.tmp')) : undefined;
-        expect(temp && statSync(path.join(out, temp)).size).toBeGreaterThan(0);
-      },
-      { timeout: 20_000, interval: 10 },
-    );
-    child.kill('SIGINT');
-    expect(await exit).toBe(130);
-    expect(output).toMatch(/interrupted; no bundle was written and nothing was left behind/);
-    expect(readdirSync(out)).toEqual([]);
-  }, 60_000);
+describe('Ctrl-C or SIGTERM during config-bundle save (the built CLI)', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s: exits %i and leaves no file, partial or whole',
+    async (signal, exitCode) => {
+      const fx = serverFixture({ seal: 'shamir', pluginBytes: [] });
+      // Incompressible and large enough that the write is still going when the signal comes.
+      const { randomBytes } = await import('node:crypto');
+      writeFileSync(path.join(fx.pluginDir, 'vault-plugin-big'), randomBytes(96 << 20));
+      const out = tempDir('bundles-');
+      const child = spawn(process.execPath, [BIN, 'config-bundle', 'save', out, '--server-config', fx.config], {
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      let output = '';
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      await vi.waitFor(
+        () => {
+          const temp = existsSync(out) ? readdirSync(out).find((f) => f.endsWith('.tmp')) : undefined;
+          expect(temp && statSync(path.join(out, temp)).size).toBeGreaterThan(0);
+        },
+        { timeout: 20_000, interval: 10 },
+      );
+      child.kill(signal);
+      expect(await exit).toBe(exitCode);
+      expect(output).toMatch(/interrupted; no bundle was written and nothing was left behind/);
+      expect(readdirSync(out)).toEqual([]);
+    },
+    60_000,
+  );
 });
