@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -225,7 +225,8 @@ export async function inspectBundle(file: string, options: InspectBundleOptions 
   const out = emptyInspection(options.file ?? file);
   let handle;
   try {
-    handle = await open(file, 'r');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below like any non-file.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw new BundleReadError(`cannot read ${out.file}: ${fsErrorWords(error)}`);
   }

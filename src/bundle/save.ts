@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import type { VaultClient } from '../vault/client.js';
 import { readPluginCatalogue } from '../vault/plugin-catalogue.js';
 import { checkRecipients } from './age.js';
-import { planBundle, type BundlePlan } from './collect.js';
+import { fsErrorWords } from '../shared/fs-errors.js';
+import { BundleInputError, planBundle, type BundlePlan } from './collect.js';
 import type { Manifest } from './schema.js';
 import { writeBundle } from './write.js';
 
@@ -56,7 +57,11 @@ export async function saveBundle(dir: string, options: SaveBundleOptions): Promi
     if (!read.ok) return { saved: false, reason: `the plugin catalogue of ${options.client.address}: ${read.reason}` };
     catalogue = { address: options.client.address, readAt: new Date().toISOString(), plugins: read.plugins };
   }
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new BundleInputError(`cannot create the folder ${dir}: ${fsErrorWords(error, true)}`);
+  }
   const written = await writeBundle(dir, plan, {
     recipients,
     ...(catalogue ? { catalogue } : {}),

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
@@ -115,6 +115,14 @@ describe('config-bundle inspect: every damaged-bundle class has its code', () =>
       ).toBe(true);
     });
   }
+
+  it('a FIFO, a folder or a device is NOT_A_FILE, without waiting for a writer', async () => {
+    const dir = tempDir('damaged-');
+    execFileSync('mkfifo', [path.join(dir, 'vault-config-x.tar.gz')]);
+    for (const f of [path.join(dir, 'vault-config-x.tar.gz'), dir, '/dev/zero']) {
+      expect((await inspectBundle(f)).problems.map((p) => p.code)).toEqual(['NOT_A_FILE']);
+    }
+  });
 
   it('CLI: same exit codes and problem-code style as snapshot inspect', async () => {
     const dir = tempDir('damaged-');

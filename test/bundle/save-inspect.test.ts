@@ -190,6 +190,15 @@ describe('config-bundle save: interrupted or failing, nothing is left behind', (
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('DIR that is a file: a usage error naming it, never a crash', async () => {
+    const fx = serverFixture({ seal: 'shamir' });
+    const file = path.join(tempDir('bundles-'), 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = await runCli(['config-bundle', 'save', file, '--server-config', fx.config]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot create the folder .*not-a-folder/);
+  });
+
   it('an unwritable folder is a usage error naming it', async () => {
     const fx = serverFixture({ seal: 'shamir' });
     const out = tempDir('bundles-');
