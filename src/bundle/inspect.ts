@@ -72,6 +72,9 @@ class ManifestEntry implements EntrySink {
   }
 }
 
+/** A problem as snapshot inspect words one: `reason`, and `message`, the same sentence under its older name. */
+const problem = (code: BundleProblemCode, reason: string): BundleProblem => ({ code, reason, message: reason });
+
 function emptyInspection(file: string): BundleInspection {
   return {
     file,
@@ -96,7 +99,7 @@ async function verifyArchive(source: Readable, out: BundleInspection): Promise<v
   const report = (code: BundleProblemCode | ProblemCode, message: string): void => {
     const reason = reworded(message);
     if (!out.problems.some((p) => p.code === code && p.reason === reason))
-      out.problems.push({ code: code as BundleProblemCode, reason });
+      out.problems.push(problem(code as BundleProblemCode, reason));
   };
   const entries = new Map<string, { entry: TarEntry; sink: HashedEntry }>();
   let manifest: ManifestEntry | null = null;
@@ -236,7 +239,7 @@ export async function inspectBundle(file: string, options: InspectBundleOptions 
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      out.problems.push({ code: 'NOT_A_FILE', reason: `${out.file} is not a regular file.` });
+      out.problems.push(problem('NOT_A_FILE', `${out.file} is not a regular file.`));
       return out;
     }
     size = info.size;
@@ -282,13 +285,13 @@ async function inspectOpened(
   out.bytes = size;
   const header = parseAgeHeader(head);
   if (!header.ok) {
-    out.problems.push({ code: 'AGE_HEADER_INVALID', reason: `The file is not a readable age file: ${header.reason}.` });
+    out.problems.push(problem('AGE_HEADER_INVALID', `The file is not a readable age file: ${header.reason}.`));
     return;
   }
   out.recipients = header.recipients;
   if (!agePayloadOk(size - header.headerLength)) {
     const reason = 'The age payload has a length age never writes: the file is truncated or padded.';
-    out.problems.push({ code: 'AGE_HEADER_INVALID', reason });
+    out.problems.push(problem('AGE_HEADER_INVALID', reason));
     return;
   }
   if (!options.identities?.length) {
@@ -305,10 +308,7 @@ async function inspectOpened(
     plain = await decryptStream(stream(), options.identities);
   } catch (error) {
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    out.problems.push({
-      code: 'AGE_DECRYPT_FAILED',
-      reason: `The bundle cannot be decrypted with that identity (${why}).`,
-    });
+    out.problems.push(problem('AGE_DECRYPT_FAILED', `The bundle cannot be decrypted with that identity (${why}).`));
     return;
   }
   await verifyArchive(plain, out);

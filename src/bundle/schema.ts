@@ -72,7 +72,13 @@ export const BundleProblemCodeSchema = z.enum([
 ]);
 export type BundleProblemCode = z.infer<typeof BundleProblemCodeSchema>;
 
-export const BundleProblemSchema = z.strictObject({ code: BundleProblemCodeSchema, reason: z.string() });
+export const BundleProblemSchema = z.strictObject({
+  code: BundleProblemCodeSchema,
+  /** One sentence: what is wrong with the bundle. */
+  reason: z.string(),
+  /** The same sentence, as snapshot inspect's problems also carry it. */
+  message: z.string(),
+});
 export type BundleProblem = z.infer<typeof BundleProblemSchema>;
 
 /** What `inspectBundle` and `config-bundle inspect --json` report. The field names are a public interface. */
