@@ -8,6 +8,7 @@ import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { trapInterrupts } from './interrupt.js';
 import { palette, type Io } from './output.js';
+import { verdictAndRows } from './render-inspection.js';
 
 export const usage = `Usage:
   vault-change-gate config-bundle save DIR --server-config FILE [--server-config FILE]... [--include PATH]...
@@ -159,16 +160,8 @@ async function inspectCommand(args: string[], io: Io): Promise<number> {
 /** The verdict first, then what the bundle holds; never a file's contents. */
 export function renderBundle(r: BundleInspection, io: Io): string {
   const c = palette(io);
-  const lines: string[] = [];
   const kind = r.encrypted ? 'encrypted configuration bundle' : 'configuration bundle';
-  lines.push(
-    r.valid
-      ? `${c.green('VALID')}    ${kind}  ${r.file}`
-      : `${c.red('INVALID')}  ${kind}  ${r.file}: ${r.problems[0]?.reason ?? ''}`,
-  );
-  const row = (k: string, v: string | number | null | undefined) => {
-    if (v !== null && v !== undefined && v !== '') lines.push(`  ${k.padEnd(13)}${v}`);
-  };
+  const { lines, row } = verdictAndRows(r, kind, io);
   const m = r.manifest;
   row('Created', r.createdAt);
   row(

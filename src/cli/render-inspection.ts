@@ -11,21 +11,34 @@ const ago = (iso: string, now = Date.now()): string => {
 };
 
 /**
+ * The verdict line (`VALID    KIND  FILE`, or `INVALID  KIND  FILE: first problem`) and a writer of `Key   value`
+ * rows under it, shared by snapshot and bundle inspections.
+ */
+export function verdictAndRows(
+  r: { readonly valid: boolean; readonly file: string; readonly problems: readonly { readonly reason: string }[] },
+  kind: string,
+  io: Io,
+): { lines: string[]; row: (k: string, v: string | number | null | undefined) => void } {
+  const c = palette(io);
+  const lines = [
+    r.valid
+      ? `${c.green('VALID')}    ${kind}  ${r.file}`
+      : `${c.red('INVALID')}  ${kind}  ${r.file}: ${r.problems[0]?.reason ?? ''}`,
+  ];
+  const row = (k: string, v: string | number | null | undefined) => {
+    if (v !== null && v !== undefined && v !== '') lines.push(`  ${k.padEnd(13)}${v}`);
+  };
+  return { lines, row };
+}
+
+/**
  * In the spirit of `vault operator raft snapshot inspect`: the verdict first, then the metadata and key counts.
  * `now` (for the age shown) is given by tests that compare the output whole.
  */
 export function renderInspection(r: SnapshotInspection, io: Io, now: number = Date.now()): string {
   const c = palette(io);
-  const lines: string[] = [];
   const kind = r.format ? `${r.format} snapshot` : 'not a readable snapshot';
-  lines.push(
-    r.valid
-      ? `${c.green('VALID')}    ${kind}  ${r.file}`
-      : `${c.red('INVALID')}  ${kind}  ${r.file}: ${r.problems[0]?.reason ?? ''}`,
-  );
-  const row = (k: string, v: string | number | null | undefined) => {
-    if (v !== null && v !== undefined && v !== '') lines.push(`  ${k.padEnd(13)}${v}`);
-  };
+  const { lines, row } = verdictAndRows(r, kind, io);
   row('ID', r.id);
   row('Size', r.size);
   row('Index', r.index);
