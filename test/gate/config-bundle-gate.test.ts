@@ -93,6 +93,19 @@ describe('check: configuration bundles (configBundles, --config-bundle-dir)', ()
     }
   });
 
+  it('an encrypted bundle counts by its header and the time in its name', async () => {
+    const { generateIdentity, identityToRecipient } = await import('age-encryption');
+    const cwd = tempFiles(snapshot);
+    const fx = serverFixture({ seal: 'shamir' });
+    const recipients = [await identityToRecipient(await generateIdentity())];
+    const saved = await saveBundle(path.join(cwd, 'bundles'), { serverConfigs: [fx.config], cwd: fx.root, recipients });
+    expect(saved.saved).toBe(true);
+    const { code, d } = await decide([...upgrade, '--config-bundle-dir', 'bundles'], cwd);
+    expect(code).toBe(0);
+    expect(d.restore?.configBundle).toMatchObject({ encrypted: true, contentsVerified: false });
+    expect(d.restore?.configBundle?.file).toMatch(/\.tar\.gz\.age$/);
+  });
+
   it('a --config-bundle-dir that does not exist is a usage error', async () => {
     const r = await runCli(['check', ...upgrade, '--config-bundle-dir', 'nope'], { cwd: tempFiles(snapshot) });
     expect(r.code).toBe(2);
