@@ -10,6 +10,8 @@
  *   vault and gate, which both take it.
  * - git before terraform: the Terraform readers walk a git range through the git adapter, never the reverse.
  * - vault: the live cluster (HTTP), saving snapshots, the cluster facts.
+ * - bundle: the configuration bundle (Vault's server configuration, the files it names, plugins): reads Vault's
+ *   HCL with the terraform layer's parser and records the live plugin catalogue, so it sits after both.
  * - gate: collects the evidence from all of the above and decides.
  * - hook: the pre-push hook, built on the gate.
  * - api: src/index.ts and src/unstable.ts, the library's public entries (they may export from any layer, but not
@@ -25,6 +27,7 @@ export const LAYERS = [
   'git',
   'terraform',
   'vault',
+  'bundle',
   'gate',
   'hook',
   'api',

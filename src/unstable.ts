@@ -15,3 +15,4 @@ export { runPrePush, HookError, type PrePushOptions, type PrePushResult } from '
 export { installHook, uninstallHook, HookInstallError } from './hook/install.js';
 export { parsePushLines, pushRanges, type PushLine, type PushRange } from './hook/push-ranges.js';
 export { UserError } from './errors.js';
+export * from './bundle/index.js';

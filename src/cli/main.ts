@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   exec: async () => (await import('./exec-command.js')).execCommand,
   lock: async () => (await import('./lock-command.js')).lockCommand,
   config: async () => (await import('./config-command.js')).configCommand,
+  'config-bundle': async () => (await import('./config-bundle-command.js')).configBundleCommand,
   hook: async () => (await import('./hook-command.js')).hookCommand,
   'install-hook': async () => (await import('./install-hook-command.js')).installHookCommand,
   'uninstall-hook': async () => (await import('./install-hook-command.js')).uninstallHookCommand,

@@ -64,6 +64,11 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
   if (d.snapshot?.indexLag != null)
     lines.push(`  lag       ${d.snapshot.indexLag} raft entries written since the snapshot`);
   for (const r of d.rejected) lines.push(`  ${c.red('refused')}   ${r.file}: ${r.reason} [${r.code}]`);
+  const bundle = d.restore?.configBundle;
+  if (bundle) {
+    const sealed = bundle.encrypted ? (bundle.contentsVerified ? ', encrypted' : ', encrypted (header checked)') : '';
+    lines.push(`  bundle    ${bundle.file}: made ${bundle.createdAt} (${bundle.age} ago)${sealed}`);
+  }
   if (d.cluster) {
     const k = d.cluster;
     lines.push(

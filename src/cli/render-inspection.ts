@@ -11,21 +11,34 @@ const ago = (iso: string, now = Date.now()): string => {
 };
 
 /**
+ * The verdict line (`VALID    KIND  FILE`, or `INVALID  KIND  FILE: first problem`) and a writer of `Key   value`
+ * rows under it, shared by snapshot and bundle inspections.
+ */
+export function verdictAndRows(
+  r: { readonly valid: boolean; readonly file: string; readonly problems: readonly { readonly reason: string }[] },
+  kind: string,
+  io: Io,
+): { lines: string[]; row: (k: string, v: string | number | null | undefined) => void } {
+  const c = palette(io);
+  const lines = [
+    r.valid
+      ? `${c.green('VALID')}    ${kind}  ${r.file}`
+      : `${c.red('INVALID')}  ${kind}  ${r.file}: ${r.problems[0]?.reason ?? ''}`,
+  ];
+  const row = (k: string, v: string | number | null | undefined) => {
+    if (v !== null && v !== undefined && v !== '') lines.push(`  ${k.padEnd(13)}${v}`);
+  };
+  return { lines, row };
+}
+
+/**
  * In the spirit of `vault operator raft snapshot inspect`: the verdict first, then the metadata and key counts.
  * `now` (for the age shown) is given by tests that compare the output whole.
  */
 export function renderInspection(r: SnapshotInspection, io: Io, now: number = Date.now()): string {
   const c = palette(io);
-  const lines: string[] = [];
   const kind = r.format ? `${r.format} snapshot` : 'not a readable snapshot';
-  lines.push(
-    r.valid
-      ? `${c.green('VALID')}    ${kind}  ${r.file}`
-      : `${c.red('INVALID')}  ${kind}  ${r.file}: ${r.problems[0]?.reason ?? ''}`,
-  );
-  const row = (k: string, v: string | number | null | undefined) => {
-    if (v !== null && v !== undefined && v !== '') lines.push(`  ${k.padEnd(13)}${v}`);
-  };
+  const { lines, row } = verdictAndRows(r, kind, io);
   row('ID', r.id);
   row('Size', r.size);
   row('Index', r.index);
@@ -34,7 +47,7 @@ export function renderInspection(r: SnapshotInspection, io: Io, now: number = Da
   row('Taken at', r.takenAt ? `${r.takenAt} (${ago(r.takenAt, now)})` : null);
   row('Servers', r.servers.map((s) => `${s.id} (${s.address}, ${s.suffrage})`).join(', '));
   row('Vault', r.vaultVersions.join(', '));
-  row('Seal', r.sealType);
+  row('Seal', sealRow(r));
   row('SHA-256', r.sha256);
   const keys = Object.entries(r.keys);
   if (keys.length) {
@@ -49,4 +62,17 @@ export function renderInspection(r: SnapshotInspection, io: Io, now: number = Da
   }
   for (const n of r.notes) lines.push(`  ${c.dim(`Note: ${n}`)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** `shamir, 3 of 5 unseal key shares`, `awskms, recovery 3 of 5`: what a restore of it needs. */
+function sealRow(r: SnapshotInspection): string | null {
+  const s = r.seal;
+  if (!s) return r.sealType;
+  const of = (t: number | null, n: number | null) => (t !== null && n !== null ? `${t} of ${n}` : null);
+  if (s.type === 'shamir') {
+    const shares = of(s.threshold, s.shares);
+    return shares ? `shamir, ${shares} unseal key shares` : 'shamir';
+  }
+  const recovery = s.recovery ? of(s.recovery.threshold, s.recovery.shares) : null;
+  return `${s.type ?? 'unknown'}${recovery ? `, recovery ${recovery} key shares` : ''}`;
 }

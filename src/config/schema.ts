@@ -61,6 +61,32 @@ export const ConfigSchema = z
           ),
       })
       .optional(),
+    configBundles: z
+      .strictObject({
+        dir: z
+          .string()
+          .optional()
+          .describe('Folder searched for configuration bundles (config-bundle save), relative to this file.'),
+        pattern: z
+          .string()
+          .optional()
+          .describe('minimatch pattern of bundle files inside dir. Default "**/vault-config-*.tar.gz*".'),
+        maxAge: z
+          .union([DurationSchema, MaxAgeSchema])
+          .optional()
+          .describe("How old the bundle may be: one duration, or per category. Default: the snapshot's for it."),
+        requireFor: z
+          .array(CategorySchema)
+          .optional()
+          .describe(
+            'Categories that need a fresh valid configuration bundle besides the snapshot. Default: upgrade, ' +
+              'downgrade, plugins, storage-migration, seal.',
+          ),
+      })
+      .optional()
+      .describe(
+        "The second piece of a backup (Vault's storage docs): the server's configuration, scripts and plugins.",
+      ),
     policy: byCategory(PolicyModeSchema).optional().describe('Per category: require (default), warn or allow.'),
     allowDowngrade: z.boolean().optional().describe('Let a downgrade go ahead with a fresh snapshot. Default false.'),
     clockSkew: DurationSchema.optional().describe(

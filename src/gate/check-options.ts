@@ -18,6 +18,8 @@ export interface CheckOptions {
   readonly snapshots?: readonly string[];
   /** Folder to search for snapshots (overrides snapshots.dir of the config). */
   readonly snapshotDir?: string;
+  /** Folder of configuration bundles (config-bundle save; overrides configBundles.dir). */
+  readonly configBundleDir?: string;
   /** minimatch pattern inside the folder (overrides snapshots.pattern). */
   readonly pattern?: string;
   /** Config file (else vault-change-gate.config.json in cwd or at the git root). */

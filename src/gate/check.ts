@@ -18,6 +18,7 @@ import { assertCheckOptions } from './option-keys.js';
 import { evaluate } from './evaluate.js';
 import { snapshotFileName } from './next-steps.js';
 import { collectEvidence, show, type Collected } from './evidence.js';
+import { bundleDir, DEFAULT_BUNDLE_PATTERN, gatherBundleEvidence } from './bundle-evidence.js';
 import { policyFromConfig } from './policy.js';
 import { warning } from './findings.js';
 import { lacksSnapshot, type ClusterFacts, type Decision, type Warning } from './schema.js';
@@ -103,11 +104,15 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
   const context = overrideReason ? { override: { reason: overrideReason, by: await whoAmI(cwd) }, ...log } : {};
 
   const dir = dirFromCli ?? dirFromConfig;
+  const bundles = await bundleDir(options, loaded, cwd);
   const targets = clusterTargets({ loaded, dir, pattern, env, live });
   const decisions: Decision[] = [];
   for (const target of targets) {
     decisions.push(
-      await decideFor(target, { options, config, cwd, classified, now, policy, context, notes: scriptNotes }),
+      await decideFor(target, {
+        ...{ options, config, cwd, classified, now, policy, context },
+        ...{ notes: scriptNotes, bundleDir: bundles },
+      }),
     );
   }
   const decision = decisions.length === 1 ? (decisions[0] as Decision) : combine(decisions);
@@ -142,7 +147,10 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
       : path.resolve(cwd, options.takeSnapshot, ...(target.name ? [target.name] : []));
   // "Before, but not during": backups and changes in progress, for a change that needs a backup.
   const inProgress = needsEvidence ? await inProgressFor(target, shared, cluster, folder, snapshots) : [];
-  const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster, inProgress };
+  const pattern = config.configBundles?.pattern ?? DEFAULT_BUNDLE_PATTERN;
+  const live = cluster?.reachable && !cluster.sealed ? client : null;
+  const configBundle = needsEvidence ? await gatherBundleEvidence(shared.bundleDir ?? null, pattern, cwd, live) : null;
+  const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster, inProgress, configBundle };
   const decide = () => evaluate(classified, evidence, policy, context);
   const decision = decide();
   const lacking = decision.operations.some((o) => lacksSnapshot(o.status));

@@ -14,6 +14,52 @@ export interface CodeInfo {
   readonly action: string;
 }
 
+/**
+ * Whether a restore of the evidence would come back up (docs/config-bundle.md): the configuration bundle beside
+ * the snapshot, the plugins it can reinstall, and the seal the snapshot needs. Each is a no-go where it blocks a
+ * change (`reasons`, with a finding in `restore`) and a warning otherwise.
+ */
+const RESTORE_CODES = [
+  'NO_CONFIG_BUNDLE',
+  'STALE_CONFIG_BUNDLE',
+  'PLUGIN_NOT_REINSTALLABLE',
+  'SEAL_CHANGED_SINCE_SNAPSHOT',
+  'SEAL_TYPE_MISMATCH',
+] as const;
+export const RestoreCodeSchema = z.enum(RESTORE_CODES);
+export type RestoreCode = z.infer<typeof RestoreCodeSchema>;
+
+export const restoreInfo: Readonly<Record<RestoreCode, CodeInfo>> = {
+  NO_CONFIG_BUNDLE: {
+    title: 'no configuration bundle',
+    explanation:
+      "The change needs the server's configuration, scripts and plugins backed up, and no valid bundle was found.",
+    action: 'Make one with config-bundle save DIR --server-config FILE.',
+  },
+  STALE_CONFIG_BUNDLE: {
+    title: 'configuration bundle too old',
+    explanation: 'The newest valid configuration bundle is older than configBundles.maxAge allows for the change.',
+    action: 'Make a new one with config-bundle save.',
+  },
+  PLUGIN_NOT_REINSTALLABLE: {
+    title: 'plugin not reinstallable',
+    explanation: 'An external plugin of the live catalogue has no binary of its sha256 in the configuration bundle.',
+    action: 'Save a bundle with plugin_directory in the configuration (config-bundle save --vault).',
+  },
+  SEAL_CHANGED_SINCE_SNAPSHOT: {
+    title: 'seal changed since the snapshot',
+    explanation:
+      "The live seal (type, shares, threshold) differs from the snapshot's: a rekey or seal migration came after it.",
+    action: 'Keep the key shares or KMS key of the snapshot time, or take a new snapshot.',
+  },
+  SEAL_TYPE_MISMATCH: {
+    title: 'seal type mismatch',
+    explanation:
+      "The seal in the bundle's server configuration is not the snapshot's: a restore onto it would not unseal.",
+    action: 'Restore with the seal configuration of the snapshot time, or take a new snapshot and bundle.',
+  },
+};
+
 /** What the I/O layer or the decision noticed without refusing anything (`--strict` makes any of them a no-go). */
 export const WarningCodeSchema = z.enum([
   'SNAPSHOT_READABLE_BY_OTHERS',
@@ -26,6 +72,7 @@ export const WarningCodeSchema = z.enum([
   'INDEX_LAG_UNCHECKED',
   'NOTHING_MATCHED',
   'DEMO_SNAPSHOT',
+  ...RESTORE_CODES,
 ]);
 export type WarningCode = z.infer<typeof WarningCodeSchema>;
 
@@ -80,6 +127,7 @@ export const warningInfo: Readonly<Record<WarningCode, CodeInfo>> = {
     explanation: 'The evidence is a demo snapshot made by "snapshot demo": it holds no data, so it is no backup.',
     action: 'Try the gate with it, then take a real snapshot: vault operator raft snapshot save FILE.',
   },
+  ...restoreInfo,
 };
 
 /** Why a snapshot candidate is not the evidence, besides the snapshot's own problems (ProblemCode). */
@@ -219,5 +267,7 @@ export const NextStepCodeSchema = z.enum([
   'OVERRIDE',
   'OVERRIDDEN',
   'NO_EVIDENCE_SOURCE',
+  'MAKE_CONFIG_BUNDLE',
+  'KEEP_SEAL_KEYS',
 ]);
 export type NextStepCode = z.infer<typeof NextStepCodeSchema>;

@@ -5,6 +5,7 @@ import { decideOperation } from './decide-operation.js';
 import { nextSteps } from './next-steps.js';
 import { defaultPolicy, type Policy } from './policy.js';
 import { autoSnapshotCandidate, pickEvidence } from './refusal.js';
+import { judgeRestore } from './restore.js';
 import { EvidenceSchema, type ClusterFacts, type Decision, type Evidence, type EvidenceSnapshot } from './schema.js';
 import { warning } from './findings.js';
 import { isDemoSnapshot } from '../snapshot/demo.js';
@@ -92,6 +93,11 @@ export function evaluate(
       if (f.severity === 'no-go' || (f.severity === 'warning' && policy.strict)) reasons.push(f.reason);
     }
   }
+  // Only with bundle evidence (check always gathers it): a library caller without it is not judged on it.
+  const restore = judgeRestore({ now, decided, policy, bundle: evidence.configBundle, snapshot: chosen, cluster });
+  reasons.push(...restore.reasons);
+  warnings.push(...restore.warnings);
+
   if (policy.strict && warnings.length > 0) {
     const n = warnings.length;
     const codes = warnings.map((w) => w.code).join(', ');
@@ -103,8 +109,9 @@ export function evaluate(
   if (overridden) allowed = true;
   const steps =
     reasons.length === 0
-      ? []
+      ? restore.steps
       : nextSteps({
+          restoreSteps: restore.steps,
           now: evidence.now,
           decided,
           warnings,
@@ -131,6 +138,7 @@ export function evaluate(
     nextSteps: steps,
     cluster,
     inProgress: evidence.inProgress,
+    ...(evidence.configBundle ? { restore: { configBundle: restore.chosen, findings: restore.findings } } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export interface NextContext {
   readonly noEvidenceSource?: boolean;
   /** Where an override is recorded besides the decision itself (the config's decisionLog), or null. */
   readonly decisionLog?: string | null;
+  /** Steps about the restore evidence (configuration bundle, seal keys), before the override. */
+  readonly restoreSteps?: readonly NextStep[];
 }
 
 /**
@@ -43,7 +45,9 @@ const OVERRIDE_TEXT =
 export function nextSteps(ctx: NextContext): NextStep[] {
   const { decided, policy, warnings } = ctx;
   // An override went ahead: the only step left is to know what was recorded, and where.
-  if (ctx.overridden) return [nextStep('OVERRIDDEN', overriddenText(ctx.decisionLog ?? null))];
+  // Steps about the restore (keep the seal keys after a rekey) still hold.
+  if (ctx.overridden)
+    return [...(ctx.restoreSteps ?? []), nextStep('OVERRIDDEN', overriddenText(ctx.decisionLog ?? null))];
   const next: NextStep[] = [];
   const lacking = decided.some((d) => lacksSnapshot(d.status));
   if (lacking && ctx.noEvidenceSource) next.push(nextStep('NO_EVIDENCE_SOURCE', NO_SOURCE_TEXT));
@@ -80,6 +84,7 @@ export function nextSteps(ctx: NextContext): NextStep[] {
     const text = 'Fix the warnings (for a snapshot readable by others: chmod 600 FILE), or run without --strict.';
     next.push(nextStep('FIX_WARNINGS', text));
   }
+  next.push(...(ctx.restoreSteps ?? []));
   next.push(nextStep('OVERRIDE', OVERRIDE_TEXT));
   return next;
 }

@@ -29,6 +29,7 @@ export const CHECK_OPTION_KEYS = [
   'breakStaleLock',
   'inProgress',
   'inFlight',
+  'configBundleDir',
 ] as const satisfies readonly (keyof CheckOptions)[];
 
 // A key added to CheckOptions but not listed above fails the type check here, so the list cannot fall behind.

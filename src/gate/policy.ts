@@ -11,7 +11,15 @@ export interface Policy {
   readonly strict: boolean;
   /** Raft entries a snapshot may be behind the live cluster's applied index (snapshots.maxIndexLag); null: no limit. */
   readonly maxIndexLag: number | null;
+  /** configBundles: the categories that need a configuration bundle, and its age limit (null: the snapshot's). */
+  readonly configBundles: {
+    readonly requireFor: readonly Category[];
+    readonly maxAgeMs: number | (Partial<Record<Category, number>> & { readonly default?: number }) | null;
+  };
 }
+
+/** A seal migration changes the configuration itself; upgrades and plugin changes need the binaries back. */
+export const BUNDLE_CATEGORIES: readonly Category[] = ['upgrade', 'downgrade', 'plugins', 'storage-migration', 'seal'];
 
 const HOUR = 3_600_000;
 
@@ -32,6 +40,7 @@ export const defaultPolicy: Policy = {
   clockSkewMs: 5 * 60_000,
   strict: false,
   maxIndexLag: null,
+  configBundles: { requireFor: BUNDLE_CATEGORIES, maxAgeMs: null },
 };
 
 const ms = (d: string | undefined): number | undefined =>
@@ -55,9 +64,28 @@ export function policyFromConfig(config: Config, overrides: { strict?: boolean }
     clockSkewMs: ms(config.clockSkew) ?? defaultPolicy.clockSkewMs,
     strict: overrides.strict ?? config.strict ?? false,
     maxIndexLag: config.snapshots?.maxIndexLag ?? null,
+    configBundles: bundlePolicy(config),
   };
 }
 
 export const maxAgeFor = (policy: Policy, category: Category): number =>
   policy.maxAgeMs[category] ?? policy.maxAgeMs.default;
 export const modeFor = (policy: Policy, category: Category): PolicyMode => policy.modes[category] ?? 'require';
+
+function bundlePolicy(config: Config): Policy['configBundles'] {
+  const raw = config.configBundles?.maxAge;
+  const maxAgeMs =
+    raw === undefined
+      ? null
+      : typeof raw === 'string'
+        ? (ms(raw) ?? null)
+        : Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, ms(v as string | undefined)]));
+  return { requireFor: config.configBundles?.requireFor ?? BUNDLE_CATEGORIES, maxAgeMs };
+}
+
+/** The age limit of a configuration bundle for a category: configBundles.maxAge, else the snapshot's. */
+export function bundleMaxAgeFor(policy: Policy, category: Category): number {
+  const m = policy.configBundles.maxAgeMs;
+  if (typeof m === 'number') return m;
+  return m?.[category] ?? m?.default ?? maxAgeFor(policy, category);
+}

@@ -5,6 +5,7 @@ import { SnapshotFormatSchema, SnapshotInspectionSchema } from '../snapshot/sche
 import { ClusterFactsSchema, type ClusterFacts } from '../vault/cluster-facts.js';
 import { SidecarSchema } from '../vault/sidecar.js';
 import { InProgressCodeSchema, NextStepCodeSchema, RejectionCodeSchema, WarningCodeSchema } from './codes.js';
+import { ConfigBundleEvidenceSchema, EvidenceBundleSchema, RestoreFindingSchema } from './restore.js';
 
 /** What one operation needs, and whether the evidence gives it. */
 export const OperationStatusSchema = z.enum([
@@ -131,6 +132,13 @@ export const DecisionSchema = z.strictObject({
   cluster: ClusterFactsSchema.nullable(),
   /** Backups and changes in progress found for a change that needs a backup (lock, files in flight, auto-snapshot). */
   inProgress: z.array(InProgressSchema),
+  /**
+   * Whether a restore of the evidence would come back up (docs/config-bundle.md): the configuration bundle chosen
+   * and what was found about it, the plugins and the seal. Absent when no bundle evidence was gathered.
+   */
+  restore: z
+    .strictObject({ configBundle: EvidenceBundleSchema.nullable(), findings: z.array(RestoreFindingSchema) })
+    .optional(),
   /** With several clusters (config `clusters`), the decision for each; absent otherwise. */
   clusters: z
     .array(
@@ -161,6 +169,8 @@ export const EvidenceSchema = z.strictObject({
   cluster: ClusterFactsSchema.nullable().default(null),
   /** Backups and changes in progress (see InProgressSchema). */
   inProgress: z.array(InProgressSchema).default([]),
+  /** The configuration bundles found (check gathers them); null: not judged (a library caller without them). */
+  configBundle: ConfigBundleEvidenceSchema.nullable().default(null),
   /** Sidecars found beside the snapshots, by the snapshot's `file`; a snapshot without one is not listed. */
   sidecars: z
     .record(

@@ -27,6 +27,8 @@ export interface Shared {
   readonly context: EvaluateContext;
   /** Warnings about the input itself (a script in which nothing was found), shown in every decision. */
   readonly notes: readonly Warning[];
+  /** The configuration bundle folder (--config-bundle-dir, configBundles.dir), or null. */
+  readonly bundleDir?: string | null;
 }
 
 /** Where each target's snapshots are and how Vault is reached, before any of them is read. */

@@ -1,7 +1,13 @@
 import { compareVersions, parseVersion } from '../classify/version.js';
 import { SmallEntry, StateEntry } from './entries.js';
 import type { Report } from './gzip.js';
-import { SnapshotMetaSchema, type RaftServer, type SnapshotInspection, type SnapshotMeta } from './schema.js';
+import {
+  SnapshotMetaSchema,
+  type RaftServer,
+  type SealShares,
+  type SnapshotInspection,
+  type SnapshotMeta,
+} from './schema.js';
 import { parseSums } from './sums.js';
 import type { TarEntry } from './tar.js';
 
@@ -97,14 +103,32 @@ function checkState(archive: ReadArchive, meta: SnapshotMeta | null, out: Snapsh
       .filter((v) => parseVersion(v) !== null)
       .sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!));
     if (s.sealConfig) {
-      try {
-        const type = (JSON.parse(s.sealConfig) as { type?: unknown }).type;
-        if (typeof type === 'string') out.sealType = type;
-      } catch {
-        out.notes.push('core/seal-config is not readable JSON, so the seal type is unknown.');
-      }
+      const seal = readSealConfig(s.sealConfig);
+      if (seal) {
+        const recovery = s.recoveryConfig ? readSealConfig(s.recoveryConfig) : null;
+        out.seal = { ...seal, recovery };
+        out.sealType = seal.type;
+      } else out.notes.push('core/seal-config is not readable JSON, so the seal type is unknown.');
     }
   } else if (st.consul) out.keys = st.consul.summary().types;
+}
+
+const count = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+
+/** Vault's SealConfig JSON (type, secret_shares, secret_threshold, stored_shares); null when not an object. */
+function readSealConfig(text: string): SealShares | null {
+  try {
+    const c = JSON.parse(text) as Record<string, unknown> | null;
+    if (!c || typeof c !== 'object' || Array.isArray(c)) return null;
+    return {
+      type: typeof c.type === 'string' ? c.type : null,
+      shares: count(c.secret_shares),
+      threshold: count(c.secret_threshold),
+      storedShares: count(c.stored_shares),
+    };
+  } catch {
+    return null;
+  }
 }
 
 /** Which entries: all of meta.json, state.bin and SHA256SUMS, and a non-empty SHA256SUMS.sealed only in Vault's. */

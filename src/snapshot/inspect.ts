@@ -297,6 +297,7 @@ function emptyInspection(file: string, problems: Problem[]): SnapshotInspection 
     sha256: null,
     vaultVersions: [],
     sealType: null,
+    seal: null,
     keys: {},
     bytes: 0,
     notes: [],

@@ -77,6 +77,29 @@ export const RaftServerSchema = z.strictObject({
 });
 export type RaftServer = z.infer<typeof RaftServerSchema>;
 
+/** A seal or recovery configuration as Vault keeps it in plaintext (vault/seal.go SealConfig). */
+export const SealSharesSchema = z.strictObject({
+  type: z.string().nullable(),
+  shares: z.number().nullable(),
+  threshold: z.number().nullable(),
+  /** Shares kept by the seal itself (auto-unseal stores the barrier key); null when not said. */
+  storedShares: z.number().nullable(),
+});
+export type SealShares = z.infer<typeof SealSharesSchema>;
+
+/**
+ * The snapshot's seal: `core/seal-config` (Shamir: the unseal key shares; auto-unseal: the seal's type) and
+ * `core/recovery-config` (auto-unseal: the recovery key shares). Restoring needs the shares or KMS of that time.
+ */
+export const SnapshotSealSchema = z.strictObject({
+  type: z.string().nullable(),
+  shares: z.number().nullable(),
+  threshold: z.number().nullable(),
+  storedShares: z.number().nullable(),
+  recovery: SealSharesSchema.nullable(),
+});
+export type SnapshotSeal = z.infer<typeof SnapshotSealSchema>;
+
 /** What `inspectSnapshot` and `snapshot inspect --json` report. The field names are a public interface. */
 export const SnapshotInspectionSchema = z.strictObject({
   file: z.string(),
@@ -97,6 +120,8 @@ export const SnapshotInspectionSchema = z.strictObject({
   vaultVersions: z.array(z.string()),
   /** Seal type from the plaintext core/seal-config (Vault only). */
   sealType: z.string().nullable(),
+  /** The seal configuration from core/seal-config and core/recovery-config (Vault only); null when absent. */
+  seal: SnapshotSealSchema.nullable().optional(),
   /** Storage keys per prefix (Vault) or records per message type (Consul). */
   keys: z.record(z.string(), z.number()),
   /** Bytes of the file read. */

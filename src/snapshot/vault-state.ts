@@ -10,6 +10,7 @@ const MAX_KEY = 64 * 1024;
 const MAX_CAPTURE = 64 * 1024;
 const SLASH = 0x2f;
 const SEAL_CONFIG = Buffer.from('core/seal-config');
+const RECOVERY_CONFIG = Buffer.from('core/recovery-config');
 const VERSIONS = Buffer.from('core/versions/');
 
 const S = { Length: 0, Tag: 1, FieldLength: 2, Bytes: 3, Varint: 4, Skip: 5 } as const;
@@ -20,6 +21,8 @@ export interface VaultStateSummary {
   readonly keys: Record<string, number>;
   readonly versions: string[];
   readonly sealConfig: string | null;
+  /** core/recovery-config (auto-unseal only), plaintext like the seal configuration. */
+  readonly recoveryConfig: string | null;
 }
 
 export class VaultStateWalker {
@@ -44,6 +47,8 @@ export class VaultStateWalker {
   private prefixLength = -1;
   private prefixCount: { n: number } | null = null;
   private sealConfig: string | null = null;
+  private recoveryConfig: string | null = null;
+  private captureKey: 'seal' | 'recovery' = 'seal';
   private entries = 0;
   private readonly counts = new Map<string, { n: number }>();
   private readonly versions: string[] = [];
@@ -111,7 +116,8 @@ export class VaultStateWalker {
   summary(): VaultStateSummary {
     const keys: Record<string, number> = {};
     for (const [k, v] of [...this.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) keys[k] = v.n;
-    return { entries: this.entries, keys, versions: [...this.versions], sealConfig: this.sealConfig };
+    const { sealConfig, recoveryConfig } = this;
+    return { entries: this.entries, keys, versions: [...this.versions], sealConfig, recoveryConfig };
   }
 
   private onVarint(value: number): void {
@@ -144,7 +150,7 @@ export class VaultStateWalker {
           this.collect = 'key';
           this.keyBuffer = Buffer.allocUnsafe(value);
           this.keyFill = 0;
-        } else if (this.field === 2 && this.keyBytes?.equals(SEAL_CONFIG) && value <= MAX_CAPTURE) {
+        } else if (this.field === 2 && value <= MAX_CAPTURE && this.plaintextConfig()) {
           this.collect = 'value';
           this.capture = [];
           this.captureLength = 0;
@@ -154,6 +160,16 @@ export class VaultStateWalker {
         else this.state = this.collect ? S.Bytes : S.Skip;
         return;
     }
+  }
+
+  /** Whether the entry's key is one of the two plaintext seal configurations; notes which, for endField. */
+  private plaintextConfig(): boolean {
+    const key = this.keyBytes;
+    if (key === null || key[0] !== 0x63 /* c */) return false;
+    if (key.equals(SEAL_CONFIG)) this.captureKey = 'seal';
+    else if (key.equals(RECOVERY_CONFIG)) this.captureKey = 'recovery';
+    else return false;
+    return true;
   }
 
   private startSkip(n: number): void {
@@ -174,8 +190,11 @@ export class VaultStateWalker {
 
   private endField(): void {
     if (this.collect === 'key') this.keyBytes = this.keyBuffer;
-    else if (this.collect === 'value')
-      this.sealConfig = Buffer.concat(this.capture, this.captureLength).toString('utf8');
+    else if (this.collect === 'value') {
+      const text = Buffer.concat(this.capture, this.captureLength).toString('utf8');
+      if (this.captureKey === 'seal') this.sealConfig = text;
+      else this.recoveryConfig = text;
+    }
     this.collect = null;
     this.afterField();
   }

@@ -163,7 +163,8 @@ export interface HclBlock {
 }
 
 export type HclParse =
-  | { readonly ok: true; readonly blocks: HclBlock[] }
+  /** `attributes`: the top-level ones (HCL native syntax only; Vault's server configuration has them). */
+  | { readonly ok: true; readonly blocks: HclBlock[]; readonly attributes?: ReadonlyMap<string, HclAttribute> }
   | { readonly ok: false; readonly line: number; readonly message: string };
 
 let parser: ParserType | null = null;
@@ -486,7 +487,7 @@ export function parseHcl(text: string): HclParse {
   const body = root.namedChildren.find((c) => c.type === 'body') ?? null;
   const read = readBody(body);
   lastBodyAttrs = read.attributes;
-  return { ok: true, blocks: read.blocks };
+  return { ok: true, blocks: read.blocks, attributes: read.attributes };
 }
 
 const jsonValue = (v: unknown): HclValue => {

@@ -26,6 +26,9 @@ export const ClusterFactsSchema = z.strictObject({
   version: z.string().nullable(),
   storageType: z.string().nullable(),
   sealType: z.string().nullable(),
+  /** sys/seal-status `n` and `t`: the unseal key shares (Shamir) or recovery key shares (auto-unseal). */
+  sealShares: z.number().nullable().optional(),
+  sealThreshold: z.number().nullable().optional(),
   clusterName: z.string().nullable(),
   clusterId: z.string().nullable(),
   haEnabled: z.boolean().nullable(),

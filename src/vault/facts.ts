@@ -175,6 +175,9 @@ export async function gatherClusterFacts(
   use('sys/seal-status', seal, SealStatusSchema, (s) => {
     facts.storageType = s.storage_type || null;
     facts.sealType = s.type || null;
+    // Before initialisation n and t are 0: no shares to compare.
+    facts.sealShares = s.initialized ? s.n : null;
+    facts.sealThreshold = s.initialized ? s.t : null;
     facts.clusterName ??= s.cluster_name || null;
     facts.clusterId ??= s.cluster_id || null;
     // Not the version: behind a load balancer, nodes of a rolling upgrade may answer the two requests.

@@ -5,6 +5,7 @@ import { check, DecisionSchema, GateRefusedError, guard } from '../../src/index.
 import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { tempFiles } from '../helpers/tmp.js';
+import { freshBundle } from '../helpers/server-config.js';
 
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
@@ -15,18 +16,24 @@ const json = async (argv: string[], cwd: string, env: Record<string, string> = {
   return { code: r.code, stderr: r.stderr, decision: r.stdout ? DecisionSchema.parse(JSON.parse(r.stdout)) : null };
 };
 
+/** An upgrade, which needs a configuration bundle besides the snapshot (configBundles.requireFor). */
+const UPGRADE_WITH_BUNDLE = ['check', '--op', 'upgrade 1.16.2 -> 1.17.0', '--snapshot-dir', 'backups'].concat([
+  '--config-bundle-dir',
+  'bundles',
+]);
+
 describe('vault-change-gate check, end to end with generated archives', () => {
   it('GO with a fresh snapshot (exit 0), naming it', async () => {
-    const dir = workspace({ 'backups/a.snap': buildSnapshot({ takenAt: ago(10) }) });
-    const r = await json(['check', '--op', 'upgrade 1.16.2 -> 1.17.0', '--snapshot-dir', 'backups'], dir);
+    const dir = workspace({ 'backups/a.snap': buildSnapshot({ takenAt: ago(10) }), ...freshBundle() });
+    const r = await json(UPGRADE_WITH_BUNDLE, dir);
     expect(r.code).toBe(0);
     expect(r.decision?.snapshot?.file).toBe('backups/a.snap');
     expect(r.decision?.warnings).toEqual([]);
   });
 
   it('NO-GO with a stale one (exit 1), with the command to take a snapshot', async () => {
-    const dir = workspace({ 'backups/a.snap': buildSnapshot({ takenAt: ago(90) }) });
-    const r = await runCli(['check', '--op', 'upgrade 1.16.2 -> 1.17.0', '--snapshot-dir', 'backups'], { cwd: dir });
+    const dir = workspace({ 'backups/a.snap': buildSnapshot({ takenAt: ago(90) }), ...freshBundle() });
+    const r = await runCli(UPGRADE_WITH_BUNDLE, { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toBe(
       'NO-GO: 1 operation needs a snapshot no older than 1h, and the newest valid one, backups/a.snap, is 1h 30m old.',
@@ -113,7 +120,7 @@ describe('vault-change-gate check, end to end with generated archives', () => {
       ['check', '--op', 'POST sys/mounts/x', '--snapshot', 'nope.snap'],
       ['check', '--op', 'x', '--override', ' '],
     ]) {
-      const r = await runCli(argv, { cwd: dir });
+      const r = await runCli(UPGRADE_WITH_BUNDLE, { cwd: dir });
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }

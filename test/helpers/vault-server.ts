@@ -152,11 +152,72 @@ export const fixtures = {
       },
     }),
   },
+  pluginCatalogue: {
+    source:
+      'developer.hashicorp.com/vault/api-docs/system/plugins-catalog (LIST plugins via GET sys/plugins/catalog, ' +
+      'sample response with `detailed`; builtin entries carry no sha256)',
+    body: (external: ExternalPlugin[] = []) => ({
+      data: {
+        auth: ['approle', ...external.filter((p) => p.type === 'auth').map((p) => p.name)],
+        database: ['postgresql-database-plugin', ...external.filter((p) => p.type === 'database').map((p) => p.name)],
+        secret: ['kv', 'transit', ...external.filter((p) => p.type === 'secret').map((p) => p.name)],
+        detailed: [
+          {
+            builtin: true,
+            deprecation_status: 'supported',
+            name: 'approle',
+            type: 'auth',
+            version: 'v1.17.2+builtin.vault',
+          },
+          {
+            builtin: true,
+            deprecation_status: 'supported',
+            name: 'postgresql-database-plugin',
+            type: 'database',
+            version: 'v1.17.2+builtin.vault',
+          },
+          { builtin: true, deprecation_status: 'supported', name: 'kv', type: 'secret', version: 'v0.19.0+builtin' },
+          {
+            builtin: true,
+            deprecation_status: 'supported',
+            name: 'transit',
+            type: 'secret',
+            version: 'v1.17.2+builtin.vault',
+          },
+          ...external.map((p) => ({ builtin: false, name: p.name, type: p.type, version: p.version ?? '' })),
+        ],
+      },
+    }),
+  },
+  pluginRead: {
+    source:
+      'developer.hashicorp.com/vault/api-docs/system/plugins-catalog (read plugin, sample response: args, builtin, ' +
+      'command, name, sha256, version)',
+    body: (p: ExternalPlugin) => ({
+      data: {
+        args: [],
+        builtin: false,
+        command: p.command ?? p.name,
+        name: p.name,
+        sha256: p.sha256,
+        version: p.version ?? '',
+      },
+    }),
+  },
   errors: {
     source: 'developer.hashicorp.com/vault/api-docs (error responses: {"errors": [...]})',
     body: (message: string) => ({ errors: [message] }),
   },
 } as const;
+
+/** An external plugin registered in the fake's catalogue. */
+export interface ExternalPlugin {
+  type: 'auth' | 'database' | 'secret';
+  name: string;
+  sha256: string;
+  version?: string;
+  command?: string;
+}
 
 /** `hang`: the request is read and never answered (no headers); `stall`: headers and 100 bytes, then silence. */
 export type SnapshotMode = 'ok' | 'redirect' | 'forbidden' | 'sealed' | 'cut' | 'stall' | 'garbage' | 'hang';
@@ -196,6 +257,10 @@ export interface FakeVaultOptions {
   autoSnapshot?: Record<string, unknown>;
   /** The automated snapshot config's read response `data` (sudo); absent: 403, as for a token without sudo. */
   autoSnapshotConfig?: Record<string, unknown>;
+  /** External plugins in sys/plugins/catalog (builtins are always there). */
+  plugins?: ExternalPlugin[];
+  /** sys/seal-status fields over the sample (type, t, n, recovery_seal). */
+  sealStatus?: Record<string, unknown>;
 }
 
 export interface RecordedRequest {
@@ -266,6 +331,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
           sealed: state === 'sealed',
           initialized: state !== 'uninitialized',
           storage_type: options.storageType ?? 'raft',
+          ...options.sealStatus,
         }),
       );
     if (!authed) return json(res, 403, fixtures.errors.body('permission denied'));
@@ -284,6 +350,14 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
       return options.autoSnapshotConfig
         ? json(res, 200, fixtures.autoSnapshotConfig.body(options.autoSnapshotConfig))
         : json(res, 403, fixtures.errors.body('permission denied'));
+    if (p === '/v1/sys/plugins/catalog') return json(res, 200, fixtures.pluginCatalogue.body(options.plugins));
+    if (p.startsWith('/v1/sys/plugins/catalog/')) {
+      const [type, name] = p.slice('/v1/sys/plugins/catalog/'.length).split('/');
+      const found = options.plugins?.find((x) => x.type === type && x.name === name);
+      return found
+        ? json(res, 200, fixtures.pluginRead.body(found))
+        : json(res, 404, fixtures.errors.body('no plugin found'));
+    }
     if (p.startsWith('/v1/sys/storage/raft/snapshot-auto/status/'))
       return options.autoSnapshot
         ? json(res, 200, fixtures.autoSnapshotStatus.body(options.autoSnapshot))

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +13,7 @@ import { runCli } from '../helpers/cli.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { makeTlsMaterial, startFakeVault, type FakeVault, type FakeVaultOptions } from '../helpers/vault-server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { freshBundle } from '../helpers/server-config.js';
 
 const TOKEN = 'hvs.test-token-not-secret';
 const servers: FakeVault[] = [];
@@ -276,9 +277,13 @@ describe('check --vault', () => {
 
   it('--take-snapshot DIR takes one when none is fresh, then decides', async () => {
     const cwd = snapDir(undefined, 300);
+    for (const [name, bytes] of Object.entries(freshBundle())) {
+      mkdirSync(path.dirname(path.join(cwd, name)), { recursive: true });
+      writeFileSync(path.join(cwd, name), bytes, { mode: 0o600 });
+    }
     const ok = await decide(
       await fake(),
-      ['--op', 'upgrade 1.18.0', '--snapshot-dir', '.', '--take-snapshot', 'taken'],
+      ['--op', 'upgrade 1.18.0', '--snapshot-dir', '.', '--config-bundle-dir', 'bundles', '--take-snapshot', 'taken'],
       cwd,
     );
     expect(ok.code).toBe(0);
@@ -318,7 +323,7 @@ describe('several clusters (config "clusters")', () => {
     const primary = await fake({ servers: ['p-0', 'p-1', 'p-2'] });
     const secondary = await fake({ servers: ['s-0', 's-1', 's-2'] });
     const cwd = tempDir('clusters-');
-    const { mkdirSync } = await import('node:fs');
+
     for (const [name, ids] of [
       ['primary', ['p-0', 'p-1', 'p-2']],
       ['secondary', ['s-0', 's-1', 's-2']],
@@ -333,9 +338,14 @@ describe('several clusters (config "clusters")', () => {
         { mode: 0o600 },
       );
     }
+    for (const [name, bytes] of Object.entries(freshBundle())) {
+      mkdirSync(path.dirname(path.join(cwd, name)), { recursive: true });
+      writeFileSync(path.join(cwd, name), bytes, { mode: 0o600 });
+    }
     writeFileSync(
       path.join(cwd, 'vault-change-gate.config.json'),
       JSON.stringify({
+        configBundles: { dir: 'bundles' },
         clusters: [
           { name: 'primary', address: primary.address, snapshots: { dir: 'primary' } },
           { name: 'secondary', address: secondary.address, snapshots: { dir: 'secondary' } },
