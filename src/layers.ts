@@ -9,6 +9,7 @@
  * - git before terraform: the Terraform readers walk a git range through the git adapter, never the reverse.
  * - vault: the live cluster (HTTP), saving snapshots, the cluster facts.
  * - gate: collects the evidence from all of the above and decides.
+ * - report: the CI formats (SARIF, JUnit, GitHub, GitLab) of a decision or of classifications; pure renderers.
  * - hook: the pre-push hook, built on the gate.
  * - api: src/index.ts and src/unstable.ts, the library's public entries (they may export from any layer, but not
  *   from the CLI).
@@ -23,6 +24,7 @@ export const LAYERS = [
   'terraform',
   'vault',
   'gate',
+  'report',
   'hook',
   'api',
   'cli',
