@@ -8,6 +8,8 @@ import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { renderDecision } from './render-decision.js';
 import { ExitCode, signalExitCode } from './exit-codes.js';
+import { emitReport } from './report-output.js';
+import { reportFromDecision } from '../report/index.js';
 import { InterruptedError } from '../vault/transport.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
@@ -22,7 +24,7 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
   if (dash === -1 || dash === args.length - 1)
     throw new UsageError('exec: put the command after "--": vault-change-gate exec [check options] -- COMMAND ARGS...');
   const [command, ...commandArgs] = args.slice(dash + 1) as [string, ...string[]];
-  const { options, json } = await parseCheckArgs('exec', args.slice(0, dash), io);
+  const { options, json, report } = await parseCheckArgs('exec', args.slice(0, dash), io);
   const progress = snapshotProgress(io, json);
   // Taking a snapshot writes a file: an interrupt while deciding removes it, then exits 130 or 143.
   const trap = options.takeSnapshot !== undefined ? trapInterrupts() : null;
@@ -44,7 +46,11 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
     return interrupted ?? ExitCode.Interrupted;
   }
   // The decision goes to stderr: stdout belongs to the command.
-  io.stderr(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
+  await emitReport(io, io.stderr, report, {
+    text: () => renderDecision(decision, io),
+    json: () => `${JSON.stringify(decision, null, 2)}\n`,
+    report: () => reportFromDecision(decision),
+  });
   if (!decision.allowed) return ExitCode.NoGo;
   return runInherited(command, commandArgs, io);
 }
