@@ -8,6 +8,7 @@ export const helpText = `vault-change-gate: stops risky Vault changes until a fr
 Usage:
   vault-change-gate classify [--json] [--stdin] [--script FILE]... [--plan FILE]...
                              [--git-range BASE..HEAD] [OP]...
+                             [--format FORMAT] [--output FILE] [--fail-on no-go|warning|never]
   vault-change-gate snapshot inspect [--json] [--depth N] FILE...
   vault-change-gate snapshot save [--json] FILE              (from VAULT_ADDR, streamed and verified)
   vault-change-gate check [--json] [--op OP]... [--script FILE]... [--plan FILE]...
@@ -15,11 +16,15 @@ Usage:
                           [--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB]
                           [--config FILE] [--override REASON] [--strict]
                           [--vault [--take-snapshot DIR] [--auto-snapshot NAME]]
+                          [--format FORMAT] [--output FILE] [--fail-on no-go|warning|never]
   vault-change-gate exec [check options] -- COMMAND ARGS...
   vault-change-gate config schema | check [FILE]
   vault-change-gate install-hook [--repo DIR] [--force]     (and uninstall-hook [--repo DIR])
   vault-change-gate hook pre-push REMOTE URL                 (what the git hook runs)
   vault-change-gate help
+
+Report formats (FORMAT): text (default), json (= --json), sarif, junit, github, gitlab; with --output FILE the
+report goes to FILE and the text to the terminal. --fail-on warning fails on warnings too; never always exits 0.
 
 Operations (OP):
   "POST sys/mounts/kv"              an HTTP request (METHOD PATH; /v1/ and a namespace prefix are understood)
