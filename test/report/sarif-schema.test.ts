@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import ajvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { FINGERPRINT_KEY, renderSarif, reportFromClassifications, reportFromDecision } from '../../src/report/index.js';
 import { evaluate } from '../../src/index.js';
@@ -12,6 +12,9 @@ import { decisions, NOW, runbook } from './decisions.js';
  * package; validated by Ajv (ajv-draft-04 for the draft, ajv-formats for uri and date-time).
  */
 const require = createRequire(import.meta.url);
+// Both are CommonJS: imported from ESM, the class and the plugin are the `default` of module.exports.
+const Ajv = ajvDraft04.default;
+const addFormats = ajvFormats.default;
 const schemaFile = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
 // unicodeRegExp off: the schema's `language` pattern has a stray `]`, an error in a /u expression only.
