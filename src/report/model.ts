@@ -90,7 +90,9 @@ export function reportFromDecision(d: Decision): Report {
     };
   });
   // Reasons about no single operation make the no-go (strict mode turns warnings into those).
-  const strictBlocked = !d.allowed && d.reasons.some((r) => !d.operations.some((o) => operationReason(o) === r));
+  // A set, not a search per reason: a plan of 20,000 changes has as many reasons.
+  const aboutOperations = new Set(d.operations.map(operationReason));
+  const strictBlocked = !d.allowed && d.reasons.some((r) => !aboutOperations.has(r));
   const notices: ReportNotice[] = [
     // POLICY_WARN is about one operation, which carries it already.
     ...d.warnings

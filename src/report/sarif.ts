@@ -39,7 +39,6 @@ function result(o: ReportOperation): unknown {
     properties: {
       verdict: c.verdict,
       ...(o.status ? { status: o.status } : {}),
-      input: c.input,
       ...(c.method ? { method: c.method } : {}),
       ...(c.path ? { path: c.path } : {}),
       namespace: c.namespace,
@@ -86,10 +85,20 @@ export function renderSarif(report: Report, tool: Tool): string {
             })),
           },
         ],
-        results: report.operations.filter((o) => o.level !== null).map(result),
+        results: RESULTS,
         properties: { command: report.command, passed: report.passed, headline: report.headline },
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // Results one per line, unindented: a plan of 20,000 changes makes as many, and indenting them would double the
+  // file and the time to write it; the rest is indented for people.
+  const results = report.operations.filter((o) => o.level !== null).map((o) => `        ${JSON.stringify(result(o))}`);
+  const text = JSON.stringify(log, null, 2);
+  // The first occurrence is the placeholder: `results` comes before any text taken from the operations.
+  const at = text.indexOf(`"${RESULTS}"`);
+  const list = results.length ? `[\n${results.join(',\n')}\n      ]` : '[]';
+  return `${text.slice(0, at)}${list}${text.slice(at + RESULTS.length + 2)}\n`;
 }
+
+/** Where the results go in the indented log. */
+const RESULTS = '@@vault-change-gate results@@';
