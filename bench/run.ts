@@ -3,6 +3,7 @@ import { benchSnapshot } from './snapshot.js';
 import { benchTerraform } from './terraform.js';
 import { benchHook } from './hook.js';
 import { benchInstall } from './install.js';
+import { benchCiFormats } from './ci-formats.js';
 
 /** `npm run bench [name...]`: every benchmark, or the ones named. */
 const benches: Record<string, () => void | Promise<void>> = {
@@ -11,6 +12,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   terraform: benchTerraform,
   hook: benchHook,
   install: benchInstall,
+  'ci-formats': benchCiFormats,
 };
 
 const wanted = process.argv.slice(2);
