@@ -8,7 +8,7 @@ import { progressBar } from './progress.js';
 import { renderDecision } from './render-decision.js';
 import { ExitCode } from './exit-codes.js';
 import { emitReport, exitFor } from './report-output.js';
-import { reportFromDecision, warned } from '../report/index.js';
+import { decisionWarned, reportFromDecision } from '../report/index.js';
 import { InterruptedError } from '../vault/transport.js';
 
 export async function checkCommand(args: string[], io: Io): Promise<number> {
@@ -30,7 +30,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
       json: () => `${JSON.stringify(decision, null, 2)}\n`,
       report: () => reportFromDecision(decision),
     });
-    const outcome = { passed: decision.allowed, warned: () => warned(decision) };
+    const outcome = { passed: decision.allowed, warned: () => decisionWarned(decision) };
     return exitFor(outcome, report.failOn, ExitCode.NoGo);
   } catch (error) {
     const interrupted = trap?.exitCode();

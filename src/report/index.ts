@@ -3,7 +3,7 @@ export {
   classificationsWarn,
   reportFromClassifications,
   reportFromDecision,
-  warned,
+  decisionWarned,
   type Level,
   type Report,
   type ReportNotice,

@@ -112,11 +112,18 @@ export function reportFromDecision(d: Decision): Report {
       file: r.file,
     })),
   ];
-  return { command: 'check', passed: d.allowed, headline: decisionHeadline(d), operations, notices, warned: warned(d) };
+  return {
+    command: 'check',
+    passed: d.allowed,
+    headline: decisionHeadline(d),
+    operations,
+    notices,
+    warned: decisionWarned(d),
+  };
 }
 
 /** Whether a decision warned: a warning, an override, or an operation that blocked or was let through warned. */
-export const warned = (d: Decision): boolean =>
+export const decisionWarned = (d: Decision): boolean =>
   d.warnings.length > 0 ||
   d.overridden !== null ||
   d.operations.some((o) => o.status === 'warned' || isBlocking(o.status));
