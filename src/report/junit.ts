@@ -1,8 +1,10 @@
 import { visible, type Report, type ReportOperation } from './model.js';
 
-/** Text for an XML attribute or element: the five entities, control characters written out (XML 1.0 forbids them). */
-export const xml = (text: string): string =>
-  visible(text).replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+/** Text for an XML element: the five entities, control characters written out (XML 1.0 forbids them). */
+export const xml = (text: string): string => visible(text).replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
+/** Text for an attribute: as for an element, and line breaks and tabs as references, which parsers keep. */
+const attr = (text: string): string => xml(text).replace(/[\n\r\t]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The suite of operations named on the command line (--op, --stdin), which come from no file. */
 export const COMMAND_LINE_SUITE = '(command line)';
@@ -32,11 +34,11 @@ function operationCase(o: ReportOperation, suite: string): Case {
 }
 
 function renderCase(k: Case): string {
-  const where = `${k.file ? ` file="${xml(k.file)}"` : ''}${k.line ? ` line="${k.line}"` : ''}`;
-  const open = `    <testcase name="${xml(k.name)}" classname="${xml(k.classname)}"${where}`;
+  const where = `${k.file ? ` file="${attr(k.file)}"` : ''}${k.line ? ` line="${k.line}"` : ''}`;
+  const open = `    <testcase name="${attr(k.name)}" classname="${attr(k.classname)}"${where}`;
   if (!k.failure && !k.out) return `${open}/>`;
   const body = k.failure
-    ? `      <failure type="${xml(k.failure.type)}" message="${xml(k.failure.message)}">${xml(k.failure.message)}</failure>`
+    ? `      <failure type="${attr(k.failure.type)}" message="${attr(k.failure.message)}">${xml(k.failure.message)}</failure>`
     : `      <system-out>${xml(k.out as string)}</system-out>`;
   return `${open}>\n${body}\n    </testcase>`;
 }
@@ -69,7 +71,7 @@ export function renderJunit(report: Report): string {
   ];
   for (const [name, cases] of suites) {
     lines.push(
-      `  <testsuite name="${xml(name)}" tests="${cases.length}" failures="${failures(cases)}" errors="0" skipped="0">`,
+      `  <testsuite name="${attr(name)}" tests="${cases.length}" failures="${failures(cases)}" errors="0" skipped="0">`,
     );
     for (const k of cases) lines.push(renderCase(k));
     lines.push('  </testsuite>');
