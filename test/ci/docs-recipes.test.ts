@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { XMLValidator } from 'fast-xml-parser';
 import { shellWords } from '../../src/classify/shell.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/shared.js';
@@ -16,16 +17,24 @@ const action = readYaml('action.yml') as { inputs: Record<string, unknown> };
 const template = readYaml('ci/gitlab/vault-change-gate.gitlab-ci.yml') as Record<string, { variables: object }>;
 
 describe('docs/ci.md', () => {
-  const commands = [...doc.matchAll(/^vault-change-gate (.*?)\s+# exit (\d)$/gm)];
-  it.each(commands.map((m) => [m[1] as string, Number(m[2])] as const))(
-    'vault-change-gate %s exits %i',
-    async (line, code) => {
-      const split = shellWords(line);
-      if ('error' in split) throw new Error(split.error);
-      const r = await runCli(split.words, { cwd: repoRoot });
-      expect(r.code, r.stderr).toBe(code);
-    },
+  // Each example's exit code, and its output read back in the format it asks for.
+  const examples = [...doc.matchAll(/^vault-change-gate (.*?)\s+# exit (\d)$/gm)].map(
+    (m) => [m[1]!, Number(m[2])] as const,
   );
+  const readBack: Record<string, (out: string) => void> = {
+    sarif: (out) => expect((JSON.parse(out) as { version: string }).version).toBe('2.1.0'),
+    junit: (out) => expect(XMLValidator.validate(out)).toBe(true),
+    gitlab: (out) => expect(Array.isArray(JSON.parse(out))).toBe(true),
+    github: (out) => expect(out).toMatch(/^::(error|warning|notice) /m),
+  };
+  it.each(examples)('vault-change-gate %s: exit %i, and its report reads back', async (line, code) => {
+    const split = shellWords(line);
+    if ('error' in split) throw new Error(split.error);
+    const r = await runCli(split.words, { cwd: repoRoot });
+    expect(r.code, r.stderr).toBe(code);
+    const format = split.words[split.words.indexOf('--format') + 1] as string;
+    if (code !== 2) readBack[format]!(r.stdout);
+  });
 
   it('the plan recipe runs: terraform show -json, then check; the exit code decides, the SARIF is written', () => {
     const recipe = /<!-- recipe: plan -->\n```bash\n([\s\S]*?)```/.exec(doc)?.[1];

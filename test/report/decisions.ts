@@ -9,33 +9,15 @@ import {
   type Decision,
   type SnapshotInspection,
 } from '../../src/index.js';
+import { verifiedInspection } from '../helpers/inspection.js';
 import { repoRoot } from '../helpers/shared.js';
 
 /** Fixed decisions for the CI formats: a fixed moment, fixed snapshots, inputs of each kind. */
 export const NOW = '2026-11-26T12:00:00.000Z';
 const minutesAgo = (m: number) => new Date(Date.parse(NOW) - m * 60_000).toISOString();
 
-const snap = (file: string, takenAt: string): SnapshotInspection => ({
-  file,
-  valid: true,
-  format: 'vault',
-  id: 'bolt-snapshot',
-  index: 4210,
-  term: 3,
-  version: 1,
-  size: 18_432,
-  takenAt,
-  servers: [{ id: 'vault-0', address: 'vault-0.internal:8201', suffrage: 'voter' }],
-  sha256: 'ab'.repeat(32),
-  vaultVersions: ['1.16.2'],
-  sealType: 'shamir',
-  keys: {},
-  bytes: 9_000,
-  notes: [],
-  problems: [],
-});
-export const fresh = snap('backups/vault-20261126T113000Z.snap', minutesAgo(30));
-export const old = snap('backups/vault-20261125T080000Z.snap', minutesAgo(28 * 60));
+export const fresh = verifiedInspection('backups/vault-20261126T113000Z.snap', minutesAgo(30));
+export const old = verifiedInspection('backups/vault-20261125T080000Z.snap', minutesAgo(28 * 60));
 
 /** A runbook with a token on one line, a rekey, a /sys read, and a line the gate cannot read. */
 export const RUNBOOK = [
