@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  classifyGitRange,
   classifyPlan,
   classifyScript,
   evaluate,
@@ -10,6 +11,7 @@ import {
   type SnapshotInspection,
 } from '../../src/index.js';
 import { verifiedInspection } from '../helpers/inspection.js';
+import { GitDir } from '../helpers/gitdir.js';
 import { repoRoot } from '../helpers/shared.js';
 
 /** Fixed decisions for the CI formats: a fixed moment, fixed snapshots, inputs of each kind. */
@@ -38,39 +40,33 @@ export const plan = (): Classification[] =>
     'plan.json',
   );
 
-/** Operations as `classify --git-range` gives them for changed .tf blocks: file, line and resource address. */
-export const tfRange = (): Classification[] => [
-  {
-    input: 'vault_audit.file: create',
-    verdict: 'backup-first',
-    category: 'audit',
-    method: 'PUT',
-    path: 'sys/audit/file',
-    namespace: '',
-    reason: 'PUT sys/audit/file writes to /sys (audit).',
-    file: 'vault/audit.tf',
-    line: 3,
-    address: 'vault_audit.file',
-  },
-  {
-    input: 'vault_kv_secret_v2.app: update',
-    verdict: 'not-sys',
-    category: 'logical',
-    method: null,
-    path: null,
-    namespace: '',
-    reason: 'vault_kv_secret_v2 writes only outside /sys, so the backup rule does not apply.',
-    file: 'vault/app.tf',
-    line: 12,
-    address: 'vault_kv_secret_v2.app',
-  },
-];
+/**
+ * The operations `classify --git-range` finds in a real repository's change: an audit device added and a secret
+ * changed in .tf files (file, line and resource address each). Read once: git runs, the result is fixed.
+ */
+async function readTfRange(): Promise<Classification[]> {
+  const repo = new GitDir();
+  const base = repo.commit({
+    'vault/app.tf':
+      'resource "vault_kv_secret_v2" "app" {\n  mount     = "secret"\n  name      = "app"\n  data_json = "{}"\n}\n',
+  });
+  const head = repo.commit({
+    'vault/audit.tf':
+      '# the audit log\n\nresource "vault_audit" "file" {\n  type = "file"\n  options = { file_path = "/var/log/vault.log" }\n}\n',
+    'vault/app.tf':
+      'resource "vault_kv_secret_v2" "app" {\n  mount     = "secret"\n  name      = "app"\n  data_json = "{\\"a\\":1}"\n}\n',
+  });
+  return classifyGitRange(repo.dir, base, head);
+}
+const tfRangeOperations = await readTfRange();
+export const tfRange = (): Classification[] => tfRangeOperations;
 
 const evidence = (snapshots: SnapshotInspection[]) => ({ now: NOW, snapshots, snapshotDir: 'backups' });
 
 /** name → decision: go, warned, no-go, invalid; over a runbook, a .tf range and a plan. */
 export const decisions: [name: string, decide: () => Decision][] = [
   ['tf-range-go', () => evaluate(tfRange(), evidence([fresh]))],
+  ['tf-range-no-go', () => evaluate(tfRange(), evidence([]))],
   [
     'plan-warned',
     () => evaluate(plan(), evidence([old]), policyFromConfig({ policy: { mounts: 'warn', auth: 'warn' } })),

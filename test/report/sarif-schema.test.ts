@@ -68,11 +68,15 @@ describe('SARIF is valid against the SARIF 2.1.0 JSON Schema', () => {
   });
 
   it('levels: error when it blocks, warning when warned, note when satisfied', () => {
-    const levels = (i: number) =>
-      valid(renderSarif(reportFromDecision(decisions[i]![1]()), tool)).runs[0]!.results.map((r) => r.level);
-    expect(levels(0)).toEqual(['note']);
-    expect(levels(1)).toEqual(['warning', 'warning', 'warning']);
-    expect(levels(2)).toEqual(['error', 'error', 'error']);
+    const levels = (name: string) => {
+      const decide = decisions.find(([n]) => n === name)![1];
+      return valid(renderSarif(reportFromDecision(decide()), tool)).runs[0]!.results.map((r) => r.level);
+    };
+    expect(levels('tf-range-go')).toEqual(['note']);
+    expect(levels('tf-range-no-go')).toEqual(['error']);
+    expect(levels('plan-warned')).toEqual(['warning', 'warning', 'warning']);
+    expect(levels('plan-no-go')).toEqual(['error', 'error', 'error']);
+    expect(levels('runbook-invalid')).toEqual(['note', 'error', 'note']);
   });
 
   it('fingerprints stay when lines move, and differ for the same command twice', () => {
