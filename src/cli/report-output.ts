@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -103,8 +104,8 @@ export async function emitReport(
     format === 'text' ? parts.text() : format === 'json' ? parts.json() : await renderFormat(format, report());
   if (output !== null) {
     await writeReport(io, output, rendered);
-    out(parts.text());
-  } else if (format === 'github') out(parts.text() + rendered);
+    out(inertInActions(io, parts.text()));
+  } else if (format === 'github') out(inertInActions(io, parts.text()) + rendered);
   else out(rendered);
   const summary = io.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summary) {
@@ -114,6 +115,16 @@ export async function emitReport(
       throw new UsageError(`cannot write the job summary GITHUB_STEP_SUMMARY=${summary}: ${fsErrorWords(error)}`);
     }
   }
+}
+
+/**
+ * In a GitHub Actions job, the text beside a report echoes runbook lines and file names, which are the pull
+ * request's: between stop-commands and its one-time token, the runner reads none of it as a workflow command.
+ */
+function inertInActions(io: Io, text: string): string {
+  if (io.env.GITHUB_ACTIONS !== 'true' || text === '') return text;
+  const token = randomUUID();
+  return `::stop-commands::${token}\n${text}${text.endsWith('\n') ? '' : '\n'}::${token}::\n`;
 }
 
 /** The exit code --fail-on asks for: `no-go` is the command's own; `warning` also fails on warnings; `never` not. */

@@ -101,6 +101,12 @@ describe('action.yml (composite action), its steps run under bash with GITHUB_* 
     const r = runAction({ plan: 'plan.json', 'snapshot-dir': ws.empty });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('::error file=plan.json,title=vault-change-gate%3A vault_mount.team_kv (no-snapshot)::');
+    // The text (which echoes the change's own words) is inert: commands are off around it, back on after it.
+    const [, token] = /^::stop-commands::([0-9a-f-]{36})$/m.exec(r.stdout) ?? [];
+    expect(token).toBeDefined();
+    const text = r.stdout.slice(r.stdout.indexOf(`::stop-commands::${token}`), r.stdout.indexOf(`\n::${token}::\n`));
+    expect(text).toMatch(/\nNO-GO: /);
+    expect(r.stdout.indexOf(`\n::${token}::\n`)).toBeLessThan(r.stdout.indexOf('::error file='));
     expect(r.summary).toMatch(/^### vault-change-gate check: failed\n/);
     expect(r.outputs).toEqual({ report: '', 'exit-code': '1' });
   });
