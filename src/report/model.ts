@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Classification } from '../classify/schema.js';
 import { operationReason } from '../gate/decide-operation.js';
 import { isBlocking, type Decision, type DecidedOperation, type OperationStatus } from '../gate/schema.js';
@@ -22,10 +21,13 @@ export interface ReportOperation {
   readonly ruleId: string;
   /** Why it goes or not, in one sentence (the gate's `why`, or classify's `reason`). */
   readonly why: string;
-  /** The operation, then why: what the formats print. */
+  /** The operation, then why: what the formats print; empty for an operation with nothing to report. */
   readonly message: string;
-  /** Stable across pushes: rule, file, what the operation is, and which occurrence of it (never the line). */
-  readonly fingerprint: string;
+  /**
+   * Stable across pushes: rule, file, what the operation is, and which occurrence of it (never the line); null for
+   * an operation with nothing to report (level null), which no format fingerprints.
+   */
+  readonly fingerprint: string | null;
 }
 
 /** A finding about the evidence, not about one operation (a warning, a refused snapshot candidate). */
@@ -50,18 +52,41 @@ export interface Report {
 }
 
 const where = (c: Classification): string => c.address ?? c.input;
-/** The operation, then why; once when the sentence starts with it already. */
-const say = (input: string, why: string): string => (why.startsWith(input) ? why : `${input} — ${why}`);
+/**
+ * The operation, then why; once when the sentence starts with it already. An ASCII separator: one character beyond
+ * Latin-1 would make every message, and the whole report, a two-byte string, twice the memory to build and write.
+ */
+const say = (input: string, why: string): string => (why.startsWith(input) ? why : `${input} - ${why}`);
 
 /** Fingerprints: a hash of what identifies the finding, with the n-th occurrence of the same in the same file. */
-function fingerprinter(): (ruleId: string, c: Classification) => string {
+function fingerprinter(): (ruleId: string, c: Classification, level: Level | null) => string | null {
   const seen = new Map<string, number>();
-  return (ruleId, c) => {
+  return (ruleId, c, level) => {
+    if (level === null) return null;
     const key = [ruleId, c.file ?? '', where(c), c.method ?? '', c.path ?? '', c.namespace].join('\u0000');
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
-    return createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 32);
+    return hash64(`${key}\u0000${n}`);
   };
+}
+
+/**
+ * 64 bits of two multiply-xorshift lanes over the UTF-16 code units: fingerprints only tell a report's findings
+ * apart (no one gains by a collision), and a plan of 20,000 changes needs them fast, without a native hash object
+ * each.
+ */
+function hash64(text: string): string {
+  let a = 0x9e3779b1;
+  let b = 0x85ebca77;
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    a = Math.imul(a ^ k, 0x85ebca6b);
+    b = Math.imul(b ^ k, 0xc2b2ae35);
+    a ^= b >>> 15;
+    b ^= a >>> 13;
+  }
+  const hex = (x: number) => (Math.imul(x ^ (x >>> 16), 0x7feb352d) >>> 0).toString(16).padStart(8, '0');
+  return hex(a ^ (b >>> 7)) + hex(b ^ (a >>> 11));
 }
 
 function checkLevel(o: DecidedOperation, overridden: boolean): Level | null {
@@ -85,8 +110,8 @@ export function reportFromDecision(d: Decision): Report {
       blocks: isBlocking(o.status) && !d.allowed,
       ruleId,
       why: o.why,
-      message: say(o.input, o.why),
-      fingerprint: fingerprint(ruleId, o),
+      message: level === null ? '' : say(o.input, o.why),
+      fingerprint: fingerprint(ruleId, o, level),
     };
   });
   // Reasons about no single operation make the no-go (strict mode turns warnings into those).
@@ -158,8 +183,8 @@ export function reportFromClassifications(results: readonly Classification[]): R
       blocks: c.verdict === 'invalid',
       ruleId,
       why: c.reason,
-      message: say(c.input, c.reason),
-      fingerprint: fingerprint(ruleId, c),
+      message: level === null ? '' : say(c.input, c.reason),
+      fingerprint: fingerprint(ruleId, c, level),
     };
   });
   const invalid = operations.filter((o) => o.blocks).length;

@@ -31,7 +31,8 @@ export interface Rule {
 export type EvidenceCode = WarningCode | RejectionCode;
 
 // Ids are public: code scanning keys its alerts by them, so they never change once released.
-export const categoryRuleId = (category: Category): string => `category/${category}`;
+const CATEGORY_RULE_IDS = new Map(CategorySchema.options.map((c) => [c, `category/${c}`]));
+export const categoryRuleId = (category: Category): string => CATEGORY_RULE_IDS.get(category) as string;
 export const evidenceRuleId = (code: EvidenceCode): string => `evidence/${code}`;
 
 function categoryRule(category: Category): Rule {

@@ -50,7 +50,7 @@ describe('SARIF is valid against the SARIF 2.1.0 JSON Schema', () => {
     const ids = new Set(run.tool.driver.rules.map((r) => r.id));
     for (const r of run.results) {
       expect(ids.has(r.ruleId), r.ruleId).toBe(true);
-      expect(r.partialFingerprints[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{32}$/);
+      expect(r.partialFingerprints[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{16}$/);
       expect(r.locations?.length ?? 0).toBeGreaterThan(0);
     }
   });
