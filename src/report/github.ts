@@ -30,14 +30,25 @@ export function renderGithub(report: Report): string {
 
 const cell = (s: string): string => visible(s).replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\r?\n/g, ' ');
 
-/** The job summary (GITHUB_STEP_SUMMARY): the verdict, a table of what needs attention, the evidence notices. */
+/** Rows of the summary's table at most: GitHub refuses a step summary over 1 MiB, and a plan can make 20,000. */
+export const SUMMARY_ROWS = 200;
+const RANK: Record<Level, number> = { error: 0, warning: 1, note: 2 };
+
+/**
+ * The job summary (GITHUB_STEP_SUMMARY): the verdict, a table of what needs attention (what blocks first, at most
+ * SUMMARY_ROWS rows, then how many more), the evidence notices.
+ */
 export function renderGithubSummary(report: Report): string {
   const lines = [
     `### vault-change-gate ${report.command}: ${report.passed ? 'passed' : 'failed'}`,
     '',
     cell(report.headline),
   ];
-  const shown = report.operations.filter((o) => o.level !== null);
+  const findings = report.operations.filter((o) => o.level !== null);
+  const shown =
+    findings.length > SUMMARY_ROWS
+      ? findings.sort((a, b) => RANK[a.level as Level] - RANK[b.level as Level]).slice(0, SUMMARY_ROWS)
+      : findings;
   if (shown.length) {
     lines.push('', '| | operation | where | status | why |', '| --- | --- | --- | --- | --- |');
     for (const o of shown) {
@@ -46,6 +57,8 @@ export function renderGithubSummary(report: Report): string {
       const mark = o.level === 'error' ? '❌' : o.level === 'warning' ? '⚠️' : '✅';
       lines.push(`| ${mark} | \`${cell(c.input)}\` | ${cell(at)} | ${o.status ?? c.verdict} | ${cell(o.why)} |`);
     }
+    const more = findings.length - shown.length;
+    if (more > 0) lines.push('', `… and ${more} more findings: the annotations and the log list them all.`);
   }
   if (report.notices.length) {
     lines.push('', '**Evidence:**', '');

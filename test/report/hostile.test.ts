@@ -9,6 +9,7 @@ import {
   renderSarif,
   reportFromClassifications,
 } from '../../src/report/index.js';
+import { SUMMARY_ROWS } from '../../src/report/github.js';
 
 /** Runbook text and file names are the user's: none of it may forge a workflow command, break XML or a table. */
 const FILES = ['runbooks/a,b:c.sh', 'runbooks/new\nline.sh', 'runbooks/%0A::error::x.sh', 'runbooks/ünï cödé.sh'];
@@ -66,5 +67,22 @@ describe('hostile file names and runbook text', () => {
       .filter((l) => l.startsWith('| ') && !l.startsWith('| |') && !l.startsWith('| ---'));
     expect(rows).toHaveLength(findings.length);
     for (const row of rows) expect(row.split(/(?<!\\)\|/).length).toBe(7);
+  });
+});
+
+describe('a job summary of a huge plan', () => {
+  it(`stays far under GitHub's 1 MiB: at most ${SUMMARY_ROWS} rows, what blocks first, then how many more`, () => {
+    const results = classifyScript(
+      Array.from({ length: 20_000 }, (_, i) =>
+        i % 1000 ? `vault secrets enable -path=m${i} kv` : 'vault frobnicate',
+      ).join('\n'),
+      { file: 'big.sh' },
+    );
+    const md = renderGithubSummary(reportFromClassifications(results));
+    expect(md.length).toBeLessThan(256 * 1024);
+    const rows = md.split('\n').filter((l) => /^\| (❌|⚠️|✅) \|/.test(l));
+    expect(rows).toHaveLength(SUMMARY_ROWS);
+    expect(rows.slice(0, 20).every((r) => r.startsWith('| ❌'))).toBe(true);
+    expect(md).toContain(`… and ${20_000 - SUMMARY_ROWS} more findings`);
   });
 });
