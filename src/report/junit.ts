@@ -38,7 +38,8 @@ function renderCase(k: Case): string {
   const open = `    <testcase name="${attr(k.name)}" classname="${attr(k.classname)}"${where}`;
   if (!k.failure && !k.out) return `${open}/>`;
   const body = k.failure
-    ? `      <failure type="${attr(k.failure.type)}" message="${attr(k.failure.message)}">${xml(k.failure.message)}</failure>`
+    ? `      <failure type="${attr(k.failure.type)}" message="${attr(k.failure.message)}">` +
+      `${xml(k.failure.message)}</failure>`
     : `      <system-out>${xml(k.out as string)}</system-out>`;
   return `${open}>\n${body}\n    </testcase>`;
 }
@@ -67,7 +68,8 @@ export function renderJunit(report: Report): string {
   const all = [...suites.values()].flat();
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="vault-change-gate ${report.command}" tests="${all.length}" failures="${failures(all)}" errors="0">`,
+    `<testsuites name="vault-change-gate ${report.command}" tests="${all.length}" ` +
+      `failures="${failures(all)}" errors="0">`,
   ];
   for (const [name, cases] of suites) {
     lines.push(

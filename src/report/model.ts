@@ -164,7 +164,10 @@ function decisionHeadline(d: Decision): string {
   const covered = d.operations.filter((o) => o.status === 'satisfied').length;
   const warnedOps = d.operations.filter((o) => o.status === 'warned').length;
   if (warnedOps)
-    return `GO, WARNED: ${warnedOps} operation${warnedOps > 1 ? 's go' : ' goes'} ahead without a fresh snapshot (policy "warn").`;
+    return (
+      `GO, WARNED: ${warnedOps} operation${warnedOps > 1 ? 's go' : ' goes'} ahead ` +
+      'without a fresh snapshot (policy "warn").'
+    );
   return covered && d.snapshot
     ? `GO: ${covered} operation${covered > 1 ? 's' : ''} needing a backup covered by ${d.snapshot.file}.`
     : 'GO: nothing here needs a backup.';
@@ -191,7 +194,8 @@ export function reportFromClassifications(results: readonly Classification[]): R
   const backup = operations.filter((o) => o.level === 'warning').length;
   const headline = invalid
     ? `INVALID: ${invalid} of ${results.length} operation${results.length > 1 ? 's are' : ' is'} not understood.`
-    : `${backup} of ${results.length} operation${results.length === 1 ? '' : 's'} need${backup === 1 ? 's' : ''} a backup first.`;
+    : `${backup} of ${results.length} operation${results.length === 1 ? '' : 's'} ` +
+      `need${backup === 1 ? 's' : ''} a backup first.`;
   return { command: 'classify', passed: invalid === 0, headline, operations, notices: [], warned: backup > 0 };
 }
 

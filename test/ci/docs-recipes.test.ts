@@ -45,7 +45,8 @@ describe('docs/ci.md', () => {
     writeFileSync(path.join(tools.bin, 'plan.json.fixture'), plan);
     writeFileSync(
       path.join(tools.bin, 'terraform'),
-      `#!/bin/sh\n[ "$1 $2 $3" = "show -json plan.tfplan" ] || exit 64\ncat "${path.join(tools.bin, 'plan.json.fixture')}"\n`,
+      '#!/bin/sh\n[ "$1 $2 $3" = "show -json plan.tfplan" ] || exit 64\n' +
+        `cat "${path.join(tools.bin, 'plan.json.fixture')}"\n`,
     );
     chmodSync(path.join(tools.bin, 'terraform'), 0o755);
     const dir = tempDir('recipe-');

@@ -60,7 +60,8 @@ export function workspace(): { dir: string; base: string; head: string; fresh: s
     {
       'vault/mounts.tf': 'resource "vault_mount" "team" {\n  path = "team-kv"\n  type = "kv-v2"\n}\n',
       'vault/secrets.tf':
-        'resource "vault_kv_secret_v2" "app" {\n  mount = vault_mount.team.path\n  name = "app"\n  data_json = "{}"\n}\n',
+        'resource "vault_kv_secret_v2" "app" {\n  mount = vault_mount.team.path\n' +
+        '  name = "app"\n  data_json = "{}"\n}\n',
     },
     'add a mount',
   );

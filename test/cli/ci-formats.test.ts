@@ -37,7 +37,7 @@ describe('--format, --output, --fail-on', () => {
     expect(readFileSync(path.join(dir, 'r.xml'), 'utf8')).toMatch(/^<\?xml .*\n<testsuites /);
   });
 
-  it('--json is --format json; both differently, an unknown format, or an empty --output is a usage error', async () => {
+  it('--json is --format json; two formats, an unknown one, or an empty --output is a usage error', async () => {
     const a = await run(['check', '--op', 'GET sys/health', '--json']);
     const b = await run(['check', '--op', 'GET sys/health', '--format', 'json']);
     expect(a.stdout.replace(/"decidedAt": "[^"]*"/, '')).toBe(b.stdout.replace(/"decidedAt": "[^"]*"/, ''));
@@ -75,7 +75,7 @@ describe('--format, --output, --fail-on', () => {
     expect((await run([...covered, '--fail-on', 'warning'])).code).toBe(0);
   });
 
-  it('classify --fail-on: invalid exits 2 by default, warning also fails on what needs a backup, never is 0', async () => {
+  it('classify --fail-on: invalid exits 2, warning also fails what needs a backup, never is 0', async () => {
     expect((await run(['classify', 'POST sys/mounts/kv'])).code).toBe(0);
     expect((await run(['classify', '--fail-on', 'warning', 'POST sys/mounts/kv'])).code).toBe(1);
     expect((await run(['classify', '--fail-on', 'warning', 'GET sys/health'])).code).toBe(0);

@@ -52,9 +52,11 @@ async function readTfRange(): Promise<Classification[]> {
   });
   const head = repo.commit({
     'vault/audit.tf':
-      '# the audit log\n\nresource "vault_audit" "file" {\n  type = "file"\n  options = { file_path = "/var/log/vault.log" }\n}\n',
+      '# the audit log\n\nresource "vault_audit" "file" {\n  type = "file"\n' +
+      '  options = { file_path = "/var/log/vault.log" }\n}\n',
     'vault/app.tf':
-      'resource "vault_kv_secret_v2" "app" {\n  mount     = "secret"\n  name      = "app"\n  data_json = "{\\"a\\":1}"\n}\n',
+      'resource "vault_kv_secret_v2" "app" {\n  mount     = "secret"\n  name      = "app"\n' +
+      '  data_json = "{\\"a\\":1}"\n}\n',
   });
   return classifyGitRange(repo.dir, base, head);
 }
