@@ -4,6 +4,7 @@ import { benchTerraform } from './terraform.js';
 import { benchHook } from './hook.js';
 import { benchInstall } from './install.js';
 import { benchConfigBundle } from './config-bundle.js';
+import { benchCiFormats } from './ci-formats.js';
 
 /** `npm run bench [name...]`: every benchmark, or the ones named. */
 const benches: Record<string, () => void | Promise<void>> = {
@@ -13,6 +14,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   hook: benchHook,
   install: benchInstall,
   'config-bundle': benchConfigBundle,
+  'ci-formats': benchCiFormats,
 };
 
 const wanted = process.argv.slice(2);

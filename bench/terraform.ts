@@ -19,7 +19,7 @@ const TYPES: [string, Record<string, unknown>][] = [
   ['vault_approle_auth_backend_role', { backend: 'approle' }],
 ];
 
-function bigPlan(n: number): unknown {
+export function bigPlan(n: number): unknown {
   const actions = [['create'], ['update'], ['delete'], ['delete', 'create'], ['no-op']];
   const changes: RC[] = Array.from({ length: n }, (_, i) => {
     const [type, attrs] = TYPES[i % TYPES.length]!;

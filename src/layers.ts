@@ -13,6 +13,7 @@
  * - bundle: the configuration bundle (Vault's server configuration, the files it names, plugins): reads Vault's
  *   HCL with the terraform layer's parser and records the live plugin catalogue, so it sits after both.
  * - gate: collects the evidence from all of the above and decides.
+ * - report: the CI formats (SARIF, JUnit, GitHub, GitLab) of a decision or of classifications; pure renderers.
  * - hook: the pre-push hook, built on the gate.
  * - api: src/index.ts and src/unstable.ts, the library's public entries (they may export from any layer, but not
  *   from the CLI).
@@ -29,6 +30,7 @@ export const LAYERS = [
   'vault',
   'bundle',
   'gate',
+  'report',
   'hook',
   'api',
   'cli',

@@ -11,6 +11,8 @@ export { findSnapshots } from './snapshot/find.js';
 export * from './terraform/index.js';
 export * from './vault/index.js';
 export * from './lock/index.js';
+// The CI formats (SARIF, JUnit, GitHub workflow commands and job summary, GitLab Code Quality).
+export * from './report/index.js';
 export { runPrePush, HookError, type PrePushOptions, type PrePushResult } from './hook/pre-push.js';
 export { installHook, uninstallHook, HookInstallError } from './hook/install.js';
 export { parsePushLines, pushRanges, type PushLine, type PushRange } from './hook/push-ranges.js';

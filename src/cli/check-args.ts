@@ -4,9 +4,10 @@ import type { CheckOptions } from '../gate/check.js';
 import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';
 import type { Io } from './output.js';
+import { parseReportChoice, reportOptionSpec, type ReportChoice } from './report-output.js';
 
 export const checkOptionSpec = {
-  json: { type: 'boolean' },
+  ...reportOptionSpec,
   op: { type: 'string', multiple: true },
   plan: { type: 'string', multiple: true },
   'git-range': { type: 'string' },
@@ -29,6 +30,8 @@ export const checkOptionSpec = {
 export interface ParsedCheck {
   readonly options: CheckOptions;
   readonly json: boolean;
+  /** --format, --output, --fail-on (--json is --format json). */
+  readonly report: ReportChoice;
 }
 
 /** Turns `check` flags into CheckOptions. Shared by `check` and `exec`. */
@@ -78,5 +81,9 @@ export async function parseCheckArgs(command: string, args: string[], io: Io): P
   if ((values['take-snapshot'] !== undefined || values['auto-snapshot'] !== undefined) && !values.vault) {
     throw new UsageError(`${command}: --take-snapshot and --auto-snapshot ask the live cluster: add --vault`);
   }
-  return { options, json: Boolean(values.json) };
+  // exec runs its command only on a go: running a refused one is --override's (recorded), never a report setting.
+  if (command === 'exec' && values['fail-on'] !== undefined)
+    throw new UsageError('exec: --fail-on is for check and classify; exec runs the command only on a go');
+  const report = parseReportChoice(command, values);
+  return { options, json: report.format === 'json', report };
 }

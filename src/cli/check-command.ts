@@ -7,10 +7,12 @@ import type { Io } from './output.js';
 import { progressBar } from './progress.js';
 import { renderDecision } from './render-decision.js';
 import { decisionExitCode, ExitCode } from './exit-codes.js';
+import { emitReport, exitFor } from './report-output.js';
+import { decisionWarned, reportFromDecision } from '../report/index.js';
 import { InterruptedError } from '../vault/transport.js';
 
 export async function checkCommand(args: string[], io: Io): Promise<number> {
-  const { options, json } = await parseCheckArgs('check', args, io);
+  const { options, json, report } = await parseCheckArgs('check', args, io);
   const progress = snapshotProgress(io, json);
   // Taking a snapshot writes a file: an interrupt must remove it first, then exit 130 or 143.
   const trap = options.takeSnapshot !== undefined ? trapInterrupts() : null;
@@ -23,8 +25,13 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     progress.done();
     const interrupted = trap?.exitCode();
     if (interrupted) return stopped(io, interrupted);
-    io.stdout(json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
-    return decisionExitCode(decision);
+    await emitReport(io, io.stdout, report, {
+      text: () => renderDecision(decision, io),
+      json: () => `${JSON.stringify(decision, null, 2)}\n`,
+      report: () => reportFromDecision(decision),
+    });
+    const outcome = { passed: decision.allowed, warned: () => decisionWarned(decision) };
+    return exitFor(outcome, report.failOn, decisionExitCode(decision));
   } catch (error) {
     const interrupted = trap?.exitCode();
     if (interrupted) return stopped(io, interrupted);

@@ -12,6 +12,8 @@ import { UsageError } from './errors.js';
 import type { Io } from './output.js';
 import { escapeControls, renderClassifications } from './render-classifications.js';
 import { ExitCode } from './exit-codes.js';
+import { emitReport, exitFor, parseReportChoice, reportOptionSpec } from './report-output.js';
+import { classificationsWarn, reportFromClassifications } from '../report/index.js';
 
 /** An input file named on the command line; unreadable, it is the same ConfigError `check` raises for it. */
 export async function readText(file: string, what: string, cwd: string): Promise<string> {
@@ -29,7 +31,7 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
-        json: { type: 'boolean' },
+        ...reportOptionSpec,
         stdin: { type: 'boolean' },
         script: { type: 'string', multiple: true },
         plan: { type: 'string', multiple: true },
@@ -38,6 +40,7 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
       },
     }),
   );
+  const choice = parseReportChoice('classify', values);
   const results: Classification[] = [];
   const env = { VAULT_NAMESPACE: io.env.VAULT_NAMESPACE };
   const scripts = values.script ?? [];
@@ -85,6 +88,14 @@ export async function classifyCommand(args: string[], io: Io): Promise<number> {
       'classify: give at least one operation, --stdin, --script FILE, --plan FILE or --git-range BASE..HEAD',
     );
   }
-  io.stdout(values.json ? `${JSON.stringify(results, null, 2)}\n` : renderClassifications(results, io));
-  return results.some((r) => r.verdict === 'invalid') ? ExitCode.Usage : ExitCode.Go;
+  await emitReport(io, io.stdout, choice, {
+    text: () => renderClassifications(results, io),
+    json: () => `${JSON.stringify(results, null, 2)}\n`,
+    report: () => reportFromClassifications(results),
+  });
+  const outcome = {
+    passed: !results.some((r) => r.verdict === 'invalid'),
+    warned: () => classificationsWarn(results),
+  };
+  return exitFor(outcome, choice.failOn, ExitCode.Usage);
 }

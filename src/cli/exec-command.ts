@@ -11,6 +11,8 @@ import { trapInterrupts } from './interrupt.js';
 import type { Io } from './output.js';
 import { renderDecision } from './render-decision.js';
 import { decisionExitCode, ExitCode, signalExitCode } from './exit-codes.js';
+import { emitReport, type ReportChoice } from './report-output.js';
+import { reportFromDecision } from '../report/index.js';
 import { InterruptedError } from '../vault/transport.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
@@ -27,8 +29,8 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
   if (dash === -1 || dash === args.length - 1)
     throw new UsageError('exec: put the command after "--": vault-change-gate exec [check options] -- COMMAND ARGS...');
   const [command, ...commandArgs] = args.slice(dash + 1) as [string, ...string[]];
-  const { options, json } = await parseCheckArgs('exec', args.slice(0, dash), io);
-  const run: Run = { command, args: commandArgs, json };
+  const { options, json, report } = await parseCheckArgs('exec', args.slice(0, dash), io);
+  const run: Run = { command, args: commandArgs, json, report };
   // Shown to whoever the lock stops: the command line with anything secret-looking masked, never a token.
   const reason = `exec ${redactLoose([command, ...commandArgs]).slice(0, 200)}`;
   try {
@@ -45,6 +47,7 @@ interface Run {
   readonly command: string;
   readonly args: string[];
   readonly json: boolean;
+  readonly report: ReportChoice;
 }
 
 async function decideThenRun(options: CheckOptions, run: Run, io: Io): Promise<number> {
@@ -69,7 +72,11 @@ async function decideThenRun(options: CheckOptions, run: Run, io: Io): Promise<n
     return interrupted ?? ExitCode.Interrupted;
   }
   // The decision goes to stderr: stdout belongs to the command.
-  io.stderr(run.json ? `${JSON.stringify(decision, null, 2)}\n` : renderDecision(decision, io));
+  await emitReport(io, io.stderr, run.report, {
+    text: () => renderDecision(decision, io),
+    json: () => `${JSON.stringify(decision, null, 2)}\n`,
+    report: () => reportFromDecision(decision),
+  });
   if (!decision.allowed) return decisionExitCode(decision);
   return runInherited(run.command, run.args, io);
 }

@@ -87,9 +87,10 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
     for (const f of d.inProgress) lines.push(`  ${c.yellow(f.code)}  ${escapeControls(f.reason)}`);
   }
   // Reasons that are not about one operation (strict mode) are not shown above.
-  const general = d.reasons.filter(
-    (r) => !d.operations.some((o) => operationReason(o) === r) && !d.inProgress.some((f) => f.reason === r),
-  );
+  // Sets, not a search per reason: a plan of 20,000 changes has as many reasons.
+  const aboutOperations = new Set(d.operations.map(operationReason));
+  const aboutProgress = new Set(d.inProgress.map((f) => f.reason));
+  const general = d.reasons.filter((r) => !aboutOperations.has(r) && !aboutProgress.has(r));
   if (general.length) {
     lines.push('', 'Also:');
     for (const r of general) lines.push(`  - ${escapeControls(r)}`);

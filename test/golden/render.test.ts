@@ -7,7 +7,6 @@ import {
   type ClusterFacts,
   type Decision,
   type Evidence,
-  type SnapshotInspection,
 } from '../../src/index.js';
 import type { Io } from '../../src/cli/output.js';
 import { renderDecision } from '../../src/cli/render-decision.js';
@@ -15,6 +14,7 @@ import { renderInspection } from '../../src/cli/render-inspection.js';
 import { combine } from '../../src/gate/targets.js';
 import { HOOK_NEXT_WORDS } from '../../src/hook/pre-push.js';
 import { repoRoot } from '../helpers/shared.js';
+import { verifiedInspection } from '../helpers/inspection.js';
 import { expectGolden } from './golden.js';
 
 /** Fixed inputs: a fixed moment, plain output (no colour), so the renderings are compared whole. */
@@ -22,26 +22,7 @@ const NOW = '2026-11-26T12:00:00.000Z';
 const io = { isTTY: false, stderrIsTTY: false, env: {}, cwd: '/', columns: 80 } as unknown as Io;
 const minutesAgo = (m: number) => new Date(Date.parse(NOW) - m * 60_000).toISOString();
 
-const snap = (file: string, takenAt: string, extra: Partial<SnapshotInspection> = {}): SnapshotInspection => ({
-  file,
-  valid: true,
-  format: 'vault',
-  id: 'bolt-snapshot',
-  index: 4210,
-  term: 3,
-  version: 1,
-  size: 18_432,
-  takenAt,
-  servers: [{ id: 'vault-0', address: 'vault-0.internal:8201', suffrage: 'voter' }],
-  sha256: 'ab'.repeat(32),
-  vaultVersions: ['1.16.2'],
-  sealType: 'shamir',
-  keys: {},
-  bytes: 9_000,
-  notes: [],
-  problems: [],
-  ...extra,
-});
+const snap = verifiedInspection;
 
 const facts = (name: string | null, address: string, extra: Partial<ClusterFacts> = {}): ClusterFacts => ({
   name,
