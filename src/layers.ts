@@ -8,6 +8,8 @@
  * - snapshot: reading and verifying archives.
  * - git before terraform: the Terraform readers walk a git range through the git adapter, never the reverse.
  * - vault: the live cluster (HTTP), saving snapshots, the cluster facts.
+ * - sources: snapshots in object storage (S3, Azure Blob, GCS), listed and streamed through the verifier; each SDK
+ *   loaded only when its kind of source is used.
  * - gate: collects the evidence from all of the above and decides.
  * - hook: the pre-push hook, built on the gate.
  * - api: src/index.ts and src/unstable.ts, the library's public entries (they may export from any layer, but not
@@ -22,6 +24,7 @@ export const LAYERS = [
   'git',
   'terraform',
   'vault',
+  'sources',
   'gate',
   'hook',
   'api',

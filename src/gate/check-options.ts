@@ -16,6 +16,8 @@ export interface CheckOptions {
   readonly snapshots?: readonly string[];
   /** Folder to search for snapshots (overrides snapshots.dir of the config). */
   readonly snapshotDir?: string;
+  /** Object-storage sources (s3://, azure://, gs://): replace snapshots.sources of the config. */
+  readonly snapshotUrls?: readonly string[];
   /** minimatch pattern inside the folder (overrides snapshots.pattern). */
   readonly pattern?: string;
   /** Config file (else vault-change-gate.config.json in cwd or at the git root). */

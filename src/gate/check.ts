@@ -17,6 +17,7 @@ import { appendDecision } from './decision-log.js';
 import { evaluate } from './evaluate.js';
 import { snapshotFileName } from './next-steps.js';
 import { collectEvidence, show, type Collected } from './evidence.js';
+import { resolveSources } from './source-specs.js';
 import { policyFromConfig } from './policy.js';
 import { warning } from './findings.js';
 import { lacksSnapshot, type ClusterFacts, type Decision, type Warning } from './schema.js';
@@ -97,7 +98,8 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
   const context = overrideReason ? { override: { reason: overrideReason, by: await whoAmI(cwd) } } : {};
 
   const dir = dirFromCli ?? dirFromConfig;
-  const targets = clusterTargets({ loaded, dir, pattern, env, live });
+  const sources = resolveSources(options.snapshotUrls, config.snapshots?.sources);
+  const targets = clusterTargets({ loaded, dir, pattern, sources, env, live });
   const decisions: Decision[] = [];
   for (const target of targets) {
     decisions.push(

@@ -8,6 +8,7 @@ import { readSidecar, sidecarPath } from '../vault/sidecar.js';
 import { whyRefused, type SidecarEvidence } from './refusal.js';
 import { RejectionCodeSchema } from './codes.js';
 import { warning } from './findings.js';
+import { readSources, refusalsOf, sourceContext } from './source-evidence.js';
 import type { ClusterFacts, Rejected, Warning } from './schema.js';
 import type { Shared, Target } from './targets.js';
 
@@ -101,7 +102,12 @@ export async function collectEvidence(
       accepted = true;
     }
   }
-  const valid = snapshots.filter((s) => s.valid).map((s) => s.file);
+  if (target.sources.length) {
+    const remote = await readSources(target.sources, sourceContext(shared, cluster, target.pattern));
+    for (const c of remote) snapshots.push(...c.snapshots);
+    rejected.push(...refusalsOf(remote));
+  }
+  const valid = snapshots.filter((s) => s.valid && !s.file.includes('://')).map((s) => s.file);
   for (const w of await permissionWarnings(valid, target.dir, cwd)) warnings.push(w);
   return { snapshots, sidecars, rejected, warnings };
 }
