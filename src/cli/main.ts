@@ -17,6 +17,7 @@ Usage:
                           [--config FILE] [--override REASON] [--strict]
                           [--vault [--take-snapshot DIR] [--auto-snapshot NAME]]
   vault-change-gate exec [check options] -- COMMAND ARGS...
+  vault-change-gate status [--json] [--format prometheus]   (newest verified snapshot per cluster and source)
   vault-change-gate config schema | check [FILE]
   vault-change-gate install-hook [--repo DIR] [--force]     (and uninstall-hook [--repo DIR])
   vault-change-gate hook pre-push REMOTE URL                 (what the git hook runs)
@@ -41,6 +42,7 @@ const commands: Record<string, () => Promise<Command>> = {
   snapshot: async () => (await import('./snapshot-command.js')).snapshotCommand,
   check: async () => (await import('./check-command.js')).checkCommand,
   exec: async () => (await import('./exec-command.js')).execCommand,
+  status: async () => (await import('./status-command.js')).statusCommand,
   config: async () => (await import('./config-command.js')).configCommand,
   hook: async () => (await import('./hook-command.js')).hookCommand,
   'install-hook': async () => (await import('./install-hook-command.js')).installHookCommand,

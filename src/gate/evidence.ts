@@ -102,17 +102,21 @@ export async function collectEvidence(
       accepted = true;
     }
   }
+  let candidates = ordered.length;
   if (target.sources.length) {
     const remote = await readSources(target.sources, sourceContext(shared, cluster, target.pattern));
     for (const c of remote) snapshots.push(...c.snapshots);
     rejected.push(...refusalsOf(remote));
+    candidates += remote.reduce((n, c) => n + c.candidates, 0);
   }
   const valid = snapshots.filter((s) => s.valid && !s.file.includes('://')).map((s) => s.file);
   for (const w of await permissionWarnings(valid, target.dir, cwd)) warnings.push(w);
-  return { snapshots, sidecars, rejected, warnings };
+  return { snapshots, sidecars, rejected, warnings, candidates };
 }
 
 export interface Collected {
+  /** Files and objects that matched (each verified only until one was accepted). */
+  candidates?: number;
   snapshots: SnapshotInspection[];
   sidecars: Record<string, SidecarEvidence>;
   rejected: Rejected[];
