@@ -57,7 +57,10 @@ export async function collectFromSource(spec: SourceSpec, options: SourceCollect
     }
   } catch (error) {
     const failure = classifyFailure(error, spec.name);
-    refuse(spec.name, failure.code, failure.message);
+    // A listing names no object: its 404 is the bucket's (Cloud Storage says only "notFound").
+    if (failure.code === 'NO_SUCH_OBJECT') {
+      refuse(spec.name, 'NO_SUCH_BUCKET', `${spec.name}: no such bucket or container (HTTP 404).`);
+    } else refuse(spec.name, failure.code, failure.message);
     return out;
   }
   const pattern = spec.pattern ?? options.pattern;
@@ -120,7 +123,10 @@ async function verifyObject(
   const inspected = await result;
   if (!body.destroyed) body.destroy();
   if (cut !== null || (length !== null && inspected.bytes < length)) {
-    const got = `${inspected.bytes} of ${length ?? 'an unknown number of'} bytes`;
+    const got =
+      inspected.bytes === length
+        ? `all ${length} bytes, but the transfer failed its check`
+        : `${inspected.bytes} of ${length ?? 'an unknown number of'} bytes`;
     // The error's code, not its message: a message can quote a signed URL.
     const why = cut ? ` (${(cut as NodeJS.ErrnoException).code ?? 'the connection closed'})` : '';
     return { code: 'STREAM_CUT', reason: `${file}: the download stopped after ${got}${why}; it was not verified.` };

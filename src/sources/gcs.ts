@@ -49,7 +49,8 @@ export async function openGcsStore(
       const [metadata] = await withRetry(() => file.getMetadata(), what, retry);
       const length = metadata.size === undefined ? null : Number(metadata.size);
       // The SDK checks the object's CRC32C (or MD5) at the end of the stream: a cut or altered download errors.
-      return { body: file.createReadStream() as Readable, length };
+      // The stored bytes as they are (no decompressive transcoding): the snapshot file is what was uploaded.
+      return { body: file.createReadStream({ decompress: false }) as Readable, length };
     },
   };
 }

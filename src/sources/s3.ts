@@ -41,6 +41,8 @@ export function s3ClientConfig(spec: SourceSpec, env: Env): S3ClientConfig {
     ...(spec.forcePathStyle !== undefined ? { forcePathStyle: spec.forcePathStyle } : {}),
     ...(profile && !keys.credentials ? { profile } : {}),
     ...keys,
+    // Checksums only where the service requires them: Cloud Storage's XML API does not know the newer ones.
+    ...(interop ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
     // A bucket in another region answers with a redirect: follow it rather than fail on a guessed region.
     followRegionRedirects: true,
     // Throttling is retried by withRetry (bounded, counted); the SDK's own retries would multiply it.
