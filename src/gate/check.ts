@@ -133,6 +133,7 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   const warnings = [...shared.notes, ...collected.warnings];
   const snapshotDir = target.dir ? show(target.dir, cwd) : null;
   const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster };
+  if (collected.autoSnapshotFetched) Object.assign(evidence, { autoSnapshotFetched: true });
   const decide = () => evaluate(classified, evidence, policy, context);
   const decision = decide();
   const lacking = decision.operations.some((o) => lacksSnapshot(o.status));

@@ -9,6 +9,7 @@ import { whyRefused, type SidecarEvidence } from './refusal.js';
 import { RejectionCodeSchema } from './codes.js';
 import { warning } from './findings.js';
 import { readSources, refusalsOf, sourceContext } from './source-evidence.js';
+import { readAutoSnapshotObject } from './auto-snapshot-object.js';
 import type { ClusterFacts, Rejected, Warning } from './schema.js';
 import type { Shared, Target } from './targets.js';
 
@@ -109,12 +110,17 @@ export async function collectEvidence(
     rejected.push(...refusalsOf(remote));
     candidates += remote.reduce((n, c) => n + c.candidates, 0);
   }
+  const auto = await readAutoSnapshotObject(cluster, target, shared, snapshots);
+  if (auto.snapshot && !snapshots.includes(auto.snapshot)) snapshots.push(auto.snapshot);
+  if (auto.rejected) rejected.push(auto.rejected);
   const valid = snapshots.filter((s) => s.valid && !s.file.includes('://')).map((s) => s.file);
   for (const w of await permissionWarnings(valid, target.dir, cwd)) warnings.push(w);
-  return { snapshots, sidecars, rejected, warnings, candidates };
+  return { snapshots, sidecars, rejected, warnings, candidates, autoSnapshotFetched: auto.fetched };
 }
 
 export interface Collected {
+  /** The automated snapshot's stored object was read: its verdict stands, not the status's word. */
+  autoSnapshotFetched?: boolean;
   /** Files and objects that matched (each verified only until one was accepted). */
   candidates?: number;
   snapshots: SnapshotInspection[];

@@ -90,6 +90,27 @@ export async function collectFromSource(spec: SourceSpec, options: SourceCollect
 }
 
 /**
+ * Fetches one named object of a source and streams it through the verifier (an automated snapshot's stored object,
+ * say). A failure is a refusal with a code, never a throw.
+ */
+export async function verifyStoredObject(
+  spec: SourceSpec,
+  key: string,
+  options: Pick<SourceCollectOptions, 'env' | 'onProgress' | 'retry' | 'store'>,
+): Promise<SnapshotInspection | SourceRefusal> {
+  const file = objectName(spec, key);
+  let store: ObjectStore;
+  try {
+    store = options.store ?? (await openStore(spec, options.env, options.retry));
+  } catch (error) {
+    const failure = classifyFailure(error, file);
+    return { file, code: failure.code, reason: failure.message };
+  }
+  const read = await verifyObject(store, key, file, options.onProgress);
+  return 'code' in read ? { file, ...read } : read;
+}
+
+/**
  * Streams one object through the verifier. A stream that errors, or ends short of the length the store announced,
  * is a cut stream: the archive was not seen whole, so it is refused as such rather than judged as damaged.
  */
