@@ -3,6 +3,7 @@ import { benchSnapshot } from './snapshot.js';
 import { benchTerraform } from './terraform.js';
 import { benchHook } from './hook.js';
 import { benchInstall } from './install.js';
+import { benchObjectStorage } from './object-storage.js';
 
 /** `npm run bench [name...]`: every benchmark, or the ones named. */
 const benches: Record<string, () => void | Promise<void>> = {
@@ -11,6 +12,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   terraform: benchTerraform,
   hook: benchHook,
   install: benchInstall,
+  'object-storage': benchObjectStorage,
 };
 
 const wanted = process.argv.slice(2);
