@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   AccountSASPermissions,
   AccountSASResourceTypes,
@@ -9,14 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type LocalAzure } from '../helpers/azurite.js';
 import { runCli } from '../helpers/cli.js';
-import { buildSnapshot, vaultState } from '../helpers/snapshot-writer.js';
-
-const HOUR = 3_600_000;
-const fresh = () => buildSnapshot({ takenAt: new Date(Date.now() - 10 * 60_000) });
-const big = () => {
-  const entries = Array.from({ length: 64 }, (_, i) => [`logical/x/${i}`, randomBytes(64 * 1024)] as [string, Buffer]);
-  return buildSnapshot({ takenAt: new Date(Date.now() - 60_000), state: vaultState(entries) });
-};
+import { aged, big, fresh, HOUR } from '../helpers/stored-snapshots.js';
 
 let az: LocalAzure;
 beforeAll(async () => {
@@ -73,7 +65,7 @@ describe('check --snapshot-url azure://… against Azurite, the Azure Storage em
   });
 
   it('is a no-go on a stale snapshot, and refuses damaged and empty blobs with their codes', async () => {
-    await az.put('mixed/a.snap', buildSnapshot({ takenAt: new Date(Date.now() - 3 * 24 * HOUR) }));
+    await az.put('mixed/a.snap', aged(3 * 24 * HOUR));
     const damaged = fresh();
     damaged[damaged.length - 6]! ^= 0xff;
     await az.put('mixed/b.snap', damaged);

@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startGcsStandIn, type GcsStandIn } from '../helpers/gcs-stand-in.js';
 import { S3RVER_ENV, startLocalS3, type LocalS3 } from '../helpers/s3-server.js';
-import { buildSnapshot } from '../helpers/snapshot-writer.js';
-
-const fresh = () => buildSnapshot({ takenAt: new Date(Date.now() - 10 * 60_000) });
+import { fresh } from '../helpers/stored-snapshots.js';
 
 let gcs: GcsStandIn;
 let s3: LocalS3;

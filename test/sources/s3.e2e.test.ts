@@ -1,22 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { S3RVER_ENV, startLocalS3, type LocalS3 } from '../helpers/s3-server.js';
-import { buildSnapshot, vaultState } from '../helpers/snapshot-writer.js';
+import { aged, big, fresh, HOUR } from '../helpers/stored-snapshots.js';
 
-const HOUR = 3_600_000;
-const fresh = () => buildSnapshot({ takenAt: new Date(Date.now() - 10 * 60_000) });
-const old = () => buildSnapshot({ takenAt: new Date(Date.now() - 3 * 24 * HOUR) });
+const old = () => aged(3 * 24 * HOUR);
 const damaged = () => {
   const bytes = fresh();
   bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
   return bytes;
-};
-
-/** A snapshot of a few MiB (incompressible values), so that a cut leaves bytes on both sides of it. */
-const big = () => {
-  const entries = Array.from({ length: 64 }, (_, i) => [`logical/x/${i}`, randomBytes(64 * 1024)] as [string, Buffer]);
-  return buildSnapshot({ takenAt: new Date(Date.now() - 60_000), state: vaultState(entries) });
 };
 
 let s3: LocalS3;
