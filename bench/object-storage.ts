@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +17,15 @@ const cli = path.join(here, '../..', 'bin/vault-change-gate.js');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** One CLI process, timed from spawn to exit; asynchronous, so that s3rver in this process keeps serving. */
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string; code: number }> {
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string; rssMiB: number }> {
   const start = process.hrtime.bigint();
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env } });
+  const rssFile = path.join(tmpdir(), `vcg-bench-os-rss-${process.pid}`);
+  const hook =
+    "data:text/javascript,import{writeFileSync}from'node:fs';" +
+    "process.on('exit',()=>writeFileSync(process.env.VCG_BENCH_RSS,String(process.resourceUsage().maxRSS)))";
+  const child = spawn(process.execPath, ['--import', hook, cli, ...args], {
+    env: { ...process.env, ...env, VCG_BENCH_RSS: rssFile },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -28,7 +34,7 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; s
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}${stdout.slice(0, 1000)}`));
-      else resolve({ ms, stdout, code: code ?? 0 });
+      else resolve({ ms, stdout, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 });
     });
   });
 }
@@ -76,6 +82,7 @@ export async function benchObjectStorage(): Promise<void> {
     const remoteArgs = ['check', '--json', '--op', 'POST sys/mounts/kv', '--snapshot-url', url];
     const disk: number[] = [];
     const remote: number[] = [];
+    let rss = 0;
     for (let i = 0; i < 3; i++) {
       // In turns, so that a busy moment of the machine falls on both alike.
       disk.push((await runCli(['snapshot', 'inspect', '--json', file], {})).ms);
@@ -83,6 +90,7 @@ export async function benchObjectStorage(): Promise<void> {
       const decision = JSON.parse(r.stdout) as { verdict: string; snapshot: { file: string } | null };
       if (decision.snapshot?.file !== 's3://bench/vault/bench.snap') throw new Error(`not verified: ${r.stdout}`);
       remote.push(r.ms);
+      rss = Math.max(rss, r.rssMiB);
     }
     const t = { disk: median(disk), remote: median(remote) };
     const rate = (ms: number) => `${(bytes / 1024 / 1024 / (ms / 1000)).toFixed(0)} MiB/s`;
@@ -91,6 +99,12 @@ export async function benchObjectStorage(): Promise<void> {
       ['snapshot inspect (file on disk)', `${t.disk.toFixed(0)} ms, ${rate(t.disk)}`, '', ''],
       ['check --snapshot-url s3:// (s3rver, 127.0.0.1)', `${t.remote.toFixed(0)} ms, ${rate(t.remote)}`, '', ''],
       ['s3 / disk', `${ratio.toFixed(2)}x`, `<= ${TARGET}x (issue #19)`, ok(ratio <= TARGET)],
+      [
+        'peak RSS of the s3 check (constant memory)',
+        `${rss.toFixed(0)} MiB`,
+        '<= 128 MiB (as #17 for files)',
+        ok(rss <= 128),
+      ],
     ]);
   } finally {
     client.destroy();

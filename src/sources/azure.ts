@@ -43,7 +43,7 @@ export async function openAzureStore(
     service = sdk.BlobServiceClient.fromConnectionString(auth.connectionString, options);
     if (service.accountName && service.accountName !== account) {
       const named = `AZURE_STORAGE_CONNECTION_STRING is for the account ${service.accountName}`;
-      throw new SourceFailure('ACCESS_DENIED', `${spec.name}: ${named}, not ${account}.`);
+      throw new SourceFailure('ACCESS_DENIED', `${named}, not ${account}.`);
     }
   } else if (auth.kind === 'account-key') {
     service = new sdk.BlobServiceClient(endpoint, new sdk.StorageSharedKeyCredential(account, auth.key), options);
@@ -62,14 +62,10 @@ export async function openAzureStore(
     async *list(prefix: string): AsyncIterable<StoredObject> {
       let token: string | undefined;
       do {
-        const page = await withRetry(
-          async () => {
-            const pages = container.listBlobsFlat({ prefix }).byPage({ maxPageSize: 5000, continuationToken: token });
-            return (await pages.next()).value;
-          },
-          spec.name,
-          retry,
-        );
+        const page = await withRetry(async () => {
+          const pages = container.listBlobsFlat({ prefix }).byPage({ maxPageSize: 5000, continuationToken: token });
+          return (await pages.next()).value;
+        }, retry);
         for (const b of page?.segment.blobItems ?? []) {
           const size = b.properties.contentLength ?? null;
           yield { key: b.name, size, modified: b.properties.lastModified?.getTime() ?? null };
@@ -79,9 +75,8 @@ export async function openAzureStore(
     },
     async open(key: string) {
       const blob = container.getBlobClient(key);
-      const what = `azure://${account}/${spec.bucket}/${key}`;
       // A broken download is resumed from where it stopped, a bounded number of times (the SDK does it by range).
-      const got = await withRetry(() => blob.download(0, undefined, { maxRetryRequests: 2 }), what, retry);
+      const got = await withRetry(() => blob.download(0, undefined, { maxRetryRequests: 2 }), retry);
       return { body: got.readableStreamBody as Readable, length: got.contentLength ?? null };
     },
   };

@@ -56,10 +56,10 @@ export async function collectFromSource(spec: SourceSpec, options: SourceCollect
       if (listed.length >= MAX_OBJECTS) break;
     }
   } catch (error) {
-    const failure = classifyFailure(error, spec.name);
+    const failure = classifyFailure(error);
     // A listing names no object: its 404 is the bucket's (Cloud Storage says only "notFound").
     if (failure.code === 'NO_SUCH_OBJECT') {
-      refuse(spec.name, 'NO_SUCH_BUCKET', `${spec.name}: no such bucket or container (HTTP 404).`);
+      refuse(spec.name, 'NO_SUCH_BUCKET', 'No such bucket or container (HTTP 404).');
     } else refuse(spec.name, failure.code, failure.message);
     return out;
   }
@@ -103,7 +103,7 @@ export async function verifyStoredObject(
   try {
     store = options.store ?? (await openStore(spec, options.env, options.retry));
   } catch (error) {
-    const failure = classifyFailure(error, file);
+    const failure = classifyFailure(error);
     return { file, code: failure.code, reason: failure.message };
   }
   const read = await verifyObject(store, key, file, options.onProgress);
@@ -124,7 +124,7 @@ async function verifyObject(
   try {
     opened = await store.open(key);
   } catch (error) {
-    const failure = classifyFailure(error, file);
+    const failure = classifyFailure(error);
     // The connection was reset after the listing worked: the read was cut, not the store unreachable.
     const reset = ['ECONNRESET', 'EPIPE'].includes(traitsOf(error).name);
     if (failure.code === 'SOURCE_UNREACHABLE' && reset) return { code: 'STREAM_CUT', reason: failure.message };
@@ -144,13 +144,14 @@ async function verifyObject(
   const inspected = await result;
   if (!body.destroyed) body.destroy();
   if (cut !== null || (length !== null && inspected.bytes < length)) {
-    const got =
-      inspected.bytes === length
-        ? `all ${length} bytes, but the transfer failed its check`
-        : `${inspected.bytes} of ${length ?? 'an unknown number of'} bytes`;
     // The error's code, not its message: a message can quote a signed URL.
     const why = cut ? ` (${(cut as NodeJS.ErrnoException).code ?? 'the connection closed'})` : '';
-    return { code: 'STREAM_CUT', reason: `${file}: the download stopped after ${got}${why}; it was not verified.` };
+    const unread = ': the archive was not verified.';
+    const reason =
+      inspected.bytes === length
+        ? `The download of all ${length} bytes failed the store's transfer check${why}${unread}`
+        : `The download stopped after ${inspected.bytes} of ${length ?? 'an unknown number of'} bytes${why}${unread}`;
+    return { code: 'STREAM_CUT', reason };
   }
   return inspected;
 }

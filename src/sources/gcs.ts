@@ -34,7 +34,7 @@ export async function openGcsStore(
       let pageToken: string | undefined;
       do {
         const query = { prefix, autoPaginate: false, maxResults: 1000, ...(pageToken ? { pageToken } : {}) };
-        const [files, next] = await withRetry(() => bucket.getFiles(query), spec.name, retry);
+        const [files, next] = await withRetry(() => bucket.getFiles(query), retry);
         for (const f of files) {
           const size = f.metadata.size === undefined ? null : Number(f.metadata.size);
           const modified = f.metadata.updated ? Date.parse(f.metadata.updated) : null;
@@ -45,8 +45,7 @@ export async function openGcsStore(
     },
     async open(key: string) {
       const file = bucket.file(key);
-      const what = `gs://${spec.bucket}/${key}`;
-      const [metadata] = await withRetry(() => file.getMetadata(), what, retry);
+      const [metadata] = await withRetry(() => file.getMetadata(), retry);
       const length = metadata.size === undefined ? null : Number(metadata.size);
       // The SDK checks the object's CRC32C (or MD5) at the end of the stream: a cut or altered download errors.
       // The stored bytes as they are (no decompressive transcoding): the snapshot file is what was uploaded.

@@ -18,11 +18,7 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDe
  * exponential backoff and jitter, as the services ask of their clients. Any other failure, or the last throttle,
  * is thrown as a SourceFailure.
  */
-export async function withRetry<T>(
-  fn: () => Promise<T>,
-  what: string,
-  policy: RetryPolicy = DEFAULT_RETRY,
-): Promise<T> {
+export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
   let failure: SourceFailure | null = null;
   for (let attempt = 0; attempt < policy.attempts; attempt++) {
     if (attempt > 0) {
@@ -32,7 +28,7 @@ export async function withRetry<T>(
     try {
       return await fn();
     } catch (error) {
-      failure = classifyFailure(error, what);
+      failure = classifyFailure(error);
       if (failure.code !== 'THROTTLED') throw failure;
     }
   }

@@ -67,7 +67,7 @@ export async function openS3Store(
       let token: string | undefined;
       do {
         const input = { Bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) };
-        const page = await withRetry(() => client.send(new sdk.ListObjectsV2Command(input)), spec.name, retry);
+        const page = await withRetry(() => client.send(new sdk.ListObjectsV2Command(input)), retry);
         for (const o of page.Contents ?? []) {
           if (o.Key === undefined) continue;
           yield { key: o.Key, size: o.Size ?? null, modified: o.LastModified?.getTime() ?? null };
@@ -76,8 +76,7 @@ export async function openS3Store(
       } while (token);
     },
     async open(key: string) {
-      const what = `${spec.kind}://${Bucket}/${key}`;
-      const got = await withRetry(() => client.send(new sdk.GetObjectCommand({ Bucket, Key: key })), what, retry);
+      const got = await withRetry(() => client.send(new sdk.GetObjectCommand({ Bucket, Key: key })), retry);
       return { body: got.Body as Readable, length: got.ContentLength ?? null };
     },
   };

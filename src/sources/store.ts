@@ -64,17 +64,17 @@ const THROTTLE_NAMES = /^(SlowDown|Throttl\w*|TooManyRequests\w*|RequestLimitExc
 const NETWORK_NAMES =
   /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|TimeoutError)$/;
 
-/** Sorts an SDK's error into our codes, by HTTP status and the service's error name. */
-export function classifyFailure(error: unknown, what: string): SourceFailure {
+/** Sorts an SDK's error into our codes, by HTTP status and the service's error name; the finding names the object. */
+export function classifyFailure(error: unknown): SourceFailure {
   if (error instanceof SourceFailure) return error;
   const { status, name } = traitsOf(error);
   const said = status !== null ? `${name}, HTTP ${status}` : name;
   const fail = (code: SourceFailureCode, text: string) => new SourceFailure(code, text, { cause: error });
   if (/^(NoSuchBucket|ContainerNotFound|BucketNotFound)$/i.test(name) || (status === 404 && /bucket/i.test(name))) {
-    return fail('NO_SUCH_BUCKET', `${what}: no such bucket or container (${said}).`);
+    return fail('NO_SUCH_BUCKET', `No such bucket or container (${said}).`);
   }
   if (/^(NoSuchKey|BlobNotFound|NotFound)$/i.test(name) || status === 404) {
-    return fail('NO_SUCH_OBJECT', `${what}: no such object (${said}); it may have been removed meanwhile.`);
+    return fail('NO_SUCH_OBJECT', `No such object (${said}): it may have been removed since the listing.`);
   }
   if (
     status === 401 ||
@@ -83,13 +83,13 @@ export function classifyFailure(error: unknown, what: string): SourceFailure {
       name,
     )
   ) {
-    return fail('ACCESS_DENIED', `${what}: access denied (${said}); check the credentials and their rights.`);
+    return fail('ACCESS_DENIED', `Access denied (${said}): check the credentials and their rights to list and read.`);
   }
   if (status === 429 || status === 503 || THROTTLE_NAMES.test(name)) {
-    return fail('THROTTLED', `${what}: the service kept throttling the requests (${said}).`);
+    return fail('THROTTLED', `The store kept throttling the requests (${said}).`);
   }
   if (NETWORK_NAMES.test(name) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(String((error as Error)?.message ?? ''))) {
-    return fail('SOURCE_UNREACHABLE', `${what}: the service cannot be reached (${said}).`);
+    return fail('SOURCE_UNREACHABLE', `The store cannot be reached (${said}).`);
   }
-  return fail('SOURCE_ERROR', `${what}: the service answered with an error (${said}).`);
+  return fail('SOURCE_ERROR', `The store answered with an error (${said}).`);
 }
