@@ -5,6 +5,7 @@ import { benchHook } from './hook.js';
 import { benchInstall } from './install.js';
 import { benchConfigBundle } from './config-bundle.js';
 import { benchCiFormats } from './ci-formats.js';
+import { benchObjectStorage } from './object-storage.js';
 
 /** `npm run bench [name...]`: every benchmark, or the ones named. */
 const benches: Record<string, () => void | Promise<void>> = {
@@ -15,6 +16,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   install: benchInstall,
   'config-bundle': benchConfigBundle,
   'ci-formats': benchCiFormats,
+  'object-storage': benchObjectStorage,
 };
 
 const wanted = process.argv.slice(2);

@@ -26,7 +26,7 @@ const header = (name: string, size: number, mtime: number): Buffer =>
   tarHeader({ name, data: Buffer.alloc(0), mtime }, size);
 
 /** A 512 MiB Vault-like snapshot: sorted keys, 4 KiB values of random bytes (as encrypted data is), gzip level 6. */
-async function makeSnapshot(file: string): Promise<void> {
+export async function makeSnapshot(file: string): Promise<void> {
   const stateFile = `${file}.state`;
   const hash = createHash('sha256');
   let size = 0;

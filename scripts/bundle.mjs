@@ -20,7 +20,17 @@ const englishOnly = {
 
 // Loaded from node_modules at run time, and only when used: web-tree-sitter finds its tree-sitter.wasm beside its
 // own module and the grammar's .wasm is resolved in its package, so neither may be copied into the bundle folder.
-const external = ['web-tree-sitter', '@tree-sitter-grammars/tree-sitter-hcl', 'node-vault'];
+// The object-storage SDKs (optional peer dependencies) are imported only when an s3://, azure:// or gs:// source is
+// read: kept out of the bundle, so the hook's start-up compiles none of their megabytes.
+const external = [
+  'web-tree-sitter',
+  '@tree-sitter-grammars/tree-sitter-hcl',
+  'node-vault',
+  '@aws-sdk/client-s3',
+  '@azure/storage-blob',
+  '@azure/identity',
+  '@google-cloud/storage',
+];
 const require =
   "import { createRequire as __vcgCreateRequire } from 'node:module';" +
   ' const require = __vcgCreateRequire(import.meta.url);';

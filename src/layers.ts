@@ -12,6 +12,8 @@
  * - vault: the live cluster (HTTP), saving snapshots, the cluster facts.
  * - bundle: the configuration bundle (Vault's server configuration, the files it names, plugins): reads Vault's
  *   HCL with the terraform layer's parser and records the live plugin catalogue, so it sits after both.
+ * - sources: snapshots in object storage (S3, Azure Blob, GCS), listed and streamed through the verifier; each SDK
+ *   loaded only when its kind of source is used.
  * - gate: collects the evidence from all of the above and decides.
  * - report: the CI formats (SARIF, JUnit, GitHub, GitLab) of a decision or of classifications; pure renderers.
  * - hook: the pre-push hook, built on the gate.
@@ -29,6 +31,7 @@ export const LAYERS = [
   'terraform',
   'vault',
   'bundle',
+  'sources',
   'gate',
   'report',
   'hook',

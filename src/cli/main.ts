@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check-command.js')).checkCommand,
   exec: async () => (await import('./exec-command.js')).execCommand,
   lock: async () => (await import('./lock-command.js')).lockCommand,
+  status: async () => (await import('./status-command.js')).statusCommand,
   config: async () => (await import('./config-command.js')).configCommand,
   'config-bundle': async () => (await import('./config-bundle-command.js')).configBundleCommand,
   hook: async () => (await import('./hook-command.js')).hookCommand,

@@ -61,6 +61,9 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
   } else if (noSource(d)) lines.push('  none given: no snapshot file, folder or config names where snapshots are');
   else if (d.operations.some((o) => o.needs === 'snapshot')) lines.push('  no valid snapshot');
   else lines.push('  none needed');
+  if (d.snapshot?.takenAtItsWord) {
+    lines.push("  unread    the automated snapshot's status, taken at its word: no configured source holds its object");
+  }
   if (d.snapshot?.indexLag != null)
     lines.push(`  lag       ${d.snapshot.indexLag} raft entries written since the snapshot`);
   for (const r of d.rejected) lines.push(`  ${c.red('refused')}   ${r.file}: ${r.reason} [${r.code}]`);

@@ -33,11 +33,46 @@ const byCategory = <T extends z.ZodType>(value: T) =>
     >,
   );
 
+const SOURCE_URL = /^(s3|gs):\/\/[^/?#]+(\/[^?#]*)?(\?[^#]*)?$|^azure:\/\/[^/?#]+\/[^/?#]+(\/[^?#]*)?(\?[^#]*)?$/;
+const SOURCE_URL_MESSAGE = 'expected s3://BUCKET/PREFIX, azure://ACCOUNT/CONTAINER/PREFIX or gs://BUCKET/PREFIX';
+
 export const MaxAgeSchema = byCategory(DurationSchema)
   .extend({ default: DurationSchema.optional().describe('For every backup-first category not named. Default 24h.') })
   .describe(
     'How old the newest valid snapshot may be, per category. Defaults: 1h for upgrade, downgrade, rekey, key-rotation, root-generation and snapshot-restore; 24h otherwise.',
   );
+
+/** Where snapshots are kept in object storage: a URL, or a URL with its settings (the URL's query overrides them). */
+export const SnapshotSourceSchema = z
+  .union([
+    z.string().regex(SOURCE_URL, { message: SOURCE_URL_MESSAGE }),
+    z.strictObject({
+      url: z.string().regex(SOURCE_URL, { message: SOURCE_URL_MESSAGE }),
+      endpoint: z
+        .string()
+        .regex(/^https?:\/\/\S+$/, { message: 'expected an http:// or https:// URL' })
+        .optional()
+        .describe('S3-compatible, Azure or GCS endpoint (e.g. "http://127.0.0.1:4569"); else the service\'s own.'),
+      region: z.string().min(1).optional().describe('S3: the region (else AWS_REGION, then us-east-1).'),
+      forcePathStyle: z
+        .boolean()
+        .optional()
+        .describe('S3: address the bucket in the path (most S3-compatible stores).'),
+      profile: z.string().min(1).optional().describe('S3: the AWS shared-config profile (else AWS_PROFILE).'),
+      api: z
+        .enum(['json', 's3'])
+        .optional()
+        .describe('gs:// only: "s3" reads through Cloud Storage\'s S3-compatible API with HMAC keys.'),
+      pattern: z.string().optional().describe('minimatch pattern of object names under the prefix (else pattern).'),
+    }),
+  ])
+  .describe('s3://BUCKET/PREFIX, azure://ACCOUNT/CONTAINER/PREFIX or gs://BUCKET/PREFIX, or { "url": …, settings }.');
+export type SnapshotSource = z.infer<typeof SnapshotSourceSchema>;
+
+const SOURCES = z
+  .array(SnapshotSourceSchema)
+  .optional()
+  .describe('Object storage searched for snapshots beside dir; every candidate is streamed through the verifier.');
 
 export const ConfigSchema = z
   .strictObject({
@@ -49,6 +84,7 @@ export const ConfigSchema = z
           .optional()
           .describe('Folder searched for snapshots (relative to this file; "~" is the home folder).'),
         pattern: z.string().optional().describe('minimatch pattern of snapshot files inside dir. Default "**/*.snap".'),
+        sources: SOURCES,
         maxAge: MaxAgeSchema.optional(),
         maxIndexLag: z
           .number()
@@ -121,7 +157,9 @@ export const ConfigSchema = z
             .describe('The VAULT_ADDR of the cluster (its active node, or a load balancer in front of it).'),
           namespace: z.string().optional(),
           caCert: z.string().optional().describe('VAULT_CACERT for this cluster (relative to this file).'),
-          snapshots: z.strictObject({ dir: z.string().optional(), pattern: z.string().optional() }).optional(),
+          snapshots: z
+            .strictObject({ dir: z.string().optional(), pattern: z.string().optional(), sources: SOURCES })
+            .optional(),
         }),
       )
       .optional()

@@ -20,6 +20,8 @@ export interface CheckOptions {
   readonly snapshotDir?: string;
   /** Folder of configuration bundles (config-bundle save; overrides configBundles.dir). */
   readonly configBundleDir?: string;
+  /** Object-storage sources (s3://, azure://, gs://): replace snapshots.sources of the config. */
+  readonly snapshotUrls?: readonly string[];
   /** minimatch pattern inside the folder (overrides snapshots.pattern). */
   readonly pattern?: string;
   /** Config file (else vault-change-gate.config.json in cwd or at the git root). */

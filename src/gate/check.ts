@@ -19,6 +19,7 @@ import { evaluate } from './evaluate.js';
 import { snapshotFileName } from './next-steps.js';
 import { collectEvidence, show, type Collected } from './evidence.js';
 import { bundleDir, DEFAULT_BUNDLE_PATTERN, gatherBundleEvidence } from './bundle-evidence.js';
+import { resolveSources } from './source-specs.js';
 import { policyFromConfig } from './policy.js';
 import { warning } from './findings.js';
 import { lacksSnapshot, type ClusterFacts, type Decision, type Warning } from './schema.js';
@@ -105,7 +106,8 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
 
   const dir = dirFromCli ?? dirFromConfig;
   const bundles = await bundleDir(options, loaded, cwd);
-  const targets = clusterTargets({ loaded, dir, pattern, env, live });
+  const sources = resolveSources(options.snapshotUrls, config.snapshots?.sources);
+  const targets = clusterTargets({ loaded, dir, pattern, sources, env, live });
   const decisions: Decision[] = [];
   for (const target of targets) {
     decisions.push(

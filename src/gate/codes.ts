@@ -146,8 +146,29 @@ export const GateRejectionCodeSchema = z.enum([
 ]);
 export type GateRejectionCode = z.infer<typeof GateRejectionCodeSchema>;
 
+/**
+ * Why object storage (`--snapshot-url`, `snapshots.sources`) gave no snapshot to judge: the source itself (its file
+ * is the source's URL) or one object (its URL). The names are sources/store.ts's SourceFailureCode; documented in
+ * docs/object-storage.md, whose table is tested against sourceRejectionInfo.
+ */
+export const SourceRejectionCodeSchema = z.enum([
+  'ACCESS_DENIED',
+  'NO_SUCH_BUCKET',
+  'NO_SUCH_OBJECT',
+  'THROTTLED',
+  'STREAM_CUT',
+  'SOURCE_UNREACHABLE',
+  'SOURCE_SDK_MISSING',
+  'SOURCE_ERROR',
+]);
+export type SourceRejectionCode = z.infer<typeof SourceRejectionCodeSchema>;
+
 /** Every code a refused candidate carries: an invalid snapshot's first problem, or the gate's own. */
-export const RejectionCodeSchema = z.enum([...ProblemCodeSchema.options, ...GateRejectionCodeSchema.options]);
+export const RejectionCodeSchema = z.enum([
+  ...ProblemCodeSchema.options,
+  ...GateRejectionCodeSchema.options,
+  ...SourceRejectionCodeSchema.options,
+]);
 export type RejectionCode = z.infer<typeof RejectionCodeSchema>;
 
 export const gateRejectionInfo: Readonly<Record<GateRejectionCode, CodeInfo>> = {
@@ -208,6 +229,49 @@ export const gateRejectionInfo: Readonly<Record<GateRejectionCode, CodeInfo>> = 
   },
 };
 
+export const sourceRejectionInfo: Readonly<Record<SourceRejectionCode, CodeInfo>> = {
+  ACCESS_DENIED: {
+    title: 'access denied',
+    explanation: 'The store refused the credentials, or they lack the right to list or read the snapshots.',
+    action: 'Give the credentials list and read rights on the bucket or container (see docs/object-storage.md).',
+  },
+  NO_SUCH_BUCKET: {
+    title: 'no such bucket',
+    explanation: 'The bucket or container named in the source URL does not exist at that endpoint.',
+    action: 'Fix the source URL, its endpoint or its region.',
+  },
+  NO_SUCH_OBJECT: {
+    title: 'object gone',
+    explanation: 'A listed object could not be read any more: it was removed or replaced after the listing.',
+    action: 'Check again; if it keeps happening, look at what prunes the bucket.',
+  },
+  THROTTLED: {
+    title: 'throttled',
+    explanation: 'The store kept answering "slow down" (HTTP 429 or 503) through every bounded retry.',
+    action: 'Check again later, or raise the request limits of the bucket or account.',
+  },
+  STREAM_CUT: {
+    title: 'download cut',
+    explanation: 'The download stopped before the whole object arrived, so the archive was not verified.',
+    action: 'Check again; if it keeps happening, look at the network or the store.',
+  },
+  SOURCE_UNREACHABLE: {
+    title: 'store unreachable',
+    explanation: 'The store or its endpoint could not be reached (refused connection, unknown host, timeout).',
+    action: 'Fix the endpoint or the network, then check again.',
+  },
+  SOURCE_SDK_MISSING: {
+    title: 'SDK not installed',
+    explanation: "The source's SDK package, loaded only when such a source is used, is not installed.",
+    action: 'Install the package the reason names (e.g. npm install @aws-sdk/client-s3).',
+  },
+  SOURCE_ERROR: {
+    title: 'store error',
+    explanation: 'The store answered with an error that is not one of the above.',
+    action: 'Read the error name in the reason, fix what it says, then check again.',
+  },
+};
+
 const damaged = (code: ProblemCode): CodeInfo => ({
   title: `damaged snapshot (${code})`,
   explanation: 'The snapshot failed verification; its problem code says which check (see Snapshots).',
@@ -218,6 +282,7 @@ const damaged = (code: ProblemCode): CodeInfo => ({
 export const rejectionInfo: Readonly<Record<RejectionCode, CodeInfo>> = {
   ...(Object.fromEntries(ProblemCodeSchema.options.map((c) => [c, damaged(c)])) as Record<ProblemCode, CodeInfo>),
   ...gateRejectionInfo,
+  ...sourceRejectionInfo,
 };
 
 /**

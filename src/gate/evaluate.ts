@@ -37,7 +37,7 @@ export function evaluate(
   const evidence = EvidenceSchema.parse(evidenceInput);
   const now = Date.parse(evidence.now);
   const cluster = evidence.cluster;
-  const auto = autoSnapshotCandidate(cluster);
+  const auto = evidence.autoSnapshotFetched ? { candidate: null, rejected: null } : autoSnapshotCandidate(cluster);
   const refusalContext = { now, skewMs: policy.clockSkewMs, maxIndexLag: policy.maxIndexLag, cluster };
   const picked = pickEvidence(evidence.snapshots, auto.candidate, refusalContext, evidence.sidecars);
   const { chosen, matched, rejected } = picked;
@@ -57,6 +57,7 @@ export function evaluate(
         indexLag,
         matched,
         sidecar: sidecar?.file ?? null,
+        ...(chosen === auto.candidate ? { takenAtItsWord: true as const } : {}),
       }
     : null;
 

@@ -9,6 +9,8 @@ import { readSidecar, sidecarPath } from '../vault/sidecar.js';
 import { whyRefused, type SidecarEvidence } from './refusal.js';
 import { RejectionCodeSchema } from './codes.js';
 import { warning } from './findings.js';
+import { readSources, refusalsOf, sourceContext } from './source-evidence.js';
+import { readAutoSnapshotObject } from './auto-snapshot-object.js';
 import type { ClusterFacts, Rejected, Warning } from './schema.js';
 import type { Shared, Target } from './targets.js';
 
@@ -111,9 +113,19 @@ export async function collectEvidence(
       accepted = true;
     }
   }
-  const valid = snapshots.filter((s) => s.valid).map((s) => s.file);
+  let candidates = ordered.length;
+  if (target.sources.length) {
+    const remote = await readSources(target.sources, sourceContext(shared, cluster, target.pattern));
+    for (const c of remote) snapshots.push(...c.snapshots);
+    rejected.push(...refusalsOf(remote));
+    candidates += remote.reduce((n, c) => n + c.candidates, 0);
+  }
+  const auto = await readAutoSnapshotObject(cluster, target, shared, snapshots);
+  if (auto.snapshot && !snapshots.includes(auto.snapshot)) snapshots.push(auto.snapshot);
+  if (auto.rejected) rejected.push(auto.rejected);
+  const valid = snapshots.filter((s) => s.valid && !s.file.includes('://')).map((s) => s.file);
   for (const w of await permissionWarnings(valid, target.dir, cwd)) warnings.push(w);
-  return { snapshots, sidecars, rejected, warnings };
+  return { snapshots, sidecars, rejected, warnings, candidates, autoSnapshotFetched: auto.fetched };
 }
 
 /** "0 files matched PATTERN in DIR (N files there)", naming a few that did not match. */
@@ -126,6 +138,10 @@ async function nothingMatched(dir: string, pattern: string, shown: string): Prom
 }
 
 export interface Collected {
+  /** The automated snapshot's stored object was read: its verdict stands, not the status's word. */
+  autoSnapshotFetched?: boolean;
+  /** Files and objects that matched (each verified only until one was accepted). */
+  candidates?: number;
   snapshots: SnapshotInspection[];
   sidecars: Record<string, SidecarEvidence>;
   rejected: Rejected[];

@@ -30,6 +30,7 @@ export const CHECK_OPTION_KEYS = [
   'inProgress',
   'inFlight',
   'configBundleDir',
+  'snapshotUrls',
 ] as const satisfies readonly (keyof CheckOptions)[];
 
 // A key added to CheckOptions but not listed above fails the type check here, so the list cannot fall behind.

@@ -67,6 +67,11 @@ export const EvidenceSnapshotSchema = z.strictObject({
   matched: z.array(z.enum(['cluster-id', 'cluster-name', 'raft-servers', 'raft-index', 'version-history'])),
   /** The sidecar (`FILE.json`) it was checked against, or null when it has none. */
   sidecar: z.string().nullable(),
+  /**
+   * Present (true) when the evidence is an automated snapshot's status taken at its word: its stored object
+   * (`last_snapshot_url`) was not read, as no configured source holds it.
+   */
+  takenAtItsWord: z.literal(true).optional(),
 });
 export type EvidenceSnapshot = z.infer<typeof EvidenceSnapshotSchema>;
 
@@ -171,6 +176,8 @@ export const EvidenceSchema = z.strictObject({
   inProgress: z.array(InProgressSchema).default([]),
   /** The configuration bundles found (check gathers them); null: not judged (a library caller without them). */
   configBundle: ConfigBundleEvidenceSchema.nullable().default(null),
+  /** The automated snapshot's stored object was read (it is among the snapshots or rejected): not its status's word. */
+  autoSnapshotFetched: z.boolean().default(false),
   /** Sidecars found beside the snapshots, by the snapshot's `file`; a snapshot without one is not listed. */
   sidecars: z
     .record(

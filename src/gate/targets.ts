@@ -1,6 +1,8 @@
 import type { Classification } from '../classify/schema.js';
 import { resolveConfigPath, type LoadedConfig } from '../config/load.js';
+import type { SourceSpec } from '../sources/spec.js';
 import type { CheckOptions } from './check-options.js';
+import { specsFromConfig } from './source-specs.js';
 import type { EvaluateContext } from './evaluate.js';
 import type { Policy } from './policy.js';
 import { warning } from './findings.js';
@@ -12,6 +14,8 @@ export interface Target {
   readonly name: string | null;
   readonly dir: string | null;
   readonly pattern: string;
+  /** Object storage searched beside the folder (--snapshot-url, snapshots.sources). */
+  readonly sources: readonly SourceSpec[];
   /** The environment to reach Vault with; null when the live cluster is not asked. */
   readonly env: Readonly<Record<string, string | undefined>> | null;
 }
@@ -37,6 +41,8 @@ export interface TargetInput {
   /** The folder for snapshots: --snapshot-dir, else snapshots.dir; null: none. */
   readonly dir: string | null;
   readonly pattern: string;
+  /** The sources for every cluster that names none of its own. */
+  readonly sources: readonly SourceSpec[];
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether the live cluster is asked. */
   readonly live: boolean;
@@ -46,13 +52,14 @@ export interface TargetInput {
  * With the live cluster asked and `clusters` configured, one target per cluster (each active node needs its own
  * backup), its folder, pattern and Vault settings over the shared ones; otherwise one target.
  */
-export function clusterTargets({ loaded, dir, pattern, env, live }: TargetInput): Target[] {
+export function clusterTargets({ loaded, dir, pattern, sources, env, live }: TargetInput): Target[] {
   const { config, baseDir } = loaded;
-  if (!live || !config.clusters?.length) return [{ name: null, dir, pattern, env: live ? env : null }];
+  if (!live || !config.clusters?.length) return [{ name: null, dir, pattern, sources, env: live ? env : null }];
   return config.clusters.map((c) => ({
     name: c.name,
     dir: c.snapshots?.dir !== undefined ? resolveConfigPath(c.snapshots.dir, baseDir) : dir,
     pattern: c.snapshots?.pattern ?? pattern,
+    sources: c.snapshots?.sources ? specsFromConfig(c.snapshots.sources) : sources,
     env: {
       ...env,
       VAULT_ADDR: c.address,

@@ -17,7 +17,8 @@ vi.mock('../../src/cli/config-command.js', () => ({
 /**
  * Errors that are not the user's to fix, each for a reason: a refusal is a no-go (exit 1), an interrupt exits
  * 128 + the signal, an unreachable Vault is a no-go, and a snapshot that could not be taken is a failed operation
- * the `snapshot save` command reports with exit 1. A new error class must be added here or extend UserError.
+ * the `snapshot save` command reports with exit 1; an object store's failure (SourceFailure) becomes a refused
+ * candidate with its code and never leaves the sources layer. A new error class must be added here or extend UserError.
  */
 const NOT_THE_USERS = new Set([
   'GateRefusedError',
@@ -27,6 +28,7 @@ const NOT_THE_USERS = new Set([
   // A snapshot or a change refused by the snapshot folder's lock: a no-go (exit 1), like a refusal.
   'SnapshotLockedError',
   'ChangeLockError',
+  'SourceFailure',
 ]);
 
 type ErrorClass = new (message: string, ...rest: unknown[]) => Error;
