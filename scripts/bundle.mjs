@@ -1,5 +1,10 @@
-// Bundles the CLI into one file, dist/cli.bundle.js (the library stays plain tsc output). A git hook starts it on
+// Bundles the CLI into one file, dist/cli.bundle.cjs (the library stays plain tsc output). A git hook starts it on
 // every push and every byte of it is compiled on every start, so it carries only what the CLI runs.
+//
+// The bundle is a plain script, not an ES module, so that bin/vault-change-gate.js can compile it with node:vm and
+// V8's code cache (Node 20 has no compile cache for ES modules): a script wrapped like a CommonJS module, whose
+// `import.meta.url` and dynamic `import()` are supplied by the bin.
+import { readFile, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /**
@@ -21,19 +26,26 @@ const englishOnly = {
 // Loaded from node_modules at run time, and only when used: web-tree-sitter finds its tree-sitter.wasm beside its
 // own module and the grammar's .wasm is resolved in its package, so neither may be copied into the bundle folder.
 const external = ['web-tree-sitter', '@tree-sitter-grammars/tree-sitter-hcl', 'node-vault'];
-const require =
-  "import { createRequire as __vcgCreateRequire } from 'node:module';" +
-  ' const require = __vcgCreateRequire(import.meta.url);';
+const outfile = 'dist/cli.bundle.cjs';
 
 await build({
   entryPoints: ['src/cli/main.ts'],
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
-  outfile: 'dist/cli.bundle.js',
+  outfile,
   external,
-  banner: { js: require },
+  define: { 'import.meta.url': '__vcgModuleUrl' },
+  banner: { js: "const __vcgModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [englishOnly],
   logLevel: 'warning',
 });
+
+// A script compiled by node:vm has no import(): each one (node: built-ins, the externals above) goes through the
+// bin's own import, which resolves from the same package and loads ES modules as ES modules.
+const text = await readFile(outfile, 'utf8');
+const rewritten = text.replace(/\bimport\((?=["'])/g, '__vcgImport(');
+const left = /\bimport\((?!\))/.exec(rewritten);
+if (left) throw new Error(`bundle: an import() with a computed argument is left at ${left.index}: load it another way`);
+await writeFile(outfile, rewritten);
