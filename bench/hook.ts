@@ -58,8 +58,8 @@ const TARGET_MS = 250;
 
 export function benchHook(): void {
   const one = measure(1, 11);
-  const ten = measure(10, 5);
-  const thirty = measure(30, 5);
+  const ten = measure(10, 9);
+  const thirty = measure(30, 9);
   const added = (m: { withHook: number; without: number }) => m.withHook - m.without;
   const slope = (added(thirty) - added(one)) / 29;
   const row = (n: number, m: { withHook: number; without: number }): [string, string, string, string] => {

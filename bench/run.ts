@@ -3,6 +3,7 @@ import { benchSnapshot } from './snapshot.js';
 import { benchTerraform } from './terraform.js';
 import { benchHook } from './hook.js';
 import { benchInstall } from './install.js';
+import { machineLoad } from './util.js';
 
 /** `npm run bench [name...]`: every benchmark, or the ones named. */
 const benches: Record<string, () => void | Promise<void>> = {
@@ -15,5 +16,9 @@ const benches: Record<string, () => void | Promise<void>> = {
 
 const wanted = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
-  if (wanted.length === 0 || wanted.includes(name)) await run();
+  if (wanted.length === 0 || wanted.includes(name)) {
+    console.log(`\n[${name}] starts at ${machineLoad()}`);
+    await run();
+    console.log(`[${name}] ends at ${machineLoad()}`);
+  }
 }
