@@ -23,6 +23,27 @@ const englishOnly = {
   },
 };
 
+/**
+ * node:http and node:https (with tls and net under them) took ~10 ms of every start, the hook's included, for the
+ * live-Vault transport that most runs never use. Their default exports become proxies that load the module on first
+ * use. Only the default export exists here: a named import of either fails the build rather than running eagerly.
+ */
+const lazyBuiltins = {
+  name: 'lazy-http',
+  setup(b) {
+    b.onResolve({ filter: /^node:https?$/ }, (args) =>
+      args.namespace === 'vcg-lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'vcg-lazy' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'vcg-lazy' }, (args) => ({
+      contents:
+        'let loaded;\n' +
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));\n` +
+        'export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });\n',
+      loader: 'js',
+    }));
+  },
+};
+
 // Loaded from node_modules at run time, and only when used. web-tree-sitter's module is bundled (its 150 KB were
 // compiled afresh on every run that read a .tf file; in the bundle they are in the code cache), while both .wasm
 // files are resolved in their packages by src/terraform/hcl.ts, so nothing is copied into the bundle folder.
@@ -39,7 +60,7 @@ await build({
   external,
   define: { 'import.meta.url': '__vcgModuleUrl' },
   banner: { js: "const __vcgModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [englishOnly],
+  plugins: [englishOnly, lazyBuiltins],
   logLevel: 'warning',
 });
 
