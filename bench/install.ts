@@ -15,7 +15,7 @@ const TARGET_MS = 10_000;
 
 export function benchInstall(): void {
   const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  if (!existsSync(path.join(root, 'dist', 'cli.bundle.js'))) {
+  if (!existsSync(path.join(root, 'dist', 'cli.bundle.cjs'))) {
     console.log('\ninstall: skipped (run `npm run build` first: the packed package holds dist/)');
     return;
   }

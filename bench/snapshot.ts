@@ -200,9 +200,9 @@ export async function benchSnapshot(): Promise<void> {
 
 /** The CLI runs from dist/: refuse to time a bundle older than the sources. */
 function assertBuilt(): void {
-  const bundle = path.join(root, 'dist/cli.bundle.js');
+  const bundle = path.join(root, 'dist/cli.bundle.cjs');
   const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
   const sources = readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' });
   const newest = Math.max(...sources.map((f) => statSync(path.join(root, 'src', f)).mtimeMs));
-  if (built < newest) throw new Error('dist/cli.bundle.js is missing or older than src/: run npm run build first');
+  if (built < newest) throw new Error('dist/cli.bundle.cjs is missing or older than src/: run npm run build first');
 }

@@ -1,3 +1,5 @@
+import { cpus, loadavg } from 'node:os';
+
 /** Small helpers shared by the benchmarks: timing, memory, and a side-by-side table. */
 export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
@@ -18,3 +20,12 @@ export function table(title: string, rows: readonly (readonly [string, string, s
 }
 
 export const ok = (pass: boolean): string => (pass ? 'yes' : 'NO');
+
+/**
+ * The machine's load as the figures were taken: a 2-core machine shared with other work gives wall times that mean
+ * little without it (a bench's own processes count too).
+ */
+export const machineLoad = (): string =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores`;

@@ -1,5 +1,3 @@
-import { Worker } from 'node:worker_threads';
-
 /**
  * The whole-file SHA-256, computed on another thread from the same open file (by descriptor, with positional
  * reads), so that on two cores it overlaps with inflating and checking the archive instead of adding to it.
@@ -25,7 +23,9 @@ try {
 }
 `;
 
-export function hashFileInWorker(fd: number): Promise<{ hex: string; bytes: number }> {
+export async function hashFileInWorker(fd: number): Promise<{ hex: string; bytes: number }> {
+  // Loaded here, for large files only: every CLI run (the hook's included) loaded it for nothing.
+  const { Worker } = await import('node:worker_threads');
   return new Promise((resolve, reject) => {
     const worker = new Worker(SOURCE, { eval: true, workerData: { fd } });
     worker.once('message', (m: { hex?: string; bytes?: number; error?: string }) => {

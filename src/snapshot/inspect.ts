@@ -242,8 +242,10 @@ const RING = 4;
  * Feeds a file to a verifier in 1 MiB reads, one read ahead, into a ring of four buffers used round after round:
  * the chunks a read stream would give, without a fresh 1 MiB buffer per read (for a 512 MiB file, 512 buffers
  * whose pages fault in one by one, and whose sum drives V8 into a full GC every few dozen MiB). Four suffice:
- * the chunk being read, the one being written, and the last whole one the gzip reader keeps for its trailer; a
- * whole chunk fills the writable's buffer, so the next is written only once it has been inflated ('drain').
+ * a whole chunk fills the writable's buffer, so the next is written only once the gzip reader has taken it, and
+ * that reader holds at most two (INFLATE_QUEUE: the one being inflated and the next; its trailer window is the
+ * last of them). A read into a slot starts only once the chunk three reads before it is consumed: being read,
+ * being written, held by the inflater, and one to spare.
  */
 async function pumpFile(handle: FileHandle, writable: Writable): Promise<void> {
   const ended = new Promise<void>((resolve) => {

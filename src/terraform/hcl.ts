@@ -179,8 +179,11 @@ export function loadHcl(): Promise<void> {
   loading ??= (async () => {
     try {
       const { Parser, Language } = await import('web-tree-sitter');
-      await Parser.init();
-      const wasm = createRequire(import.meta.url).resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
+      const require = createRequire(import.meta.url);
+      // Named, not found beside the runtime's module: the CLI bundles that module (into its code cache).
+      const runtime = require.resolve('web-tree-sitter/tree-sitter.wasm');
+      await Parser.init({ locateFile: () => runtime });
+      const wasm = require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
       const p = new Parser();
       const language = await Language.load(wasm);
       p.setLanguage(language);
