@@ -25,6 +25,8 @@ run classify --script examples/upgrade-runbook.sh
 run snapshot inspect examples/snapshots/vault-raft-2026-11-20.snap examples/snapshots/damaged.snap
 echo '# NO-GO: the only valid snapshot here is days old, and an upgrade needs one from the last hour.'
 run check --script examples/upgrade-runbook.sh --op 'upgrade 1.16.2 -> 1.17.0' --snapshot-dir examples/snapshots
-echo '# A fresh demo snapshot (it holds no data: for trying the gate only), then the same check: GO.'
+echo '# A fresh demo snapshot (it holds no data: for trying the gate only), a configuration bundle, then the same check: GO.'
 run snapshot demo "$demo_dir"
+echo '# An upgrade needs the second piece of a backup too: the server configuration, saved beside the snapshot.'
+run config-bundle save "$demo_dir" --server-config examples/vault-server.hcl
 run check --script examples/upgrade-runbook.sh --op 'upgrade 1.16.2 -> 1.17.0' --snapshot-dir "$demo_dir"

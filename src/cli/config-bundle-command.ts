@@ -8,37 +8,11 @@ import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { trapInterrupts } from './interrupt.js';
 import { palette, type Io } from './output.js';
+import { renderHelp, usageFor } from './usage.js';
 import { verdictAndRows } from './render-inspection.js';
 
-export const usage = `Usage:
-  vault-change-gate config-bundle save DIR --server-config FILE [--server-config FILE]... [--include PATH]...
-                                       [--vault] [--recipient age1...]... [--strict] [--json]
-  vault-change-gate config-bundle inspect FILE... [--identity FILE] [--json]
-
-The second piece of a Vault backup (the storage docs): the server's configuration, the files it names (TLS
-certificates and keys of every listener, plugin_directory, license_path, raft retry_join files, seal files) and
-your own scripts, in DIR/vault-config-<UTC time>.tar.gz with a manifest.json of sizes, modes, owners, SHA-256s and
-which files are sensitive and why. Written atomically (mode 0600); nothing is left behind on Ctrl-C.
-
-save options:
-  --server-config FILE   a Vault server configuration (HCL or JSON); a folder means every *.hcl and *.json in it
-  --include PATH         another file or folder to keep (systemd unit, environment file, management scripts)
-  --vault                record the live plugin catalogue (VAULT_ADDR, VAULT_TOKEN) and which binaries the
-                         bundle holds
-  --recipient age1...    encrypt to this age recipient (repeatable): writes ....tar.gz.age
-  --strict               refuse to write sensitive files unencrypted
-  --json                 print the result as JSON
-
-inspect options:
-  --identity FILE        an age identity file, to verify an encrypted bundle's contents (else its header only)
-  --json                 print the inspection as JSON
-
-Exit codes: 0 written / valid, 1 not written / invalid, 2 usage error or unreadable input, 130/143 interrupted.
-
-Examples:
-  vault-change-gate config-bundle save backups --server-config /etc/vault.d --include /etc/systemd/system/vault.service
-  vault-change-gate config-bundle inspect backups/vault-config-20261204T091500Z.tar.gz
-`;
+/** Its help, from the one usage registry (src/cli/usage.ts). */
+export const usage: string = renderHelp(usageFor('config-bundle') ?? []);
 
 const wantsHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');
 

@@ -8,31 +8,10 @@ import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import type { Io } from './output.js';
+import { renderHelp, usageFor } from './usage.js';
 
-export const usage = `Usage:
-  vault-change-gate lock acquire --reason "…" [--ttl DURATION] [--snapshot-dir DIR] [--config FILE]
-                                 [--break-stale-lock] [--json]
-  vault-change-gate lock release [--snapshot-dir DIR] [--config FILE] [--break-stale-lock] [--json]
-
-Holds the change lock of the snapshot folders (DIR/.vault-change-gate.lock) across a runbook that does not run
-through "exec" (a CI job of several steps): while it is held, "snapshot save" and "check --take-snapshot" refuse
-(CHANGE_IN_PROGRESS), since Vault's storage docs say to back up before, but not during, a change. "exec" runs
-under it. The folders: --snapshot-dir, else snapshots.dir (and each cluster's) of the config.
-
-Options:
-  --reason TEXT        why (recorded in the lock and shown to whoever it stops); required by acquire
-  --ttl DURATION       after this (e.g. 2h) the lock is stale: reported, still not taken over silently
-  --snapshot-dir DIR   the snapshot folder (default: snapshots.dir of the config)
-  --config FILE        the config file
-  --break-stale-lock   acquire: remove a stale lock first; release: also remove a stale lock of a process
-  --json               print what was done as JSON
-
-Exit codes: 0 done, 1 refused (a snapshot in progress, a lock held by another), 2 usage.
-
-Example:
-  vault-change-gate lock acquire --reason "rekey, CHANGE-1234" --ttl 2h --snapshot-dir backups
-  vault-change-gate lock release --snapshot-dir backups
-`;
+/** Its help, from the one usage registry (src/cli/usage.ts). */
+export const usage: string = renderHelp(usageFor('lock') ?? []);
 
 const options = {
   reason: { type: 'string' },

@@ -4,32 +4,11 @@ import { parseUsage } from './args.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import type { Io } from './output.js';
+import { renderHelp, usageFor } from './usage.js';
 import { renderPrometheus, renderStatus } from './render-status.js';
 
-export const usage = `Usage: vault-change-gate status [--json | --format text|json|prometheus] [--config FILE]
-                              [--snapshot-dir DIR] [--snapshot-url URL]... [--pattern GLOB]
-
-The freshness report: per configured cluster (config "clusters") and per source (snapshots.dir, each of
-snapshots.sources), the newest verified snapshot's age, size, raft index and sha256, the number of candidates and
-how many were refused (and why), against the policy's ages. Every counted snapshot is streamed through the verifier.
-
-Options:
-  --json                  the report as JSON (the same as --format json)
-  --format FORMAT         text (default), json, or prometheus (text exposition format: gauges labelled with
-                          cluster and source, for a node-exporter textfile collector or a push gateway)
-  --config FILE           the config file (else vault-change-gate.config.json here or at the git root)
-  --snapshot-dir DIR      a folder instead of snapshots.dir
-  --snapshot-url URL      s3://BUCKET/PREFIX, azure://ACCOUNT/CONTAINER/PREFIX or gs://BUCKET/PREFIX, repeatable,
-                          instead of snapshots.sources (see docs/object-storage.md)
-  --pattern GLOB          minimatch pattern of snapshot names (else snapshots.pattern, "**/*.snap")
-  -h, --help              this help
-
-Exit codes: 0 every cluster has a verified snapshot within snapshots.maxAge.default, 1 one has none,
-2 usage or configuration error.
-
-Example:
-  vault-change-gate status --snapshot-dir backups --format prometheus > /var/lib/node_exporter/vcg.prom
-`;
+/** Its help, from the one usage registry (src/cli/usage.ts). */
+export const usage: string = renderHelp(usageFor('status') ?? []);
 
 const spec = {
   json: { type: 'boolean' },

@@ -33,21 +33,43 @@ const CHECK_OPTIONS: readonly (readonly [string, string])[] = [
   ['--vault', 'ask the live cluster (VAULT_ADDR, VAULT_TOKEN, ...)'],
   ['--take-snapshot DIR', 'with --vault: take a snapshot into DIR when no fresh one is at hand'],
   ['--auto-snapshot NAME', 'with --vault (Enterprise): count an automated snapshot configuration as evidence'],
-  ['--json', 'print the decision as JSON'],
+  [
+    '--snapshot-url URL',
+    's3://, azure:// or gs:// snapshots, verified as they stream (repeatable; docs/object-storage.md)',
+  ],
+  ['--config-bundle-dir DIR', 'where configuration bundles are (else configBundles.dir, else the snapshot folder)'],
+  ['--window DURATION', 'how long the change may run, for automated snapshots due during it (default 1h)'],
+  ['--break-stale-lock', 'remove a stale lock (its process is gone, or it expired) before deciding'],
+  ['--json', 'print the decision as JSON (the same as --format json)'],
   HELP,
+];
+
+/** The report flags of classify, check and exec (docs/ci.md). */
+const FORMAT_OPTION: readonly [string, string] = [
+  '--format FORMAT',
+  'text (default), json, sarif, junit, github or gitlab (docs/ci.md)',
+];
+const OUTPUT_OPTION: readonly [string, string] = [
+  '--output FILE',
+  'write the report to FILE; the text still goes to the terminal',
+];
+const FAIL_ON_OPTION: readonly [string, string] = [
+  '--fail-on WHEN',
+  'no-go (default), warning (fail on warnings too) or never (report only: always exit 0)',
 ];
 
 const CHECK_SYNOPSIS =
   '[--json] [--op OP]... [--script FILE]... [--plan FILE]... [--git-range BASE..HEAD] [--stdin] ' +
-  '[--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB] [--config FILE] [--override REASON] [--strict] ' +
-  '[--vault [--take-snapshot DIR] [--auto-snapshot NAME]]';
+  '[--snapshot FILE]... [--snapshot-dir DIR] [--pattern GLOB] [--snapshot-url URL]... [--config-bundle-dir DIR] ' +
+  '[--config FILE] [--override REASON] [--strict] [--vault [--take-snapshot DIR] [--auto-snapshot NAME]] ' +
+  '[--window DURATION] [--break-stale-lock] [--format FORMAT] [--output FILE]';
 
 export const usages: readonly Usage[] = [
   {
     command: 'classify',
     synopsis:
       'vault-change-gate classify [--json] [--stdin] [--script FILE]... [--plan FILE]... ' +
-      '[--git-range BASE..HEAD] [--config FILE] [OP]...',
+      '[--git-range BASE..HEAD] [--config FILE] [--format FORMAT] [--output FILE] [--fail-on WHEN] [OP]...',
     summary:
       'Says what each planned operation is and whether it needs a backup first. Exit 0 when every operation ' +
       'was understood, 2 when any is invalid (the output still lists them all).',
@@ -58,26 +80,33 @@ export const usages: readonly Usage[] = [
       ['--plan FILE', 'read Terraform plan JSON (repeatable)'],
       ['--git-range BASE..HEAD', 'read the net change of the .tf files between two revisions'],
       ['--config FILE', 'the configuration (runbooks.wrappers, upgradeWatch)'],
+      FORMAT_OPTION,
+      OUTPUT_OPTION,
+      ['--fail-on WHEN', 'no-go (default: exit 0 unless invalid), warning (exit 1 when any needs a backup), never'],
       HELP,
     ],
     examples: ['classify "POST sys/mounts/kv"', 'classify --script examples/upgrade-runbook.sh'],
   },
   {
     command: 'check',
-    synopsis: `vault-change-gate check ${CHECK_SYNOPSIS}`,
+    synopsis: `vault-change-gate check ${CHECK_SYNOPSIS} [--fail-on WHEN]`,
     summary:
       'Decides go or no-go: classifies the operations, verifies the snapshot candidates, and applies the policy. ' +
       'Exit 0 go, 1 no-go, 2 usage or configuration error or an operation not understood.',
-    options: CHECK_OPTIONS,
-    examples: ['check --op "vault secrets enable kv" --snapshot-dir /var/backups/vault'],
+    options: [...CHECK_OPTIONS.slice(0, -1), FORMAT_OPTION, OUTPUT_OPTION, FAIL_ON_OPTION, HELP],
+    examples: [
+      'check --op "vault secrets enable kv" --snapshot-dir /var/backups/vault',
+      'check --plan plan.json --snapshot-dir backups --format sarif --output vault-change-gate.sarif',
+    ],
   },
   {
     command: 'exec',
     synopsis: 'vault-change-gate exec [check options] -- COMMAND ARGS...',
     summary:
       'Decides as check does (the decision goes to stderr), then runs COMMAND only on a go and exits with its ' +
-      'exit code. On a no-go the command never starts.',
-    options: CHECK_OPTIONS,
+      'exit code. On a no-go the command never starts. It holds the change lock of the snapshot folders while ' +
+      'it runs, so no snapshot is taken during the change (docs/not-during.md).',
+    options: [...CHECK_OPTIONS.slice(0, -1), FORMAT_OPTION, ['--output FILE', 'write the report to FILE'], HELP],
     examples: ['exec --script upgrade.sh --snapshot-dir /var/backups/vault -- bash upgrade.sh'],
   },
   {
@@ -96,11 +125,15 @@ export const usages: readonly Usage[] = [
   },
   {
     command: 'snapshot save',
-    synopsis: 'vault-change-gate snapshot save [--json] FILE',
+    synopsis: 'vault-change-gate snapshot save [--json] [--break-stale-lock] FILE',
     summary:
       'Downloads a snapshot from the live cluster (VAULT_ADDR, VAULT_TOKEN), verifies it while it streams, and ' +
       'writes FILE and its sidecar FILE.json. Exit 0 saved, 1 not saved.',
-    options: [['--json', 'print the inspection of the saved file and its sidecar'], HELP],
+    options: [
+      ['--json', 'print the inspection of the saved file and its sidecar'],
+      ['--break-stale-lock', 'remove a stale lock in the folder (its process is gone, or it expired) first'],
+      HELP,
+    ],
     examples: ['snapshot save /var/backups/vault/vault-now.snap'],
   },
   {
@@ -111,6 +144,93 @@ export const usages: readonly Usage[] = [
       'no data of yours: it is never a backup, and the gate warns when it is the evidence (DEMO_SNAPSHOT).',
     options: [['--json', 'print the inspection of the written file'], HELP],
     examples: ['snapshot demo /tmp/vault-snapshots'],
+  },
+  {
+    command: 'config-bundle save',
+    synopsis:
+      'vault-change-gate config-bundle save DIR --server-config FILE [--server-config FILE]... [--include PATH]... ' +
+      '[--vault] [--recipient age1...]... [--strict] [--json]',
+    summary:
+      "The second piece of a backup: the server's configuration and the files it names (TLS files of every " +
+      'listener, plugin_directory, license_path, raft retry_join files, seal files) and your own scripts, in ' +
+      'DIR/vault-config-<UTC time>.tar.gz with a manifest.json (sizes, modes, owners, SHA-256s, which files are ' +
+      'sensitive and why). Written atomically, mode 0600. Exit 0 written, 1 not written, 2 usage error.',
+    options: [
+      ['--server-config FILE', 'a Vault server configuration (HCL or JSON); a folder: every *.hcl and *.json in it'],
+      ['--include PATH', 'another file or folder to keep (systemd unit, environment file, scripts)'],
+      ['--vault', 'record the live plugin catalogue (VAULT_ADDR, VAULT_TOKEN) and which binaries the bundle holds'],
+      ['--recipient age1...', 'encrypt to this age recipient (repeatable): writes ....tar.gz.age'],
+      ['--strict', 'refuse to write sensitive files unencrypted'],
+      ['--json', 'print the result as JSON'],
+      HELP,
+    ],
+    examples: ['config-bundle save backups --server-config /etc/vault.d --include /etc/systemd/system/vault.service'],
+  },
+  {
+    command: 'config-bundle inspect',
+    synopsis: 'vault-change-gate config-bundle inspect [--identity FILE] [--json] FILE...',
+    summary:
+      'Verifies configuration bundles offline: gzip, tar, every file against the manifest, nothing outside it. ' +
+      'Exit 0 valid, 1 not valid, 2 when a file cannot be read.',
+    options: [
+      ['--identity FILE', 'an age identity file, to verify an encrypted bundle whole (else its header only)'],
+      ['--json', 'print the inspection as JSON'],
+      HELP,
+    ],
+    examples: ['config-bundle inspect backups/vault-config-20261204T091500Z.tar.gz'],
+  },
+  {
+    command: 'lock acquire',
+    synopsis:
+      'vault-change-gate lock acquire --reason TEXT [--ttl DURATION] [--snapshot-dir DIR] [--config FILE] ' +
+      '[--break-stale-lock] [--json]',
+    summary:
+      'Holds the change lock of the snapshot folders across a runbook that does not run through exec (a CI job ' +
+      'of several steps): while it is held, snapshot save and check --take-snapshot refuse (CHANGE_IN_PROGRESS). ' +
+      'Take the backup first, then the lock. Exit 0 held, 1 refused (a snapshot in progress, another holder).',
+    options: [
+      ['--reason TEXT', 'why (recorded in the lock and shown to whoever it stops); required'],
+      ['--ttl DURATION', 'after this (e.g. 2h) the lock is stale: reported, never taken over silently'],
+      ['--snapshot-dir DIR', 'the snapshot folder (default: snapshots.dir of the config, and each cluster’s)'],
+      ['--config FILE', 'the configuration'],
+      ['--break-stale-lock', 'remove a stale lock first'],
+      ['--json', 'print what was done as JSON'],
+      HELP,
+    ],
+    examples: ['lock acquire --reason "rekey, CHANGE-1234" --ttl 2h --snapshot-dir backups'],
+  },
+  {
+    command: 'lock release',
+    synopsis: 'vault-change-gate lock release [--snapshot-dir DIR] [--config FILE] [--break-stale-lock] [--json]',
+    summary: 'Releases the change lock lock acquire took. Exit 0 released (or none held), 1 held by another.',
+    options: [
+      ['--snapshot-dir DIR', 'the snapshot folder (default: snapshots.dir of the config)'],
+      ['--config FILE', 'the configuration'],
+      ['--break-stale-lock', 'also remove a stale lock of a process that is gone'],
+      ['--json', 'print what was done as JSON'],
+      HELP,
+    ],
+    examples: ['lock release --snapshot-dir backups'],
+  },
+  {
+    command: 'status',
+    synopsis:
+      'vault-change-gate status [--json | --format text|json|prometheus] [--config FILE] [--snapshot-dir DIR] ' +
+      '[--snapshot-url URL]... [--pattern GLOB]',
+    summary:
+      'The freshness report: per configured cluster and source, the newest verified snapshot (age, size, index, ' +
+      'sha256), the candidates and why any were refused, against the policy. Exit 0 when every cluster has a ' +
+      'verified snapshot within snapshots.maxAge.default, 1 when one has none, 2 usage or configuration error.',
+    options: [
+      ['--json', 'the report as JSON (the same as --format json)'],
+      ['--format FORMAT', 'text (default), json, or prometheus (gauges labelled with cluster and source)'],
+      ['--config FILE', 'the configuration'],
+      ['--snapshot-dir DIR', 'a folder instead of snapshots.dir'],
+      ['--snapshot-url URL', 's3://, azure:// or gs:// instead of snapshots.sources (repeatable)'],
+      ['--pattern GLOB', 'which names are snapshots (else snapshots.pattern, **/*.snap)'],
+      HELP,
+    ],
+    examples: ['status --snapshot-dir backups --format prometheus > /var/lib/node_exporter/vault-change-gate.prom'],
   },
   {
     command: 'config schema',

@@ -151,8 +151,13 @@ async function decideFor(target: Target, shared: Shared): Promise<Decision> {
   const inProgress = needsEvidence ? await inProgressFor(target, shared, cluster, folder, snapshots) : [];
   const pattern = config.configBundles?.pattern ?? DEFAULT_BUNDLE_PATTERN;
   const live = cluster?.reachable && !cluster.sealed ? client : null;
-  const configBundle = needsEvidence ? await gatherBundleEvidence(shared.bundleDir ?? null, pattern, cwd, live) : null;
+  // No bundle folder set: the bundle is looked for beside the snapshots, where the next step says to save it.
+  const bundleDir = shared.bundleDir ?? target.dir ?? null;
+  const configBundle = needsEvidence ? await gatherBundleEvidence(bundleDir, pattern, cwd, live) : null;
   const evidence = { now, snapshots, sidecars, rejected, warnings, snapshotDir, cluster, inProgress, configBundle };
+  // The automated snapshot's stored object was read (and judged): its status's word no longer counts.
+  if (collected.autoSnapshotFetched) Object.assign(evidence, { autoSnapshotFetched: true });
+  if (target.sources.length) Object.assign(evidence, { sourceCount: target.sources.length });
   const decide = () => evaluate(classified, evidence, policy, context);
   const decision = decide();
   const lacking = decision.operations.some((o) => lacksSnapshot(o.status));

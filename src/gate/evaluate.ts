@@ -151,6 +151,7 @@ function noEvidenceSource(evidence: ReturnType<typeof EvidenceSchema.parse>): bo
   const taken = evidence.warnings.some((w) => w.code === 'SNAPSHOT_TAKEN' || w.code === 'SNAPSHOT_FAILED');
   return (
     evidence.snapshotDir === null &&
+    evidence.sourceCount === 0 &&
     evidence.snapshots.length === 0 &&
     evidence.rejected.length === 0 &&
     !evidence.cluster?.autoSnapshot &&

@@ -6,6 +6,7 @@ import type { SnapshotInspection } from '../snapshot/schema.js';
 import { CatalogueEntrySchema } from '../vault/plugin-catalogue.js';
 import { RestoreCodeSchema, type RestoreCode } from './codes.js';
 import { nextStep, warning } from './findings.js';
+import { SUGGESTED_SNAPSHOT_DIR } from './next-steps.js';
 import { bundleMaxAgeFor, modeFor, type Policy } from './policy.js';
 import type { ClusterFacts, DecidedOperation, NextStep, Warning } from './schema.js';
 
@@ -152,7 +153,7 @@ export function judgeRestore(input: RestoreInput): RestoreOutcome {
     }
   }
   if (findings.some((f) => f.code === 'NO_CONFIG_BUNDLE' || f.code === 'STALE_CONFIG_BUNDLE')) {
-    const dir = bundle?.dir ?? 'backups';
+    const dir = bundle?.dir ?? SUGGESTED_SNAPSHOT_DIR;
     const text = `Make a configuration bundle now: vault-change-gate config-bundle save ${dir} --server-config /etc/vault.d --vault`;
     steps.push(nextStep('MAKE_CONFIG_BUNDLE', text));
   }

@@ -178,6 +178,8 @@ export const EvidenceSchema = z.strictObject({
   configBundle: ConfigBundleEvidenceSchema.nullable().default(null),
   /** The automated snapshot's stored object was read (it is among the snapshots or rejected): not its status's word. */
   autoSnapshotFetched: z.boolean().default(false),
+  /** How many object-storage sources were searched (an empty bucket is a source given, not none). */
+  sourceCount: z.number().int().nonnegative().default(0),
   /** Sidecars found beside the snapshots, by the snapshot's `file`; a snapshot without one is not listed. */
   sidecars: z
     .record(

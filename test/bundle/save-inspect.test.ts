@@ -153,7 +153,7 @@ describe('config-bundle save: what the configuration names is followed', () => {
     ]) {
       const r = await runCli(argv);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/config-bundle save DIR --server-config FILE/);
+      expect(r.stdout).toMatch(/^Usage: vault-change-gate config-bundle (save DIR --server-config FILE|inspect)/);
       expect(r.stdout).toMatch(/Examples?:/);
     }
     expect((await runCli(['config-bundle'])).code).toBe(2);

@@ -111,14 +111,15 @@ describe('no dead ends for a newcomer', () => {
     const dir = tempDir();
     const made = await runCli(['snapshot', 'demo', 'demo'], { cwd: dir });
     expect(made.code, made.stderr).toBe(0);
-    const r = await runCli(['check', '--json', '--op', 'upgrade 1.16.2 -> 1.17.0', '--snapshot-dir', 'demo'], {
+    // A rekey needs a fresh snapshot and no configuration bundle (an upgrade would need both).
+    const r = await runCli(['check', '--json', '--op', 'vault operator rekey -init', '--snapshot-dir', 'demo'], {
       cwd: dir,
     });
     const d = JSON.parse(r.stdout);
     expect(r.code).toBe(0);
     expect(d.snapshot.file).toMatch(/^demo\/vault-demo-\d{8}T\d{6}Z\.snap$/);
     expect(d.warnings.map((w: { code: string }) => w.code)).toContain('DEMO_SNAPSHOT');
-    const strict = ['check', '--strict', '--op', 'upgrade 1.16.2 -> 1.17.0', '--snapshot-dir', 'demo'];
+    const strict = ['check', '--strict', '--op', 'vault operator rekey -init', '--snapshot-dir', 'demo'];
     expect((await runCli(strict, { cwd: dir })).code).toBe(1);
   });
 });
