@@ -50,7 +50,7 @@ export async function benchObjectStorage(): Promise<void> {
     writeFileSync(file, '');
     await makeSnapshot(file);
   }
-  if (!existsSync(path.join(here, '../..', 'dist', 'cli.bundle.js'))) {
+  if (!existsSync(path.join(here, '../..', 'dist', 'cli.bundle.cjs'))) {
     console.log('\nobject storage: skipped (run `npm run build` first)');
     return;
   }

@@ -34,7 +34,7 @@ describe('package.json and what npm publishes', () => {
       'README.md',
       'package.json',
       'bin/vault-change-gate.js',
-      'dist/cli.bundle.js',
+      'dist/cli.bundle.cjs',
       'dist/index.js',
       'dist/index.d.ts',
       'dist/unstable.js',

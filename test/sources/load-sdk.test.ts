@@ -35,10 +35,11 @@ describe('an SDK loaded only when its kind of source is used', () => {
 
   it('is not in the CLI bundle: the hook and other commands never load it', async () => {
     const { readFileSync } = await import('node:fs');
-    const bundle = readFileSync(new URL('../../dist/cli.bundle.js', import.meta.url), 'utf8');
+    const bundle = readFileSync(new URL('../../dist/cli.bundle.cjs', import.meta.url), 'utf8');
     for (const sdk of ['@aws-sdk/client-s3', '@azure/storage-blob', '@azure/identity', '@google-cloud/storage']) {
-      expect(bundle).toContain(`import("${sdk}")`);
-      expect(bundle).not.toMatch(new RegExp(`^import .* from "${sdk}";`, 'm'));
+      // The bundle is a script the bin compiles with a code cache: its import() calls go through the bin's own.
+      expect(bundle).toContain(`__vcgImport("${sdk}")`);
+      expect(bundle).not.toMatch(new RegExp(`require\\("${sdk.replace('/', '\\/')}"\\)`));
     }
   });
 });
