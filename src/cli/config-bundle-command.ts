@@ -76,7 +76,9 @@ async function saveCommand(args: string[], io: Io): Promise<number> {
       io.stdout(`${JSON.stringify({ file: shown, manifest: m, warnings: result.warnings }, null, 2)}\n`);
     } else {
       const plugins = m.plugins ? `; ${m.plugins.catalogue.filter((p) => !p.builtin).length} external plugins` : '';
-      io.stdout(`Saved ${shown}: ${m.files.length} files (${sensitive} sensitive), seal ${m.seal.type}${plugins}.\n`);
+      io.stdout(
+        `Saved ${shown}: ${m.files.length} file${m.files.length === 1 ? '' : 's'} (${sensitive} sensitive), seal ${m.seal.type}${plugins}.\n`,
+      );
     }
     for (const w of result.warnings) io.stderr(`vault-change-gate: warning: ${w}.\n`);
     return ExitCode.Go;
