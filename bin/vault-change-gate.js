@@ -2,7 +2,20 @@
 // The CLI is bundled into one script (dist/cli.bundle.cjs): a git hook starts it on every push, and loading one
 // file is several times faster than loading the few hundred modules that make it up.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -25,7 +38,8 @@ const source = bytes.toString('utf8');
  * V8's code cache of the bundle, in the user's cache folder: compiling the bundle afresh cost every run ~30 ms.
  * Named by a hash of the bundle, Node's version and the architecture, since V8 checks only the source's length
  * and its own version and flags before it trusts a cache. The folder is created private (0700) and used only when
- * it belongs to this user; anything that goes wrong with it just means compiling afresh.
+ * it and the file belong to this user and no one else may write them; anything that goes wrong with it just means
+ * compiling afresh.
  */
 function codeCache() {
   const base = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
@@ -33,13 +47,24 @@ function codeCache() {
   // The bytes, not the string: hashing the string encodes it again, which cost more than the hash.
   const key = createHash('sha256').update(bytes).update(`${process.version} ${process.arch}`).digest('hex');
   const file = path.join(dir, `cli-${key.slice(0, 24)}.v8`);
+  // V8 runs the bytecode a cache holds: one that someone else could have written must never be loaded. So the
+  // folder (not a link) and the file must be this user's and writable by no one else.
+  const mine = (info) => (process.getuid === undefined || info.uid === process.getuid()) && (info.mode & 0o022) === 0;
   const ours = () => {
-    const info = statSync(dir, { throwIfNoEntry: false });
-    return info?.isDirectory() && (process.getuid === undefined || info.uid === process.getuid());
+    const info = lstatSync(dir, { throwIfNoEntry: false });
+    return Boolean(info?.isDirectory() && mine(info));
   };
   let data;
   try {
-    if (ours()) data = readFileSync(file);
+    if (ours()) {
+      const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      try {
+        const info = fstatSync(fd);
+        if (info.isFile() && mine(info)) data = readFileSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
   } catch {
     data = undefined;
   }

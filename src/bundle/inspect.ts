@@ -210,6 +210,21 @@ export function timeFromName(file: string): string | null {
   return Number.isNaN(Date.parse(iso)) ? null : new Date(iso).toISOString();
 }
 
+/**
+ * When an encrypted bundle not opened was made, as far as can be known without its manifest: the time in its name,
+ * unless the file was last written before it (an old bundle renamed or copied under a fresh name: counted from its
+ * last write, since nothing fresher is written in it). A copy made later keeps the name's time.
+ */
+function timeUnopened(file: string, mtimeMs: number, notes: string[]): string | null {
+  const named = timeFromName(file);
+  if (named === null || !Number.isFinite(mtimeMs) || mtimeMs >= Date.parse(named)) return named;
+  // The name is to the second, floored: a file written within that second is not older than its name.
+  if (Date.parse(named) - mtimeMs < 1000) return named;
+  const written = new Date(mtimeMs).toISOString();
+  notes.push(`Its name says ${named}, but the file was last written at ${written}: counted from then.`);
+  return written;
+}
+
 /** An age file's payload is a 16-byte nonce and chunks of 64 KiB + 16; any other length was cut or padded. */
 function agePayloadOk(payload: number): boolean {
   const rest = payload - 16;
@@ -247,7 +262,7 @@ export async function inspectBundle(file: string, options: InspectBundleOptions 
     await handle.read(head, 0, head.length, 0);
     if (size > 16 * 1024 * 1024) wholeHash = hashFileInWorker(handle.fd);
     wholeHash?.catch(() => {});
-    await inspectOpened(file, size, head, out, options);
+    await inspectOpened(file, size, head, out, options, info.mtimeMs);
     if (wholeHash) {
       const h = await wholeHash.catch(() => null);
       out.sha256 = h && h.bytes === size ? h.hex : null;
@@ -266,6 +281,7 @@ async function inspectOpened(
   head: Buffer,
   out: BundleInspection,
   options: InspectBundleOptions,
+  mtimeMs: number,
 ): Promise<void> {
   const hashing = size <= 16 * 1024 * 1024;
   const wholeFile = hashing ? createHash('sha256') : null;
@@ -295,7 +311,7 @@ async function inspectOpened(
     return;
   }
   if (!options.identities?.length) {
-    out.createdAt = timeFromName(file);
+    out.createdAt = timeUnopened(file, mtimeMs, out.notes);
     out.notes.push('Encrypted (age): only the header was checked; give --identity FILE to verify the contents.');
     if (wholeFile) {
       for await (const c of stream()) void c;

@@ -1,5 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import type { SnapshotInspection } from '../snapshot/schema.js';
+import { safeName } from '../sources/spec.js';
 import type { RejectionCode } from './codes.js';
 import type { ClusterFacts, Evidence, EvidenceSnapshot, Rejected } from './schema.js';
 
@@ -33,7 +34,8 @@ export function autoSnapshotCandidate(cluster: ClusterFacts | null): {
       vaultVersions: [],
       keys: {},
       bytes: 0,
-      notes: [a.url ? `stored at ${a.url}` : ''],
+      // Vault's word, shown: a signed query or user:secret@ in it is not.
+      notes: [a.url ? `stored at ${safeName(a.url)}` : ''],
       problems: [],
     },
   };

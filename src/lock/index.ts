@@ -1,5 +1,6 @@
 export {
   acquireLock,
+  changeLockAbove,
   describeHolder,
   heldHere,
   judge,

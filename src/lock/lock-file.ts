@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, rm } from 'node:fs/promises';
+import { link, open, realpath, rename, rm } from 'node:fs/promises';
 import { constants, readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -150,6 +150,26 @@ export async function readLock(dir: string, now: number = Date.now()): Promise<F
     return { state: 'unreadable', file, info: null, why };
   }
   return judge(file, text, now);
+}
+
+/**
+ * A live change lock of the same cluster in a folder above `dir` (by its real path), or null. A change locks its
+ * snapshot folder, and snapshots are looked for in the folder's subfolders too: a snapshot saved into one of them
+ * during the change is a backup taken during the change all the same.
+ */
+export async function changeLockAbove(
+  dir: string,
+  cluster: Partial<LockCluster>,
+  now: number = Date.now(),
+): Promise<FoundLock | null> {
+  let d = await realpath(dir).catch(() => path.resolve(dir));
+  for (let parent = path.dirname(d); parent !== d; d = parent, parent = path.dirname(d)) {
+    const found = await readLock(parent, now);
+    if (found?.state === 'live' && found.info.purpose === 'change' && !heldHere(found)) {
+      if (sameCluster(found.info.cluster, cluster)) return found;
+    }
+  }
+  return null;
 }
 
 /** Whether this process holds the lock `found` (then it is no obstacle to itself). */

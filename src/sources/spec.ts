@@ -33,6 +33,9 @@ export interface SourceSpec extends SourceSettings {
 }
 
 const FORMS = 's3://BUCKET/PREFIX, azure://ACCOUNT/CONTAINER/PREFIX or gs://BUCKET/PREFIX';
+/** `scheme://user[:secret]@host`: the authority (before the first / ? #) holds an @. */
+const USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
+const CREDENTIALS = 'give them in the environment (docs/object-storage.md), never in the URL';
 const SETTINGS = new Set(['endpoint', 'region', 'forcePathStyle', 'profile', 'api', 'pattern']);
 
 /**
@@ -40,6 +43,10 @@ const SETTINGS = new Set(['endpoint', 'region', 'forcePathStyle', 'profile', 'ap
  * is never part of `name`, so whatever it holds is never printed.
  */
 export function parseSource(url: string, settings: SourceSettings = {}): SourceSpec {
+  // Credentials never go in the URL (they would be shown wherever the source is named): the environment has them.
+  if (USERINFO.test(url.trim())) {
+    throw new SourceUrlError(`"${safeName(url)}" holds credentials (user:secret@): ${CREDENTIALS}`);
+  }
   const m = /^(s3|azure|gs):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/.exec(url.trim());
   if (!m) throw new SourceUrlError(`"${safeName(url)}" is not a snapshot source URL: use ${FORMS}`);
   const kind = m[1] as SourceKind;
@@ -79,6 +86,9 @@ export function parseSource(url: string, settings: SourceSettings = {}): SourceS
   }
   if (api === 's3' && kind !== 'gs') throw new SourceUrlError(`${name}: api=s3 is for gs:// sources only`);
   const endpoint = given.endpoint ?? settings.endpoint;
+  if (endpoint !== undefined && USERINFO.test(endpoint)) {
+    throw new SourceUrlError(`${name}: the endpoint holds credentials (user:secret@): ${CREDENTIALS}`);
+  }
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
     throw new SourceUrlError(`${name}: the endpoint must be an http:// or https:// URL`);
   }
@@ -97,5 +107,9 @@ export function parseSource(url: string, settings: SourceSettings = {}): SourceS
   };
 }
 
-/** A URL as it may be shown: without its query (an Azure SAS token, say) or fragment. */
-export const safeName = (url: string): string => url.trim().replace(/[?#].*$/s, '');
+/** A URL as it may be shown: without its query (an Azure SAS token, say), fragment, or user:secret@. */
+export const safeName = (url: string): string =>
+  url
+    .trim()
+    .replace(/[?#].*$/s, '')
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');

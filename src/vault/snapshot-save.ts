@@ -7,7 +7,7 @@ import type { VaultClient, VaultDownload } from './client.js';
 import { sidecarPath, type Sidecar } from './sidecar.js';
 import { InterruptedError, VaultUnreachableError } from './transport.js';
 import { fsErrorWords } from '../shared/fs-errors.js';
-import { acquireLock, LockError, obstacle, type HeldLock, type Obstacle } from '../lock/index.js';
+import { acquireLock, changeLockAbove, LockError, obstacle, type HeldLock, type Obstacle } from '../lock/index.js';
 
 /** Taking a snapshot failed; FILE is untouched and nothing is left behind. One sentence. */
 export class SnapshotSaveError extends Error {
@@ -75,6 +75,11 @@ async function lockFolder(
     throw new SnapshotSaveError(`cannot write beside ${file}: ${fsErrorWords(error.cause, true)}`);
   }
   if (!result.acquired) throw new SnapshotLockedError(obstacle(result.found, path.dirname(target)));
+  const above = await changeLockAbove(path.dirname(target), cluster);
+  if (above) {
+    await result.lock.release();
+    throw new SnapshotLockedError(obstacle(above, path.dirname(above.file)));
+  }
   return result.lock;
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { describe, expect, it, vi } from 'vitest';
@@ -177,6 +177,36 @@ describe('age encryption (age-encryption, the age v1 format)', () => {
     expect(parsed).toMatchObject({ valid: true, encrypted: true, contentsVerified: true });
     expect(parsed.manifest.files.length).toBe(8);
     expect(full.stdout).not.toContain(identity);
+  });
+
+  it('an encrypted bundle renamed to a fresher time counts from its last write, never from the name alone', async () => {
+    const identity = await generateIdentity();
+    const fx = serverFixture({ seal: 'shamir' });
+    const out = tempDir('bundles-');
+    const saved = await saveBundle(out, {
+      serverConfigs: [fx.config],
+      cwd: fx.root,
+      recipients: [await identityToRecipient(identity)],
+      now: new Date('2026-11-01T08:00:00Z'),
+    });
+    if (!saved.saved) throw new Error(saved.reason);
+    const old = new Date('2026-11-01T08:00:00Z');
+    utimesSync(saved.file, old, old);
+    const renamed = path.join(out, 'vault-config-20261204T091500Z.tar.gz.age');
+    renameSync(saved.file, renamed);
+    const r = await inspectBundle(renamed);
+    expect(r.valid).toBe(true);
+    expect(r.createdAt).toBe('2026-11-01T08:00:00.000Z');
+    expect(r.notes.join(' ')).toMatch(
+      /name says 2026-12-04T09:15:00.000Z, but the file was last written at 2026-11-01/,
+    );
+    // Copied later (mtime after the name): the name's time stands; within its second, too.
+    const later = new Date('2026-12-04T09:15:00.400Z');
+    utimesSync(renamed, later, later);
+    expect((await inspectBundle(renamed)).createdAt).toBe('2026-12-04T09:15:00.000Z');
+    const earlier = new Date('2026-12-04T09:14:59.500Z');
+    utimesSync(renamed, earlier, earlier);
+    expect((await inspectBundle(renamed)).createdAt).toBe('2026-12-04T09:15:00.000Z');
   });
 
   it('a wrong identity, a damaged payload, a truncated file, a broken header: each named', async () => {
