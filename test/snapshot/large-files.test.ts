@@ -71,6 +71,23 @@ describe('large snapshot files (ring of read buffers, overlapped checks)', () =>
     expect(two.problems.map((p) => p.code)).toEqual(['GZIP_MULTI_MEMBER']);
   });
 
+  it("a socket's 64 KiB chunks, gathered into reused buffers: the same result, and the trailer read intact", async () => {
+    const whole = buildSnapshot({ state: bigState(9) });
+    const socketChunks = (buf: Buffer): Buffer[] => {
+      const out: Buffer[] = [];
+      for (let at = 0; at < buf.length; at += 65536) out.push(Buffer.from(buf.subarray(at, at + 65536)));
+      return out;
+    };
+    const fromFile = await inspectSnapshot(tempFile(whole), { file: 'big.snap' });
+    expect(await inspectSnapshot(Readable.from(socketChunks(whole)), { file: 'big.snap' })).toEqual(fromFile);
+    expect(fromFile.valid).toBe(true);
+    // The CRC in the trailer, the last bytes read: were a gathering buffer reused too early, this would pass.
+    const crcFlipped = Buffer.from(whole);
+    crcFlipped[crcFlipped.length - 6] = (crcFlipped[crcFlipped.length - 6] as number) ^ 0x01;
+    const r = await inspectSnapshot(Readable.from(socketChunks(crcFlipped)), { file: 'big.snap' });
+    expect(r.problems.map((p) => p.code)).toEqual(['GZIP_CRC_MISMATCH']);
+  });
+
   it('the prefix counts hold when keys of one prefix are not contiguous (core, core-x, core/y)', async () => {
     const state = vaultState([
       ['core', Buffer.from([1])],
