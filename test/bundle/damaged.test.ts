@@ -143,6 +143,19 @@ describe('config-bundle inspect: every damaged-bundle class has its code', () =>
   });
 });
 
+/** A bundle of a Shamir-sealed server's configuration, encrypted to `identity`'s recipient, in a new folder. */
+async function encryptedBundle(identity: string, now?: Date): Promise<{ file: string }> {
+  const fx = serverFixture({ seal: 'shamir' });
+  const saved = await saveBundle(tempDir('bundles-'), {
+    serverConfigs: [fx.config],
+    cwd: fx.root,
+    recipients: [await identityToRecipient(identity)],
+    ...(now ? { now } : {}),
+  });
+  if (!saved.saved) throw new Error(saved.reason);
+  return { file: saved.file };
+}
+
 describe('age encryption (age-encryption, the age v1 format)', () => {
   it('round trip: --recipient writes .tar.gz.age; header-only without --identity; verified with it', async () => {
     const identity = await generateIdentity();
@@ -180,20 +193,11 @@ describe('age encryption (age-encryption, the age v1 format)', () => {
   });
 
   it('an encrypted bundle renamed to a fresher time counts from its last write, never from the name alone', async () => {
-    const identity = await generateIdentity();
-    const fx = serverFixture({ seal: 'shamir' });
-    const out = tempDir('bundles-');
-    const saved = await saveBundle(out, {
-      serverConfigs: [fx.config],
-      cwd: fx.root,
-      recipients: [await identityToRecipient(identity)],
-      now: new Date('2026-11-01T08:00:00Z'),
-    });
-    if (!saved.saved) throw new Error(saved.reason);
     const old = new Date('2026-11-01T08:00:00Z');
-    utimesSync(saved.file, old, old);
-    const renamed = path.join(out, 'vault-config-20261204T091500Z.tar.gz.age');
-    renameSync(saved.file, renamed);
+    const { file } = await encryptedBundle(await generateIdentity(), old);
+    utimesSync(file, old, old);
+    const renamed = path.join(path.dirname(file), 'vault-config-20261204T091500Z.tar.gz.age');
+    renameSync(file, renamed);
     const r = await inspectBundle(renamed);
     expect(r.valid).toBe(true);
     expect(r.createdAt).toBe('2026-11-01T08:00:00.000Z');
@@ -212,16 +216,9 @@ describe('age encryption (age-encryption, the age v1 format)', () => {
   it('a wrong identity, a damaged payload, a truncated file, a broken header: each named', async () => {
     const identity = await generateIdentity();
     const other = await generateIdentity();
-    const fx = serverFixture({ seal: 'shamir' });
-    const out = tempDir('bundles-');
-    const saved = await saveBundle(out, {
-      serverConfigs: [fx.config],
-      cwd: fx.root,
-      recipients: [await identityToRecipient(identity)],
-    });
-    if (!saved.saved) throw new Error(saved.reason);
-    const bytes = readFileSync(saved.file);
-    const name = path.basename(saved.file);
+    const { file } = await encryptedBundle(identity);
+    const bytes = readFileSync(file);
+    const name = path.basename(file);
     expect(await codesOf(bytes, name, [other])).toEqual(['AGE_DECRYPT_FAILED']);
     const flipped = Buffer.from(bytes);
     flipped[flipped.length - 100]! ^= 1;
