@@ -72,12 +72,8 @@ export async function inProgressFor(
     verified.filter((s) => s.valid).flatMap((s) => [path.resolve(cwd, s.file), `${path.resolve(cwd, s.file)}.json`]),
   );
   const nowMs = Date.parse(now);
-  const folders = [target.dir, takeFolder]
-    .filter((d): d is string => d !== null)
-    .map((dir) => ({
-      dir,
-      shown: showFolder(dir, cwd),
-    }));
+  const dirs = [target.dir, takeFolder, ...(shared.watched ?? [])].filter((d): d is string => d !== null);
+  const folders = [...new Set(dirs)].map((dir) => ({ dir, shown: showFolder(dir, cwd) }));
   const identity = cluster
     ? { id: cluster.clusterId, name: cluster.clusterName, address: cluster.address }
     : { address: target.env?.VAULT_ADDR ?? shared.options.env?.VAULT_ADDR ?? null };
