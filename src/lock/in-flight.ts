@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatDuration } from '../config/duration.js';
+import { SEARCH_LIMITS } from '../snapshot/find.js';
 import { LOCK_FILE_NAME } from './lock-file.js';
 
 /**
@@ -46,8 +47,8 @@ export interface InFlightOptions {
   readonly settled?: ReadonlySet<string>;
 }
 
-const MAX_ENTRIES = 20_000;
-const MAX_DEPTH = 8;
+// The bounds of the search for evidence: a snapshot being written is looked for as deep as one would count.
+const { entries: MAX_ENTRIES, depth: MAX_DEPTH } = SEARCH_LIMITS;
 
 const defaultProbe: SizeProbe = async (file) => {
   const s = await stat(file).catch(() => null);

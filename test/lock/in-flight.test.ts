@@ -119,6 +119,24 @@ describe('snapshots in flight', () => {
     expect(read.inProgress).toEqual([]);
   });
 
+  it('as deep as the evidence is searched: a snapshot written 12 folders down is in flight too', async () => {
+    const dir = tempDir('inflight-');
+    writeFileSync(path.join(dir, 'fresh.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), {
+      mode: 0o600,
+    });
+    const deep = path.join(dir, ...'abcdefghijkl'.split(''));
+    mkdirSync(deep, { recursive: true });
+    // The evidence search reaches this deep: a snapshot finished here would count, so one being written here is seen.
+    writeFileSync(path.join(deep, 'older.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 120_000) }));
+    writeFileSync(path.join(deep, '.next.snap.0a1b2c3d4e5f.partial'), 'streaming');
+    expect((await findInFlight(dir)).map((f) => f.file)).toEqual([
+      'a/b/c/d/e/f/g/h/i/j/k/l/.next.snap.0a1b2c3d4e5f.partial',
+    ]);
+    const d = await check({ cwd: dir, snapshotDir: '.', operations: ['POST sys/mounts/kv'], env: {} });
+    expect(d.verdict).toBe('no-go');
+    expect(d.inProgress.map((f) => f.code)).toEqual(['SNAPSHOT_IN_PROGRESS']);
+  });
+
   it('check right after a save: a snapshot verified valid (and its sidecar) is complete, so no second look', async () => {
     const dir = tempDir('inflight-');
     writeFileSync(path.join(dir, 'fresh.snap'), buildSnapshot({ takenAt: new Date(NOW - 1000) }), { mode: 0o600 });
