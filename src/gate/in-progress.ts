@@ -42,7 +42,10 @@ export async function folderInProgress(
     const found = await readLock(dir, options.now);
     if (found && !heldHere(found) && (found.info === null || sameCluster(found.info.cluster, cluster))) {
       const { code, reason } = obstacle(found, shown);
-      const severity = code === 'SNAPSHOT_IN_PROGRESS' ? 'no-go' : code === 'STALE_LOCK' ? 'warning' : 'note';
+      // A lock that cannot be read may be a snapshot being taken (another user's, or one being written): no-go.
+      const unknown = found.state === 'unreadable';
+      const severity =
+        code === 'SNAPSHOT_IN_PROGRESS' || unknown ? 'no-go' : code === 'STALE_LOCK' ? 'warning' : 'note';
       out.push({ code, severity, reason });
     }
     for (const f of await findInFlight(dir, options.inFlight)) {
