@@ -48,6 +48,16 @@ describe('file names with control characters are written out, never sent raw', (
     expect(forged(none.stdout + none.stderr)).toEqual([]);
   });
 
+  it('status', async () => {
+    const dir = folder();
+    const name = 'fresh\n::notice::ok\r.snap';
+    writeFileSync(path.join(dir, name), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), { mode: 0o600 });
+    const r = await runCli(['status', '--snapshot-dir', dir], { env: {} });
+    expect(r.stdout + r.stderr).toContain('fresh\\x0a::notice::ok\\x0d.snap');
+    expect(r.stdout + r.stderr).not.toMatch(RAW);
+    expect(forged(r.stdout + r.stderr)).toEqual([]);
+  });
+
   it('snapshot inspect', async () => {
     const dir = folder();
     // The archive's own words too: a server ID in meta.json is whatever its writer put there.
