@@ -84,8 +84,12 @@ export async function inProgressFor(
   const all = [
     ...(options.inProgress ?? []),
     ...(await folderInProgress(folders, identity, { now: nowMs, ...inFlight })),
-    ...autoSnapshotInProgress(cluster, nowMs, options.windowMs ?? DEFAULT_WINDOW_MS),
+    ...autoSnapshotInProgress(cluster, nowMs, options.windowMs ?? DEFAULT_WINDOW_MS, watchedAutoSnapshot(shared)),
   ];
   // The caller's finding (exec's lock) and the folder's may be the same lock: said once, the caller's first.
   return all.filter((f, i) => all.findIndex((g) => g.reason === f.reason) === i);
 }
+
+/** The automated snapshot configuration the check was told to watch (--auto-snapshot, vault.autoSnapshot), or null. */
+const watchedAutoSnapshot = (shared: Shared): string | null =>
+  shared.options.autoSnapshot ?? shared.config.vault?.autoSnapshot ?? null;
