@@ -56,10 +56,11 @@ export function decideOperation(classified: Classification, ctx: OperationContex
     const where = { ...(c.file ? { file: c.file } : {}), ...(c.line ? { line: c.line } : {}) };
     c = { ...c, ...classifyUpgrade(c.input, cluster.version, c.to), ...where };
   }
-  // The storage has run every version its snapshot records: a TO below the newest of them is a storage downgrade,
-  // whatever FROM says (offline "upgrade TO" has none), so that "downgrades are refused" holds without --vault.
+  // "upgrade TO" with no running version to take FROM from (offline): the storage has run every version its
+  // snapshot records, so a TO below the newest of them is a storage downgrade, refused as any other. Only then: a
+  // stated FROM (or a Helm chart's, whose numbers are not Vault's) was classified already.
   const ran = ctx.recordedVersion ? parseVersion(ctx.recordedVersion) : null;
-  const target = c.category === 'upgrade' && c.to ? parseVersion(c.to) : null;
+  const target = c.category === 'upgrade' && c.from === null && c.to ? parseVersion(c.to) : null;
   let downgradeWhy: string | null = null;
   if (ran && target && snapshot && compareVersions(target, ran) < 0) {
     downgradeWhy =
