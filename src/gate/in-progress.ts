@@ -49,6 +49,11 @@ export async function folderInProgress(
       out.push({ code, severity, reason });
     }
     for (const f of await findInFlight(dir, options.inFlight)) {
+      if (f.uncertain) {
+        const reason = `Whether a snapshot is being written into ${shown} cannot be told: ${f.why}.`;
+        out.push({ code: 'SNAPSHOT_IN_PROGRESS', severity: 'no-go', reason });
+        continue;
+      }
       const reason =
         `A snapshot is in flight in ${shown}: ${f.why}. No change may start while a backup is taken: wait for it ` +
         'to finish (or remove the file if a save that was stopped left it), then run again.';
