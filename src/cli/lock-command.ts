@@ -105,7 +105,10 @@ export async function lockCommand(args: string[], io: Io): Promise<number> {
     // A snapshot written by another tool (the vault or consul CLI) holds no lock of ours: its files show it.
     const inFlight = await findInFlight(dir);
     if (inFlight.length) {
-      const why = `a snapshot is in flight in ${shown}: ${inFlight[0]?.why}; wait for it to finish, then run again.`;
+      const first = inFlight[0];
+      const why = first?.uncertain
+        ? `whether a snapshot is being written into ${shown} cannot be told: ${first.why}.`
+        : `a snapshot is in flight in ${shown}: ${first?.why}; wait for it to finish, then run again.`;
       return refuse('SNAPSHOT_IN_PROGRESS', why);
     }
   }

@@ -2,7 +2,7 @@ import type { NextStepCode } from '../gate/codes.js';
 import { operationReason } from '../gate/decide-operation.js';
 import { isBlocking, type Decision, type DecidedOperation, type NextStep } from '../gate/schema.js';
 import { palette, type Io } from './output.js';
-import { escapeControls } from './render-classifications.js';
+import { escapeControls as e } from './render-classifications.js';
 
 const STATUS: Record<DecidedOperation['status'], string> = {
   'not-needed': 'needs nothing',
@@ -31,32 +31,32 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
   const c = palette(io);
   const lines: string[] = [];
   // Operations and reasons echo runbook text: control characters in it are written out, never sent raw.
-  const headline = escapeControls(summary(d));
+  const headline = e(summary(d));
   if (d.overridden)
     lines.push(
-      `${c.yellow('GO (OVERRIDDEN)')} by ${d.overridden.by}: "${d.overridden.reason}". Without it: ${headline}`,
+      `${c.yellow('GO (OVERRIDDEN)')} by ${e(d.overridden.by)}: "${e(d.overridden.reason)}". Without it: ${headline}`,
     );
   else if (!d.allowed) lines.push(`${c.red('NO-GO')}: ${headline}`);
   else {
     const covered = d.operations.filter((o) => o.status === 'satisfied').length;
     lines.push(
-      `${c.green('GO')}: ${covered ? `${covered} operation${covered > 1 ? 's' : ''} that need${covered > 1 ? '' : 's'} a backup ${covered > 1 ? 'are' : 'is'} covered by ${d.snapshot?.file} (taken ${d.snapshot?.age} ago).` : 'nothing here needs a backup.'}`,
+      `${c.green('GO')}: ${covered ? `${covered} operation${covered > 1 ? 's' : ''} that need${covered > 1 ? '' : 's'} a backup ${covered > 1 ? 'are' : 'is'} covered by ${e(d.snapshot?.file ?? '')} (taken ${d.snapshot?.age} ago).` : 'nothing here needs a backup.'}`,
     );
   }
   lines.push('', 'Operations:');
   for (const o of d.operations) {
-    const where = o.line ? ` ${o.file ? `${escapeControls(o.file)}:` : 'line '}${o.line}` : '';
+    const where = o.line ? ` ${o.file ? `${e(o.file)}:` : 'line '}${o.line}` : '';
     const bad = isBlocking(o.status);
     const label = STATUS[o.status].padEnd(15);
     lines.push(
-      `  ${bad ? c.red(label) : o.status === 'warned' ? c.yellow(label) : c.green(label)} ${o.category.padEnd(16)} ${escapeControls(o.input)}${c.dim(where)}`,
+      `  ${bad ? c.red(label) : o.status === 'warned' ? c.yellow(label) : c.green(label)} ${o.category.padEnd(16)} ${e(o.input)}${c.dim(where)}`,
     );
-    if (o.status !== 'not-needed') lines.push(`      ${escapeControls(o.why)}`);
+    if (o.status !== 'not-needed') lines.push(`      ${e(o.why)}`);
   }
   lines.push('', 'Evidence:');
   if (d.snapshot) {
     lines.push(
-      `  snapshot  ${d.snapshot.file}: taken ${d.snapshot.takenAt} (${d.snapshot.age} ago), ${d.snapshot.format ?? 'unknown format'}, index ${d.snapshot.index ?? '?'}`,
+      `  snapshot  ${e(d.snapshot.file)}: taken ${d.snapshot.takenAt} (${d.snapshot.age} ago), ${d.snapshot.format ?? 'unknown format'}, index ${d.snapshot.index ?? '?'}`,
     );
   } else if (noSource(d)) lines.push('  none given: no snapshot file, folder or config names where snapshots are');
   else if (d.operations.some((o) => o.needs === 'snapshot')) lines.push('  no valid snapshot');
@@ -66,28 +66,29 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
   }
   if (d.snapshot?.indexLag != null)
     lines.push(`  lag       ${d.snapshot.indexLag} raft entries written since the snapshot`);
-  for (const r of d.rejected) lines.push(`  ${c.red('refused')}   ${r.file}: ${r.reason} [${r.code}]`);
+  // File names are whoever wrote the folder's: written out, like the runbook text above.
+  for (const r of d.rejected) lines.push(`  ${c.red('refused')}   ${e(r.file)}: ${e(r.reason)} [${r.code}]`);
   const bundle = d.restore?.configBundle;
   if (bundle) {
     const sealed = bundle.encrypted ? (bundle.contentsVerified ? ', encrypted' : ', encrypted (header checked)') : '';
-    lines.push(`  bundle    ${bundle.file}: made ${bundle.createdAt} (${bundle.age} ago)${sealed}`);
+    lines.push(`  bundle    ${e(bundle.file)}: made ${bundle.createdAt} (${bundle.age} ago)${sealed}`);
   }
   if (d.cluster) {
     const k = d.cluster;
     lines.push(
       k.reachable
         ? `  cluster   ${k.address}: ${k.state}${k.version ? `, Vault ${k.version}` : ''}${k.storageType ? `, ${k.storageType} storage` : ''}${k.clusterName ? `, ${k.clusterName}` : ''}${k.raftServers ? `, raft ${k.raftServers.map((x) => x.id).join(' ')}` : ''}`
-        : `  cluster   ${k.address}: ${c.red('unreachable')}: ${k.error ?? ''}`,
+        : `  cluster   ${k.address}: ${c.red('unreachable')}: ${e(k.error ?? '')}`,
     );
-    for (const n of k.notes) lines.push(`            ${c.dim(n)}`);
+    for (const n of k.notes) lines.push(`            ${c.dim(e(n))}`);
   }
   if (d.warnings.length) {
     lines.push('', 'Warnings:');
-    for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${escapeControls(w.reason)}`);
+    for (const w of d.warnings) lines.push(`  ${c.yellow(w.code)}  ${e(w.reason)}`);
   }
   if (d.inProgress.length) {
     lines.push('', 'In progress:');
-    for (const f of d.inProgress) lines.push(`  ${c.yellow(f.code)}  ${escapeControls(f.reason)}`);
+    for (const f of d.inProgress) lines.push(`  ${c.yellow(f.code)}  ${e(f.reason)}`);
   }
   // Reasons that are not about one operation (strict mode) are not shown above.
   // Sets, not a search per reason: a plan of 20,000 changes has as many reasons.
@@ -96,11 +97,11 @@ export function renderDecision(d: Decision, io: Io, words: NextWords = {}): stri
   const general = d.reasons.filter((r) => !aboutOperations.has(r) && !aboutProgress.has(r));
   if (general.length) {
     lines.push('', 'Also:');
-    for (const r of general) lines.push(`  - ${escapeControls(r)}`);
+    for (const r of general) lines.push(`  - ${e(r)}`);
   }
   if (d.nextSteps.length) {
     lines.push('', 'Next:');
-    for (const step of d.nextSteps) for (const n of wordsFor(step, words)) lines.push(`  ${n}`);
+    for (const step of d.nextSteps) for (const n of wordsFor(step, words)) lines.push(`  ${e(n)}`);
   }
   return `${lines.join('\n')}\n`;
 }

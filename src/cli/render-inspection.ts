@@ -1,5 +1,6 @@
 import type { SnapshotInspection } from '../snapshot/index.js';
 import { palette, type Io } from './output.js';
+import { escapeControls as e } from './render-classifications.js';
 
 const ago = (iso: string, now = Date.now()): string => {
   const s = Math.round((now - Date.parse(iso)) / 1000);
@@ -20,13 +21,15 @@ export function verdictAndRows(
   io: Io,
 ): { lines: string[]; row: (k: string, v: string | number | null | undefined) => void } {
   const c = palette(io);
+  // The file's name is whoever wrote the folder's, and the rows echo the archive's own words (server IDs, keys):
+  // control characters in them are written out, so that none starts a line of its own or moves the cursor.
   const lines = [
     r.valid
-      ? `${c.green('VALID')}    ${kind}  ${r.file}`
-      : `${c.red('INVALID')}  ${kind}  ${r.file}: ${r.problems[0]?.reason ?? ''}`,
+      ? `${c.green('VALID')}    ${kind}  ${e(r.file)}`
+      : `${c.red('INVALID')}  ${kind}  ${e(r.file)}: ${e(r.problems[0]?.reason ?? '')}`,
   ];
   const row = (k: string, v: string | number | null | undefined) => {
-    if (v !== null && v !== undefined && v !== '') lines.push(`  ${k.padEnd(13)}${v}`);
+    if (v !== null && v !== undefined && v !== '') lines.push(`  ${k.padEnd(13)}${e(String(v))}`);
   };
   return { lines, row };
 }
@@ -54,13 +57,13 @@ export function renderInspection(r: SnapshotInspection, io: Io, now: number = Da
     const head = r.format === 'consul' ? 'Type' : 'Key prefix';
     const width = keys.reduce((w, [k]) => Math.max(w, k.length), head.length) + 2;
     lines.push('', `  ${head.padEnd(width)}Count`);
-    for (const [k, n] of keys) lines.push(`  ${k.padEnd(width)}${n}`);
+    for (const [k, n] of keys) lines.push(`  ${e(k).padEnd(width)}${n}`);
   }
   if (r.problems.length) {
     lines.push('', '  Problems:');
-    for (const p of r.problems) lines.push(`    ${c.red(p.code)}  ${p.message}`);
+    for (const p of r.problems) lines.push(`    ${c.red(p.code)}  ${e(p.message)}`);
   }
-  for (const n of r.notes) lines.push(`  ${c.dim(`Note: ${n}`)}`);
+  for (const n of r.notes) lines.push(`  ${c.dim(`Note: ${e(n)}`)}`);
   return `${lines.join('\n')}\n`;
 }
 

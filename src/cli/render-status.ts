@@ -1,5 +1,6 @@
 import type { ClusterStatus, SourceStatus, StatusReport } from '../gate/status.js';
 import { palette, type Io } from './output.js';
+import { escapeControls as e } from './render-classifications.js';
 
 const mib = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${bytes} B`);
 
@@ -30,15 +31,18 @@ export function renderStatus(report: StatusReport, io: Io): string {
 
 function sourceLines(s: SourceStatus, cl: ClusterStatus, io: Io): string[] {
   const c = palette(io);
-  const lines = [`  ${s.source}  ${s.candidates} candidate${s.candidates === 1 ? '' : 's'}, ${refusalSummary(s)}`];
+  // Names of files and objects are whoever wrote them: control characters written out, as in check's output.
+  const lines = [`  ${e(s.source)}  ${s.candidates} candidate${s.candidates === 1 ? '' : 's'}, ${refusalSummary(s)}`];
   const n = s.newest;
   if (n) {
     const age = n.ageMs <= cl.maxAgeMs ? n.age : c.red(n.age);
     const index = n.index === null ? '' : `, index ${n.index}`;
-    lines.push(`    newest ${n.file}: ${age} old (${n.takenAt}), ${mib(n.bytes)}${index}, sha256 ${n.sha256 ?? '?'}`);
+    lines.push(
+      `    newest ${e(n.file)}: ${age} old (${n.takenAt}), ${mib(n.bytes)}${index}, sha256 ${n.sha256 ?? '?'}`,
+    );
   } else lines.push(`    ${c.dim('no verified snapshot')}`);
   const first = s.refusals[0];
-  if (first) lines.push(`    ${c.dim(`${first.code}: ${first.reason}`)}`);
+  if (first) lines.push(`    ${c.dim(`${first.code}: ${e(first.reason)}`)}`);
   return lines;
 }
 

@@ -6,9 +6,14 @@ import type { ClusterFacts, InProgress } from './schema.js';
  * has not ended is a backup in progress (no-go); the next run due inside the window is a warning (--strict: no-go).
  * Pure: `now` and `windowMs` are given.
  */
-export function autoSnapshotInProgress(cluster: ClusterFacts | null, now: number, windowMs: number): InProgress[] {
+export function autoSnapshotInProgress(
+  cluster: ClusterFacts | null,
+  now: number,
+  windowMs: number,
+  asked: string | null = null,
+): InProgress[] {
   const a = cluster?.reachable ? cluster.autoSnapshot : null;
-  if (!a) return [];
+  if (!a) return asked && cluster?.reachable ? [unreadStatus(cluster, asked)] : [];
   const out: InProgress[] = [];
   const start = a.lastStart ? Date.parse(a.lastStart) : NaN;
   const end = a.lastEnd ? Date.parse(a.lastEnd) : NaN;
@@ -40,4 +45,20 @@ export function autoSnapshotInProgress(cluster: ClusterFacts | null, now: number
     });
   }
   return out;
+}
+
+/**
+ * An automated snapshot the check was told to watch whose status did not come back (the token's policy, a name
+ * Vault does not know): whether a run is going cannot be told, so the change waits, as for a lock that cannot be read.
+ */
+function unreadStatus(cluster: ClusterFacts, name: string): InProgress {
+  const path = `sys/storage/raft/snapshot-auto/status/${encodeURIComponent(name)}`;
+  const said = cluster.notes.find((n) => n.startsWith(`${path}: `))?.slice(path.length + 2);
+  return {
+    code: 'SNAPSHOT_IN_PROGRESS',
+    severity: 'no-go',
+    reason:
+      `The status of the automated snapshot "${name}" could not be read (${said ?? 'no answer'}), so whether a run is ` +
+      `going cannot be told: check the name, and that the token may read ${path}.`,
+  };
 }

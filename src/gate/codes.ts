@@ -315,7 +315,9 @@ export const inProgressInfo: Readonly<Record<InProgressCode, CodeInfo>> = {
   },
   STALE_LOCK: {
     title: 'stale lock',
-    explanation: 'The snapshot folder holds a lock whose holder is gone or which expired; it is never taken silently.',
+    explanation:
+      'The snapshot folder holds a lock whose holder is gone or which expired, or one that cannot be read; it is ' +
+      'never taken silently.',
     action: 'If nothing is running, remove it with --break-stale-lock.',
   },
 };

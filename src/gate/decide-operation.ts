@@ -1,5 +1,6 @@
 import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
+import { compareVersions, parseVersion } from '../classify/version.js';
 import { formatDuration } from '../config/duration.js';
 import { maxAgeFor, modeFor, type Policy } from './policy.js';
 import { warning } from './findings.js';
@@ -19,6 +20,8 @@ export interface OperationContext {
   readonly unavailable: string | null;
   /** Why the cluster's storage has no atomic snapshots, or null. */
   readonly noAtomicSnapshots: string | null;
+  /** The newest Vault version the chosen snapshot records (`core/versions/*`): one that has run on the storage. */
+  readonly recordedVersion?: string | null;
 }
 
 /** One operation decided: what it needs and has, the reason it blocks (if it does), a warning (if any). */
@@ -53,6 +56,19 @@ export function decideOperation(classified: Classification, ctx: OperationContex
     const where = { ...(c.file ? { file: c.file } : {}), ...(c.line ? { line: c.line } : {}) };
     c = { ...c, ...classifyUpgrade(c.input, cluster.version, c.to), ...where };
   }
+  // "upgrade TO" with no running version to take FROM from (offline): the storage has run every version its
+  // snapshot records, so a TO below the newest of them is a storage downgrade, refused as any other. Only then: a
+  // stated FROM (or a Helm chart's, whose numbers are not Vault's) was classified already.
+  const ran = ctx.recordedVersion ? parseVersion(ctx.recordedVersion) : null;
+  const target = c.category === 'upgrade' && c.from === null && c.to ? parseVersion(c.to) : null;
+  let downgradeWhy: string | null = null;
+  if (ran && target && snapshot && compareVersions(target, ran) < 0) {
+    downgradeWhy =
+      `${c.input} is a downgrade: ${snapshot.file} records Vault ${ran.text} on this storage (core/versions), newer ` +
+      `than ${target.text}; Vault does not support storage downgrades, so it is refused even with a snapshot; the ` +
+      'way back is restoring the pre-upgrade snapshot on the old version (allowDowngrade permits it).';
+    c = { ...c, category: 'downgrade', reason: downgradeWhy };
+  }
   const base = { ...c, satisfiedBy: null };
   const done = (decided: DecidedOperation, blocks: string | null = null, warning: Warning | null = null) => ({
     decided,
@@ -78,8 +94,9 @@ export function decideOperation(classified: Classification, ctx: OperationContex
   if (noAtomicSnapshots) return done({ ...refused, why: noAtomicSnapshots }, noAtomicSnapshots);
   if (c.category === 'downgrade' && !policy.allowDowngrade) {
     const why =
+      downgradeWhy ??
       `${c.input} is a downgrade: Vault does not support storage downgrades, so it is refused even with a snapshot; ` +
-      'the way back is restoring the pre-upgrade snapshot on the old version (allowDowngrade permits it).';
+        'the way back is restoring the pre-upgrade snapshot on the old version (allowDowngrade permits it).';
     return done({ ...refused, why }, why);
   }
   if (mode === 'allow') {

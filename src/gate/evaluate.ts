@@ -80,6 +80,7 @@ export function evaluate(
     refusedCount: rejected.length,
     unavailable: clusterUnavailable(cluster),
     noAtomicSnapshots: noAtomicSnapshots(cluster),
+    recordedVersion: chosen?.vaultVersions.at(-1) ?? null,
   };
   const decided = operations.map((op) => {
     const outcome = decideOperation(isClassification(op) ? op : classify(op), operationContext);

@@ -42,10 +42,18 @@ export async function folderInProgress(
     const found = await readLock(dir, options.now);
     if (found && !heldHere(found) && (found.info === null || sameCluster(found.info.cluster, cluster))) {
       const { code, reason } = obstacle(found, shown);
-      const severity = code === 'SNAPSHOT_IN_PROGRESS' ? 'no-go' : code === 'STALE_LOCK' ? 'warning' : 'note';
+      // A lock that cannot be read may be a snapshot being taken (another user's, or one being written): no-go.
+      const unknown = found.state === 'unreadable';
+      const severity =
+        code === 'SNAPSHOT_IN_PROGRESS' || unknown ? 'no-go' : code === 'STALE_LOCK' ? 'warning' : 'note';
       out.push({ code, severity, reason });
     }
     for (const f of await findInFlight(dir, options.inFlight)) {
+      if (f.uncertain) {
+        const reason = `Whether a snapshot is being written into ${shown} cannot be told: ${f.why}.`;
+        out.push({ code: 'SNAPSHOT_IN_PROGRESS', severity: 'no-go', reason });
+        continue;
+      }
       const reason =
         `A snapshot is in flight in ${shown}: ${f.why}. No change may start while a backup is taken: wait for it ` +
         'to finish (or remove the file if a save that was stopped left it), then run again.';
@@ -72,12 +80,8 @@ export async function inProgressFor(
     verified.filter((s) => s.valid).flatMap((s) => [path.resolve(cwd, s.file), `${path.resolve(cwd, s.file)}.json`]),
   );
   const nowMs = Date.parse(now);
-  const folders = [target.dir, takeFolder]
-    .filter((d): d is string => d !== null)
-    .map((dir) => ({
-      dir,
-      shown: showFolder(dir, cwd),
-    }));
+  const dirs = [target.dir, takeFolder, ...(shared.watched ?? [])].filter((d): d is string => d !== null);
+  const folders = [...new Set(dirs)].map((dir) => ({ dir, shown: showFolder(dir, cwd) }));
   const identity = cluster
     ? { id: cluster.clusterId, name: cluster.clusterName, address: cluster.address }
     : { address: target.env?.VAULT_ADDR ?? shared.options.env?.VAULT_ADDR ?? null };
@@ -85,8 +89,12 @@ export async function inProgressFor(
   const all = [
     ...(options.inProgress ?? []),
     ...(await folderInProgress(folders, identity, { now: nowMs, ...inFlight })),
-    ...autoSnapshotInProgress(cluster, nowMs, options.windowMs ?? DEFAULT_WINDOW_MS),
+    ...autoSnapshotInProgress(cluster, nowMs, options.windowMs ?? DEFAULT_WINDOW_MS, watchedAutoSnapshot(shared)),
   ];
   // The caller's finding (exec's lock) and the folder's may be the same lock: said once, the caller's first.
   return all.filter((f, i) => all.findIndex((g) => g.reason === f.reason) === i);
 }
+
+/** The automated snapshot configuration the check was told to watch (--auto-snapshot, vault.autoSnapshot), or null. */
+const watchedAutoSnapshot = (shared: Shared): string | null =>
+  shared.options.autoSnapshot ?? shared.config.vault?.autoSnapshot ?? null;

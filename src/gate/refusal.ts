@@ -75,6 +75,15 @@ interface Verdict {
 function identity(s: SnapshotInspection, cluster: ClusterFacts, sidecar: SidecarEvidence | null): Verdict {
   const matched: Match[] = [];
   const refuse = (code: RejectionCode, reason: string) => ({ matched, refused: { file: s.file, code, reason } });
+  // A raft-stored Vault is backed up by Vault's raft snapshot, a Consul-stored one by Consul's: the other kind is
+  // of another cluster, even when nothing else can tell (servers unreadable without sudo, no index, no versions).
+  const storage = cluster.storageType;
+  const kind = { vault: 'a Vault raft snapshot', consul: 'a Consul snapshot' } as const;
+  const wanted = storage === 'raft' ? 'vault' : storage === 'consul' ? 'consul' : null;
+  if (wanted && s.format && s.format !== wanted) {
+    const why = `It is ${kind[s.format]}, and the live cluster stores its data in "${storage}"`;
+    return refuse('FOREIGN_CLUSTER', `${why}, whose backup is ${kind[wanted]}: it is not a backup of this cluster.`);
+  }
   if (s.servers.length === 0) {
     return refuse(
       'UNMATCHED_CLUSTER',

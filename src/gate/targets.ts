@@ -33,6 +33,11 @@ export interface Shared {
   readonly notes: readonly Warning[];
   /** The configuration bundle folder (--config-bundle-dir, configBundles.dir), or null. */
   readonly bundleDir?: string | null;
+  /**
+   * Snapshot folders besides each target's own (snapshots.dir, the folders of --snapshot files), absolute: looked
+   * into for backups in progress only, as exec locks them.
+   */
+  readonly watched?: readonly string[];
 }
 
 /** Where each target's snapshots are and how Vault is reached, before any of them is read. */

@@ -277,11 +277,15 @@ export async function mergeBase(cwd: string, head: string, others: readonly stri
   return r.code === 0 ? r.stdout.trim() || null : null;
 }
 
-/** Whether `name` is a configured remote (not a URL or a path given to `git push`). */
-export async function isNamedRemote(cwd: string, name: string): Promise<boolean> {
-  if (name.includes('\n')) return false;
-  const r = await run(cwd, ['config', '--get', `remote.${name}.url`]);
-  return r.code === 0;
+/**
+ * Whether `name` is a configured remote (not a URL or a path given to `git push`) whose remote-tracking refs describe
+ * `url`, the repository pushed to: its fetch URL, insteadOf applied, is `url` (any when `url` is null). A remote that
+ * pushes elsewhere (`pushurl`, `pushInsteadOf`) is not: its tracking refs are another repository's.
+ */
+export async function isNamedRemote(cwd: string, name: string, url: string | null = null): Promise<boolean> {
+  if (name.includes('\n') || name.startsWith('-')) return false;
+  const r = await run(cwd, ['remote', 'get-url', name]);
+  return r.code === 0 && (url === null || r.stdout.trim() === url);
 }
 
 /** A ref name git itself would accept as the last part of a remote-tracking ref (no globs, no `..`). */

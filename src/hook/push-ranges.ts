@@ -80,7 +80,8 @@ export async function pushRanges(cwd: string, lines: readonly PushLine[], target
   let resolved: Resolved | undefined;
   const remote = async (): Promise<Resolved> => {
     if (resolved) return resolved;
-    const named = target.name !== null && (await isNamedRemote(cwd, target.name));
+    // Its tracking refs count only when they are of the repository pushed to (not with a pushurl elsewhere).
+    const named = target.name !== null && (await isNamedRemote(cwd, target.name, target.url));
     return (resolved ??= { remote: named ? target.name : null, url: target.url });
   };
   let known: Known | undefined;

@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatDuration } from '../config/duration.js';
+import { SEARCH_LIMITS } from '../snapshot/find.js';
 import { LOCK_FILE_NAME } from './lock-file.js';
 
 /**
@@ -26,6 +27,8 @@ export interface InFlight {
   /** Relative to the folder. */
   readonly file: string;
   readonly why: string;
+  /** Not a file seen being written: a part of the folder that was not looked at, where one cannot be ruled out. */
+  readonly uncertain?: true;
 }
 
 /** Size and modification time of a file, or null when it is gone. Injectable, so tests need no sleep. */
@@ -46,8 +49,8 @@ export interface InFlightOptions {
   readonly settled?: ReadonlySet<string>;
 }
 
-const MAX_ENTRIES = 20_000;
-const MAX_DEPTH = 8;
+// The bounds of the search for evidence: a snapshot being written is looked for as deep as one would count.
+const { entries: MAX_ENTRIES, depth: MAX_DEPTH } = SEARCH_LIMITS;
 
 const defaultProbe: SizeProbe = async (file) => {
   const s = await stat(file).catch(() => null);
@@ -59,7 +62,7 @@ const defaultClock = {
   wait: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 };
 
-async function listFiles(dir: string): Promise<string[]> {
+async function listFiles(dir: string): Promise<{ files: string[]; cut: boolean }> {
   const out: string[] = [];
   let seen = 0;
   const walk = async (abs: string, rel: string, depth: number): Promise<void> => {
@@ -77,7 +80,7 @@ async function listFiles(dir: string): Promise<string[]> {
     }
   };
   await walk(dir, '', 0);
-  return out.sort();
+  return { files: out.sort(), cut: seen > MAX_ENTRIES };
 }
 
 /**
@@ -89,8 +92,15 @@ export async function findInFlight(dir: string, options: InFlightOptions = {}): 
   const probe = options.probe ?? defaultProbe;
   const clock = options.clock ?? defaultClock;
   const recentMs = options.recentMs ?? 10_000;
-  const files = await listFiles(dir);
+  const { files, cut } = await listFiles(dir);
   const found: InFlight[] = [];
+  // Past the bound, files are not looked at: a snapshot being written among them would pass unseen.
+  if (cut) {
+    const why =
+      `it holds more than ${MAX_ENTRIES} entries, and those past them were not looked at: move old snapshots to ` +
+      'another folder';
+    found.push({ file: '.', why, uncertain: true });
+  }
   const recent: { file: string; size: number }[] = [];
   const now = clock.now();
   for (const file of files) {

@@ -155,7 +155,8 @@ export async function readLock(dir: string, now: number = Date.now()): Promise<F
 /**
  * A live change lock of the same cluster in a folder above `dir` (by its real path), or null. A change locks its
  * snapshot folder, and snapshots are looked for in the folder's subfolders too: a snapshot saved into one of them
- * during the change is a backup taken during the change all the same.
+ * during the change is a backup taken during the change all the same. A lock above that cannot be read (another
+ * user's change, mode 0600) may be such a change: it is returned too.
  */
 export async function changeLockAbove(
   dir: string,
@@ -165,6 +166,7 @@ export async function changeLockAbove(
   let d = await realpath(dir).catch(() => path.resolve(dir));
   for (let parent = path.dirname(d); parent !== d; d = parent, parent = path.dirname(d)) {
     const found = await readLock(parent, now);
+    if (found?.state === 'unreadable') return found;
     if (found?.state === 'live' && found.info.purpose === 'change' && !heldHere(found)) {
       if (sameCluster(found.info.cluster, cluster)) return found;
     }

@@ -11,6 +11,16 @@ export interface Obstacle {
 
 /** Why a lock found in `shownDir` stands in the way, in one sentence with its code. */
 export function obstacle(found: FoundLock, shownDir: string): Obstacle {
+  if (found.state === 'unreadable') {
+    // Another user's live lock (mode 0600) reads as this: it may well be a snapshot being taken right now.
+    return {
+      code: 'STALE_LOCK',
+      reason:
+        `The lock in ${shownDir} cannot be read (${found.why}), so whether a snapshot is being taken there cannot ` +
+        'be told: make it readable by this user, or if nothing is running remove it with --break-stale-lock ' +
+        '(or "vault-change-gate lock release --break-stale-lock").',
+    };
+  }
   if (found.state !== 'live') {
     const holder = found.info ? `${describeHolder(found.info)}; ` : '';
     return {

@@ -9,8 +9,12 @@ export interface FoundSnapshots {
   readonly skipped: { file: string; code: string; reason: string }[];
 }
 
-const MAX_ENTRIES = 20_000;
-const MAX_DEPTH = 16;
+/**
+ * How far the search for candidates goes: entries read in all, and folders down. The in-flight search of the lock
+ * layer uses the same bounds, so that a snapshot being written is seen wherever a finished one would count.
+ */
+export const SEARCH_LIMITS = { entries: 20_000, depth: 16 } as const;
+const { entries: MAX_ENTRIES, depth: MAX_DEPTH } = SEARCH_LIMITS;
 
 /**
  * Lists the snapshot candidates in `dir` whose relative path matches `pattern` (minimatch). Symbolic links are

@@ -1,3 +1,4 @@
+import { constants as fs } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { constants, inflateRawSync } from 'node:zlib';
 
@@ -11,8 +12,10 @@ const PEEK = 64 * 1024;
 export async function peekTakenAt(file: string): Promise<number | null> {
   let head: Buffer;
   try {
-    const handle = await open(file, 'r');
+    // O_NONBLOCK: the folder was listed a moment ago; a file swapped for a FIFO since must not be waited on.
+    const handle = await open(file, fs.O_RDONLY | fs.O_NONBLOCK);
     try {
+      if (!(await handle.stat()).isFile()) return null;
       const { buffer, bytesRead } = await handle.read(Buffer.alloc(PEEK), 0, PEEK, 0);
       head = buffer.subarray(0, bytesRead);
     } finally {

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 
@@ -45,7 +46,8 @@ const MAX_SIDECAR = 64 * 1024;
 export async function readSidecar(archive: string): Promise<SidecarRead> {
   let handle;
   try {
-    handle = await open(sidecarPath(archive), 'r');
+    // O_NONBLOCK: a FIFO named like a sidecar must not hold the check waiting for a writer; refused below.
+    handle = await open(sidecarPath(archive), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'none' };

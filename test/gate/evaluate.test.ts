@@ -165,6 +165,26 @@ describe('evaluate (pure)', () => {
     expect(decide(['upgrade 1.17.0 -> 1.16.2'], [snap('a.snap', minutesAgo(70))], policy).allowed).toBe(false);
   });
 
+  it('offline "upgrade TO" below a Vault version the evidence records as run on the storage is a downgrade', () => {
+    // Offline "upgrade TO" has no FROM; the snapshot's core/versions/* say which Vault versions wrote the storage.
+    const ran = snap('a.snap', minutesAgo(10), { vaultVersions: ['1.16.2', '1.17.0'] });
+    for (const op of ['upgrade 1.15.0', 'upgrade 1.16.2', 'upgrade v1.16.9']) {
+      const d = decide([op], [ran]);
+      expect(d.allowed, op).toBe(false);
+      expect(d.operations.map((o) => [o.category, o.status])).toEqual([['downgrade', 'refused']]);
+      expect(d.reasons[0]).toMatch(/a\.snap records Vault 1\.17\.0 .*storage downgrades/);
+    }
+    // A stated FROM was classified already (a Helm chart's 0.28.0 is no Vault version to compare).
+    for (const op of ['upgrade 1.17.0', 'upgrade 1.17.1', 'upgrade 1.16.2 -> 1.18.0', 'upgrade 0.27.0 -> 0.28.0']) {
+      expect(
+        decide([op], [ran]).operations.map((o) => [o.category, o.status]),
+        op,
+      ).toEqual([['upgrade', 'satisfied']]);
+    }
+    const policy = policyFromConfig({ allowDowngrade: true });
+    expect(decide(['upgrade 1.15.0'], [ran], policy).allowed).toBe(true);
+  });
+
   it('applies per-category modes: allow needs nothing, warn goes with a warning', () => {
     const policy = policyFromConfig({ policy: { loggers: 'allow', mounts: 'warn' } });
     const d = decide(['POST sys/loggers/core', 'POST sys/mounts/kv'], [], policy);

@@ -92,6 +92,22 @@ describe('a snapshot must be tied to the live cluster (check --vault)', () => {
     expect(r.d.rejected[0]?.reason).toMatch(/vault-0@vault-0\.vault-staging-internal:8201/);
   });
 
+  it("a snapshot of the other storage (Consul's for raft, Vault raft's for Consul) is not this cluster's backup", async () => {
+    // The raft configuration unreadable (a token without sudo): the servers cannot tell, the storage type can.
+    const consul = snap({ format: 'consul' });
+    const raftCluster = await fakeHelm({ raftConfigForbidden: true });
+    const r = await check(folder({ 'a.snap': consul }), raftCluster);
+    expect(r.code).toBe(1);
+    expect(r.d.rejected[0]).toMatchObject({ code: 'FOREIGN_CLUSTER' });
+    expect(r.d.rejected[0]?.reason).toMatch(/a Consul snapshot, and the live cluster stores its data in "raft"/);
+    const consulCluster = await fakeHelm({ raftConfigForbidden: true, storageType: 'consul' });
+    const v = await check(folder({ 'a.snap': snap() }), consulCluster);
+    expect(v.code).toBe(1);
+    expect(v.d.rejected[0]?.reason).toMatch(/a Vault raft snapshot, and the live cluster stores its data in "consul"/);
+    expect((await check(folder({ 'a.snap': consul }), consulCluster)).code).toBe(0);
+    expect((await check(folder({ 'a.snap': snap() }), raftCluster)).code).toBe(0);
+  });
+
   it("a raft index ahead of the cluster's applied index: FOREIGN_CLUSTER (not of this history)", async () => {
     const r = await check(folder({ 'a.snap': snap({ index: 165 }) }), await fakeHelm());
     expect(r.code).toBe(1);

@@ -110,6 +110,27 @@ describe('the hook judges every commit new to the target ref (real pushes to a b
     expect(r.stderr).toMatch(/vault_mount\.app: create/);
   });
 
+  it("a remote that pushes elsewhere (pushurl, pushInsteadOf): its tracking refs are the fetch URL's, not counted", async () => {
+    for (const how of ['pushurl', 'pushInsteadOf'] as const) {
+      const s = await withMain();
+      // origin's main moves on with a mount (pushed past the hook); origin/HEAD knows it.
+      s.work.commit({ 'app.tf': mount('app') });
+      expect(s.push('--no-verify', 'origin', 'main').code).toBe(0);
+      s.work.git('remote', 'set-head', 'origin', 'main');
+      // Then pushes to origin go to another repository, which has none of it.
+      const prod = new GitDir(path.join(path.dirname(s.remote.dir), 'prod.git'), { bare: true });
+      if (how === 'pushurl') s.work.git('config', 'remote.origin.pushurl', prod.dir);
+      else s.work.git('config', `url.${prod.dir}.pushInsteadOf`, s.remote.dir);
+      s.work.git('checkout', '-q', '-b', 'release');
+      s.work.commit({ 'notes.md': 'release notes\n' });
+      const r = s.push('origin', 'release');
+      expect(r.code, how).not.toBe(0);
+      expect(r.stderr).toMatch(/vault_mount\.app: create/);
+      expect(r.stderr).toMatch(/vault_mount\.kv: create/);
+      expect(spawnSync('git', ['rev-parse', '--verify', '--quiet', 'release'], { cwd: prod.dir }).status).not.toBe(0);
+    }
+  });
+
   it('a force push over a remote commit not fetched here: fetched, and what the push removes is judged', async () => {
     const s = await withMain();
     const other = otherClone(s);

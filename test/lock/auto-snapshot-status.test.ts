@@ -92,6 +92,28 @@ describe('automated snapshots (--auto-snapshot NAME) against the change window',
     expect(denied.d.cluster?.notes.join(' ')).toMatch(/snapshot-auto\/config\/daily: permission denied \(403\)/);
   });
 
+  it("a status that cannot be read (a wrong name, the token's policy): a no-go, even with a fresh snapshot", async () => {
+    const cwd = tempDir('auto-');
+    const servers = ['vault-0', 'vault-1', 'vault-2'].map((id) => ({ id, address: `${id}:8201` }));
+    writeFileSync(path.join(cwd, 'fresh.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000), servers }));
+    const denied = { status: 403, contentType: 'application/json', body: '{"errors":["permission denied"]}' };
+    for (const options of [{}, { answers: { '/v1/sys/storage/raft/snapshot-auto/status/daily': denied } }]) {
+      const v = await fake(options);
+      const env = { VAULT_ADDR: v.address, VAULT_TOKEN: TOKEN };
+      const argv = ['check', '--json', '--vault', '--snapshot-dir', '.', '--op', 'POST sys/mounts/kv'];
+      const watched = await runCli([...argv, '--auto-snapshot', 'daily'], { cwd, env });
+      const d = DecisionSchema.parse(JSON.parse(watched.stdout));
+      expect(watched.code).toBe(1);
+      expect(d.snapshot?.file).toBe('fresh.snap');
+      expect(d.inProgress).toEqual([expect.objectContaining({ code: 'SNAPSHOT_IN_PROGRESS', severity: 'no-go' })]);
+      expect(d.reasons[0]).toMatch(
+        /"daily" could not be read \(.*(404|403).*\), so whether a run is going cannot be told/,
+      );
+      // Not asked to watch one: nothing to tell.
+      expect((await runCli(argv, { cwd, env })).code).toBe(0);
+    }
+  });
+
   it('a bad --window is a usage error (exit 2)', async () => {
     for (const w of ['soon', '0m', '-1h', '1 hour']) {
       const r = await runCli(['check', `--window=${w}`, '--op', 'POST sys/mounts/kv']);

@@ -119,6 +119,41 @@ describe('snapshots in flight', () => {
     expect(read.inProgress).toEqual([]);
   });
 
+  it('as deep as the evidence is searched: a snapshot written 12 folders down is in flight too', async () => {
+    const dir = tempDir('inflight-');
+    writeFileSync(path.join(dir, 'fresh.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), {
+      mode: 0o600,
+    });
+    const deep = path.join(dir, ...'abcdefghijkl'.split(''));
+    mkdirSync(deep, { recursive: true });
+    // The evidence search reaches this deep: a snapshot finished here would count, so one being written here is seen.
+    writeFileSync(path.join(deep, 'older.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 120_000) }));
+    writeFileSync(path.join(deep, '.next.snap.0a1b2c3d4e5f.partial'), 'streaming');
+    expect((await findInFlight(dir)).map((f) => f.file)).toEqual([
+      'a/b/c/d/e/f/g/h/i/j/k/l/.next.snap.0a1b2c3d4e5f.partial',
+    ]);
+    const d = await check({ cwd: dir, snapshotDir: '.', operations: ['POST sys/mounts/kv'], env: {} });
+    expect(d.verdict).toBe('no-go');
+    expect(d.inProgress.map((f) => f.code)).toEqual(['SNAPSHOT_IN_PROGRESS']);
+  });
+
+  it('a folder with more entries than are looked at: a snapshot written past them cannot be ruled out', async () => {
+    const dir = tempDir('inflight-');
+    writeFileSync(path.join(dir, 'a.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), { mode: 0o600 });
+    for (let i = 0; i < 20_000; i++) writeFileSync(path.join(dir, `old-${String(i).padStart(5, '0')}`), '');
+    // Sorted after the 20,000 others: the one file a bounded look would never reach.
+    writeFileSync(path.join(dir, 'zz-vault.snap.tmp1'), 'streaming');
+    const d = await check({ cwd: dir, snapshotDir: '.', operations: ['POST sys/mounts/kv'], env: {} });
+    expect(d.verdict).toBe('no-go');
+    expect(d.inProgress).toEqual([
+      {
+        code: 'SNAPSHOT_IN_PROGRESS',
+        severity: 'no-go',
+        reason: expect.stringMatching(/^Whether a snapshot is being written into \. cannot be told: .*20000 entries/),
+      },
+    ]);
+  }, 60_000);
+
   it('check right after a save: a snapshot verified valid (and its sidecar) is complete, so no second look', async () => {
     const dir = tempDir('inflight-');
     writeFileSync(path.join(dir, 'fresh.snap'), buildSnapshot({ takenAt: new Date(NOW - 1000) }), { mode: 0o600 });
