@@ -165,14 +165,46 @@ const isVaultImage = (word: string): boolean =>
   /(?:^|\/)vault(?:-enterprise)?(?::[\w.+-]+)?(?:@sha256:[0-9a-f]+)?$/.test(word);
 const VALUE_FLAG =
   /^(-[nugcslmpNCU]|--(namespace|user|group|container|name|label|selector|owner|home|shell|project|context|cluster|service))$/;
+/**
+ * Tools whose VALUE_FLAG options take a value (`kubectl -n vault delete pod …`, `pkill -u vault`). Elsewhere the same
+ * letter may be a switch (`unshare -n vault operator seal` runs vault), so a tool not named here gets no such excuse.
+ */
+const VALUE_FLAG_TOOLS = new Set([
+  ...CONTAINER_TOOLS,
+  'helm',
+  'k9s',
+  'stern',
+  'kubens',
+  'kubectx',
+  'kustomize',
+  'istioctl',
+  'linkerd',
+  'velero',
+  'argocd',
+  'flux',
+  'pkill',
+  'pgrep',
+  'ps',
+  'killall',
+  'crontab',
+  'top',
+  'loginctl',
+]);
 const VAULT_IN_TEXT = /(?:^|[\s;&|(`'"])(?:\S*\/)?vault\s+([a-z][a-z-]*)/g;
 
 /** Whether the words hold a Vault command (`vault` then a vault subcommand) or a Vault API URL, and which. */
 function holdsVault(words: readonly string[]): 'command' | 'url' | null {
+  // `$KUBECTL -n vault …` is kubectl under another name.
+  const tool = VALUE_FLAG_TOOLS.has(
+    base(words[0] ?? '')
+      .replace(/^\$\{?|\}$/g, '')
+      .toLowerCase(),
+  );
   for (let j = 1; j < words.length; j++) {
     const w = words[j] as string;
     // `kubectl -n vault delete pod …`: a value of an option (namespace, user, container) is not a command.
-    if (isVaultWord(w) && isVaultSubcommand(words[j + 1]) && !VALUE_FLAG.test(words[j - 1] as string)) return 'command';
+    const optionValue = tool && VALUE_FLAG.test(words[j - 1] as string);
+    if (isVaultWord(w) && isVaultSubcommand(words[j + 1]) && !optionValue) return 'command';
     if (w.includes('vault') && /\s/.test(w))
       for (const m of w.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
     if (w.includes('v1') && isVaultApiUrl(w)) return 'url';
