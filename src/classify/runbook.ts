@@ -436,13 +436,18 @@ class ScriptReader {
     let script = false;
     for (let j = 1; j < words.length; j++) {
       const w = words[j] as string;
-      if (w === '--' || w === '-s') continue;
-      if (/^[-+]o$/.test(w) || w === '--rcfile' || w === '--init-file') {
+      if (w === '--' || w === '-' || w === '-s') continue;
+      if (w === '--rcfile' || w === '--init-file') {
         j++;
         continue;
       }
+      if (w.startsWith('--')) continue;
       if (w.startsWith('-') || w.startsWith('+')) {
-        if (!w.startsWith('--') && w.slice(1).includes('c')) script = true;
+        // A cluster as getopt reads it: `-euo pipefail` gives -o the next word, `-ec '…'` takes a script.
+        for (const letter of w.slice(1)) {
+          if (letter === 'c') script = true;
+          else if (letter === 'o' || letter === 'O') j++;
+        }
         continue;
       }
       if (script) return this.script(w, line, depth + 1);

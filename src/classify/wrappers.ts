@@ -114,12 +114,20 @@ export function unwrapCommand(name: string, words: readonly string[]): Unwrapped
         const text = eq === -1 ? words[i + 1] : w.slice(eq + 1);
         return text === undefined ? { kind: 'none' } : { kind: 'script', text };
       }
-      // A short option with its value attached (`-n10`, `-I{}`) or a combined one ending in a script flag (`-lc`).
+      // A cluster of short options as getopt reads it: `-iu vault` gives -u the next word, `-n10` and `-I{}` carry
+      // their value, `-lc '…'` ends in a script flag.
       if (eq === -1 && !w.startsWith('--') && w.length > 2) {
-        const last = `-${w.at(-1)}`;
-        if (script.has(last)) {
-          const text = words[i + 1];
-          return text === undefined ? { kind: 'none' } : { kind: 'script', text };
+        for (let k = 1; k < w.length; k++) {
+          const letter = `-${w[k]}`;
+          if (query.has(letter)) return { kind: 'none' };
+          if (script.has(letter)) {
+            const text = k + 1 < w.length ? w.slice(k + 1) : words[i + 1];
+            return text === undefined ? { kind: 'none' } : { kind: 'script', text };
+          }
+          if (values.has(letter)) {
+            if (k + 1 === w.length) i++;
+            break;
+          }
         }
         continue;
       }

@@ -27,3 +27,26 @@ describe('an option letter before "vault" takes a value only in a tool known to 
     expect(classifyScript(script)).toEqual([]);
   });
 });
+
+describe('clusters of short options, read as getopt reads them', () => {
+  it.each([
+    'sudo -iu vault vault operator seal',
+    'sudo -Eu vault vault operator seal',
+    'sudo -nu vault -- vault operator seal',
+    "su -lc 'vault operator seal' vault",
+    "bash -euo pipefail -c 'vault operator seal'",
+    "bash -O extglob -c 'vault operator seal'",
+    "bash -eo pipefail -xc 'vault operator seal'",
+    'sh -euo pipefail <<EOF\nvault operator seal\nEOF',
+    'bash +o history -e <<EOF\nvault operator seal\nEOF',
+  ])('%s', (script) => {
+    expect(verdicts(script)).toEqual(['backup-first PUT sys/seal']);
+  });
+
+  it('an option value glued to its letter is not taken from the next word', () => {
+    expect(verdicts('nice -n10 vault operator seal')).toEqual(['backup-first PUT sys/seal']);
+    expect(verdicts('echo kv | xargs -I{} vault secrets disable {}')).toEqual([
+      'backup-first DELETE sys/mounts/$XARGS_INPUT',
+    ]);
+  });
+});
