@@ -243,8 +243,11 @@ class ScriptReader {
     this.out.push({ input, ...invalidRequest(null, null, '', problem), ...this.where(line) });
   }
 
-  /** Reads a script (the runbook, an `sh -c` string, a here-document fed to a shell) from `firstLine`. */
-  script(text: string, firstLine: number, depth: number): void {
+  /**
+   * Reads a script (the runbook, an `sh -c` string, a here-document fed to a shell) from `firstLine`. `outer` is what
+   * the script itself reads (`ssh host 'bash -s' <<EOF`): its commands that have no input of their own read it.
+   */
+  script(text: string, firstLine: number, depth: number, outer?: Stdin): void {
     if (depth > MAX_DEPTH) {
       this.invalidAt(firstLine, `line ${firstLine}`, `commands are wrapped in each other more than ${MAX_DEPTH} deep`);
       return;
@@ -252,7 +255,7 @@ class ScriptReader {
     const parsed = parseShell(text, firstLine);
     let previous: ShellCommand | undefined;
     for (const cmd of parsed.commands) {
-      const stdin = cmd.heredoc ?? (cmd.pipeIn && previous ? piped(previous) : undefined);
+      const stdin = cmd.heredoc ?? (cmd.pipeIn ? previous && piped(previous) : outer);
       this.command(cmd.words, cmd.line, stdin, depth);
       previous = cmd;
     }
@@ -403,7 +406,9 @@ class ScriptReader {
     if (isWrapper(name)) {
       const inner = unwrapCommand(name, words);
       if (inner.kind === 'command') this.visit([...lead, ...inner.assignments, ...inner.words], line, stdin, depth + 1);
-      else if (inner.kind === 'script') this.script(inner.text, line, depth + 1);
+      else if (inner.kind === 'script') this.script(inner.text, line, depth + 1, stdin);
+      // `su - vault <<EOF`, `sudo -i <<EOF`, `echo … | sudo -s`: the shell they start reads its standard input.
+      else if (inner.shell && stdin) this.script(stdin.text, stdin.line, depth + 1);
       return;
     }
     if (SHELLS.has(name)) return this.shell(words, line, stdin, depth);
@@ -431,26 +436,33 @@ class ScriptReader {
     }
   }
 
-  /** `bash -lc '…'`, `sh -ec '…'`, `bash <<EOF`, `echo "…" | sh`; `bash ./file.sh` runs a file the gate cannot see. */
+  /**
+   * `bash -lc '…'`, `sh -ec '…'`, `bash <<EOF`, `echo "…" | sh`, `bash -s ARG… <<EOF`; `bash ./file.sh` runs a file
+   * the gate cannot see.
+   */
   private shell(words: readonly string[], line: number, stdin: Stdin | undefined, depth: number): void {
     let script = false;
+    // `-s`: the script is standard input, and the words after the options are its arguments.
+    let fromStdin = false;
     for (let j = 1; j < words.length; j++) {
       const w = words[j] as string;
-      if (w === '--' || w === '-' || w === '-s') continue;
+      if (w === '--' || w === '-') continue;
       if (w === '--rcfile' || w === '--init-file') {
         j++;
         continue;
       }
       if (w.startsWith('--')) continue;
       if (w.startsWith('-') || w.startsWith('+')) {
-        // A cluster as getopt reads it: `-euo pipefail` gives -o the next word, `-ec '…'` takes a script.
+        // A cluster as getopt reads it: `-euo pipefail` gives -o the next word, `-ec` takes a script, `-es` stdin.
         for (const letter of w.slice(1)) {
           if (letter === 'c') script = true;
+          else if (letter === 's') fromStdin = true;
           else if (letter === 'o' || letter === 'O') j++;
         }
         continue;
       }
-      if (script) return this.script(w, line, depth + 1);
+      if (script) return this.script(w, line, depth + 1, stdin);
+      if (fromStdin) break;
       // `bash <(echo "vault …")`: the script is what the substitution prints.
       const fed = /^<\((.*)\)$/s.exec(w);
       const printed = fed ? piped({ words: shellWordsOrEmpty(fed[1] as string), line }) : undefined;
@@ -478,9 +490,9 @@ class ScriptReader {
       if (SSH_VALUES.has(w)) j++;
     }
     const rest = words.slice(words[j + 1] === '--' ? j + 2 : j + 1);
-    // `… | ssh host bash`: the remote shell reads what the pipe or here-document feeds.
-    if (rest.length === 1 && SHELLS.has(base(rest[0] as string))) return this.shell(rest, line, stdin, depth + 1);
-    if (rest.length) this.script(rest.join(' '), line, depth + 1);
+    // `… | ssh host bash`, `ssh host 'cd /x && sudo -i' <<EOF`: the remote command reads what the pipe or
+    // here-document feeds.
+    if (rest.length) this.script(rest.join(' '), line, depth + 1, stdin);
     else if (stdin) this.script(stdin.text, stdin.line, depth + 1);
   }
 

@@ -50,3 +50,33 @@ describe('clusters of short options, read as getopt reads them', () => {
     ]);
   });
 });
+
+describe('a shell that reads its standard input as the script', () => {
+  it.each([
+    'su - vault <<EOF\nvault operator seal\nEOF',
+    'sudo -i <<EOF\nvault operator seal\nEOF',
+    'sudo -s <<EOF\nvault operator seal\nEOF',
+    'sudo su - <<EOF\nvault operator seal\nEOF',
+    'sudo -iu vault <<EOF\nvault operator seal\nEOF',
+    "echo 'vault operator seal' | su vault",
+    "echo 'vault operator seal' | sudo --login",
+    'runuser -l vault <<EOF\nvault operator seal\nEOF',
+    'doas -s <<EOF\nvault operator seal\nEOF',
+    "bash -s prod <<'EOF'\nvault operator seal\nEOF",
+    "bash -s -- prod eu-west-1 <<'EOF'\nvault operator seal\nEOF",
+    "kubectl exec -i vault-0 -- bash -s prod <<'EOF'\nvault operator seal\nEOF",
+    "ssh host 'cd /tmp && bash -s' <<EOF\nvault operator seal\nEOF",
+    'ssh host "sudo -i" <<EOF\nvault operator seal\nEOF',
+    'ssh host bash -s <<EOF\nvault operator seal\nEOF',
+    'ssh host sudo bash <<EOF\nvault operator seal\nEOF',
+    "su vault -c 'bash -s' <<EOF\nvault operator seal\nEOF",
+  ])('%s', (script) => {
+    expect(verdicts(script)).toEqual(['backup-first PUT sys/seal']);
+  });
+
+  it('without standard input, or given to a command that is no shell, it runs nothing', () => {
+    expect(classifyScript('sudo -i\nsu - vault\nbash -s prod')).toEqual([]);
+    expect(classifyScript("ssh host 'cat > /tmp/notes' <<EOF\nvault operator seal\nEOF")).toEqual([]);
+    expect(classifyScript('sudo tee /etc/motd <<EOF\nvault operator seal\nEOF')).toEqual([]);
+  });
+});
