@@ -7,7 +7,10 @@
 export interface ShellCommand {
   readonly words: string[];
   readonly line: number;
-  /** A here-document fed to the command (`bash <<EOF`, `ssh host <<'EOF'`): its text and the line it starts on. */
+  /**
+   * A here-document or here-string fed to the command (`bash <<EOF`, `ssh host <<'EOF'`, `sh <<< "…"`): its text and
+   * the line it starts on.
+   */
   heredoc?: { text: string; line: number };
   /** The command reads the output of the one before it through a pipe (`echo "…" | sh`). */
   pipeIn?: boolean;
@@ -50,6 +53,9 @@ class ShellReader {
   private commandLine: number;
   /** The next word is a redirection's target, not an argument. */
   private skipNextWord = false;
+  /** The next word is a here-string (`<<< WORD`): the command's standard input, like a here-document. */
+  private hereStringNext = false;
+  private hereString: { text: string; line: number } | undefined;
   private pipeNext = false;
   private readonly text: string;
 
@@ -98,7 +104,10 @@ class ShellReader {
 
   private endWord(): void {
     if (!this.inWord) return;
-    if (this.skipNextWord) this.skipNextWord = false;
+    if (this.hereStringNext) {
+      this.hereStringNext = false;
+      this.hereString = { text: this.word, line: this.wordLine };
+    } else if (this.skipNextWord) this.skipNextWord = false;
     else {
       if (this.words.length === 0) this.commandLine = this.wordLine;
       this.words.push(this.word);
@@ -113,9 +122,12 @@ class ShellReader {
     if (words.length) {
       const line = this.commandLine;
       const cmd: ShellCommand = this.pipeNext ? { words, line, pipeIn: true } : { words, line };
+      if (this.hereString) cmd.heredoc = this.hereString;
       this.commands.push(cmd);
       for (const h of this.heredocs) h.owner ??= cmd;
     }
+    this.hereString = undefined;
+    this.hereStringNext = false;
     this.pipeNext = false;
     this.words = [];
   }
@@ -266,6 +278,12 @@ class ShellReader {
       this.inWord = false;
     } else this.endWord();
     if (c === '<' && text[this.i + 1] === '<' && text[this.i + 2] !== '<') return this.heredocStart();
+    if (c === '<' && text[this.i + 1] === '<' && text[this.i + 2] === '<') {
+      // `bash <<< "vault operator seal"`: the word is fed to the command as a here-document would be.
+      this.hereStringNext = true;
+      this.i += 3;
+      return undefined;
+    }
     let i = this.i + 1;
     while (text[i] === '>' || text[i] === '<' || text[i] === '&' || text[i] === '|') i++;
     // `>&2` names a descriptor, not a file; anything else is followed by its target word.

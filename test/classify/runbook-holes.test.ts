@@ -80,3 +80,22 @@ describe('a shell that reads its standard input as the script', () => {
     expect(classifyScript('sudo tee /etc/motd <<EOF\nvault operator seal\nEOF')).toEqual([]);
   });
 });
+
+describe('here-strings', () => {
+  it.each([
+    'bash <<< "vault operator seal"',
+    "sh <<<'vault operator seal'",
+    'ssh host <<< "vault operator seal"',
+    'kubectl exec -i vault-0 -- sh <<< "vault operator seal"',
+    'sudo -i <<< "vault operator seal"',
+    'cat <<< "vault operator seal" | bash',
+  ])('%s feeds the shell its script', (script) => {
+    expect(verdicts(script)).toEqual(['backup-first PUT sys/seal']);
+  });
+
+  it('are data to any other command, and take no word of the next command', () => {
+    expect(classifyScript('grep -q sealed <<< "$(vault status)"').map((c) => c.path)).toEqual(['sys/seal-status']);
+    expect(classifyScript('read -r a b <<< "vault operator seal"')).toEqual([]);
+    expect(verdicts('cat <<< x\nvault operator seal')).toEqual(['backup-first PUT sys/seal']);
+  });
+});
