@@ -172,6 +172,23 @@ export function redactCurlArgs(args: readonly string[]): string {
  */
 export function classifyCurl(args: readonly string[]): Classification[] {
   const input = redactCurlArgs(args);
+  // `--next` (`-:`) starts another request with its own method, body and headers (`curl -X GET …/sys/health --next
+  // -d '{}' …/sys/seal` POSTs the second): each part is read alone.
+  const options = readCurlArgs(args);
+  // A config file (-K) may hold options for any part: the call is read whole, and is invalid when it reaches /v1/.
+  if (options.some((o) => o.name === 'K' || o.name === 'config')) return classifyCurlPart(input, args);
+  const out: Classification[] = [];
+  let from = 0;
+  for (const o of [...options, null]) {
+    if (o !== null && o.name !== 'next' && o.name !== ':') continue;
+    const to = o === null ? args.length : o.at;
+    for (const c of classifyCurlPart(input, args.slice(from, to))) out.push(c);
+    from = to + 1;
+  }
+  return out;
+}
+
+function classifyCurlPart(input: string, args: readonly string[]): Classification[] {
   let method: string | null = null;
   let implied = 'GET';
   let namespace: string | undefined;

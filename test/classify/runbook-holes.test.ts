@@ -99,3 +99,24 @@ describe('here-strings', () => {
     expect(verdicts('cat <<< x\nvault operator seal')).toEqual(['backup-first PUT sys/seal']);
   });
 });
+
+describe('curl --next', () => {
+  it.each([
+    ["curl -X GET https://v:8200/v1/sys/health --next -d '{}' https://v:8200/v1/sys/seal", 'POST'],
+    ['curl -X GET https://v:8200/v1/sys/health -: -XPUT https://v:8200/v1/sys/seal', 'PUT'],
+    ['curl -G https://v:8200/v1/sys/health --next -T body.json https://v:8200/v1/sys/seal', 'PUT'],
+  ])('%s: each part has its own method', (script, method) => {
+    expect(verdicts(script)).toEqual(['read-only GET sys/health', `backup-first ${method} sys/seal`]);
+  });
+
+  it('a header is the part’s own; an option value spelled --next is no separator; -K still reads the call whole', () => {
+    const ns = classifyScript(
+      'curl -H "X-Vault-Namespace: team" https://v:8200/v1/sys/health --next -XPUT https://v:8200/v1/sys/mounts/x',
+    );
+    expect(ns.map((c) => `${c.path} ${c.namespace}`)).toEqual(['sys/health team', 'sys/mounts/x ']);
+    expect(verdicts('curl -X PUT -H --next https://v:8200/v1/sys/seal')).toEqual(['backup-first PUT sys/seal']);
+    expect(verdicts('curl https://v:8200/v1/sys/health --next -K cfg https://v:8200/v1/sys/seal')).toEqual([
+      'invalid - -',
+    ]);
+  });
+});
