@@ -141,7 +141,14 @@ export function readCurlArgs(args: readonly string[]): CurlOption[] {
 
 /** Where the Vault API path starts in a URL: `…/v1/…`, also `${VAULT_ADDR}v1/…` (an address ending in a slash). */
 const API_AT = /(?:\/|\}|^)v1(?:\/|$|\?)/;
-export const isVaultApiUrl = (word: string): boolean => API_AT.test(word) && /:\/\/|^\$|^\/v1|\}v1/.test(word);
+/**
+ * An address without a scheme, as wget, HTTPie (`http PUT :8200/v1/…`) and curl accept it: a host with a port or a
+ * dot, or localhost, right before `/v1`.
+ */
+const BARE_ADDRESS =
+  /^(?:(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|localhost|\[[0-9A-Fa-f:.]+\])(?::\d+)?|[A-Za-z0-9-]*:\d+)\/v1(?:\/|$|\?)/;
+export const isVaultApiUrl = (word: string): boolean =>
+  API_AT.test(word) && (/:\/\/|^\$|^\/v1|\}v1/.test(word) || BARE_ADDRESS.test(word));
 
 /** A `curl …` call (argv after `curl`) with tokens, credentials, bodies and secret URL parts masked. */
 export function redactCurlArgs(args: readonly string[]): string {

@@ -120,3 +120,20 @@ describe('curl --next', () => {
     ]);
   });
 });
+
+describe('a Vault address written without a scheme', () => {
+  it.each([
+    'http PUT :8200/v1/sys/seal',
+    'http PUT localhost:8200/v1/sys/seal X-Vault-Token:$T',
+    'https PUT vault.example.com/v1/sys/seal',
+    'xh put vault:8200/v1/sys/seal',
+    'wget --method=PUT vault:8200/v1/sys/seal',
+    'wget --method=PUT [::1]:8200/v1/sys/seal',
+  ])('%s calls the API through a tool the gate does not read: invalid', (script) => {
+    expect(verdicts(script)).toEqual(['invalid - -']);
+  });
+
+  it('paths that only look alike stay quiet', () => {
+    expect(classifyScript('go test ./pkg/v1/...\nmytool gen api/v1/sys\nmake -C docs/v1 all')).toEqual([]);
+  });
+});
