@@ -3,7 +3,7 @@ import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import type { Located, TfModule } from './configuration.js';
 import type { Expr, HclBlock } from './hcl.js';
-import { evaluate, type Val } from './values.js';
+import { evaluate, fillTemplateText, type Val } from './values.js';
 
 /** Vault upgrades written in Terraform: Helm releases of the Vault chart, and Vault images in any resource. */
 
@@ -96,13 +96,7 @@ async function helmVersions(block: HclBlock, mod: TfModule, read: ReadSideFile):
         text = await read(path.posix.normalize(name.startsWith(mod.dir) ? name : path.posix.join(mod.dir, name)));
       const vars = item.args[1] ? evaluate(item.args[1], mod) : null;
       // templatefile: simple `${name}` interpolations of the variables it is given.
-      if (text && vars?.known && vars.value && typeof vars.value === 'object' && !Array.isArray(vars.value)) {
-        const given = vars.value;
-        text = text.replace(/\$\{\s*([A-Za-z_][\w-]*)\s*\}/g, (whole, n: string) => {
-          const v = given[n];
-          return typeof v === 'string' || typeof v === 'number' ? String(v) : whole;
-        });
-      }
+      if (text && vars?.known) text = fillTemplateText(text, vars.value);
     }
     const tag = text ? tagFromValues(text) : undefined;
     if (tag) out.image = tag;

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { classifyGitRange } from '../../src/index.js';
+import { GitDir } from '../helpers/gitdir.js';
+
+/** Shapes of a .tf change that once wrote /sys (or ran vault) unseen: `address verdict path` of the last commit. */
+async function ops(repo: GitDir): Promise<string[]> {
+  return (await classifyGitRange(repo.dir, 'HEAD~1', 'HEAD')).map(
+    (c) => `${c.address ?? '-'} ${c.verdict}${c.path ? ` ${c.path}` : ''}`,
+  );
+}
+
+const provisioned = (body: string) => `resource "null_resource" "r" {\n  ${body}\n}\n`;
+
+describe('a command Terraform runs, kept in a file of the repository', () => {
+  const cases: [string, string][] = [
+    ['local-exec file()', 'provisioner "local-exec" {\n    command = file("${path.module}/seal.sh")\n  }'],
+    ['local-exec templatefile()', 'provisioner "local-exec" {\n    command = templatefile("seal.sh", {})\n  }'],
+    ['local-exec trimspace(file())', 'provisioner "local-exec" {\n    command = trimspace(file("seal.sh"))\n  }'],
+    ['local-exec in a template', 'provisioner "local-exec" {\n    command = "bash -c \'${file("seal.sh")}\'"\n  }'],
+    ['remote-exec script', 'provisioner "remote-exec" {\n    script = "${path.module}/seal.sh"\n  }'],
+    ['remote-exec scripts', 'provisioner "remote-exec" {\n    scripts = ["./ok.sh", "./seal.sh"]\n  }'],
+    ['remote-exec inline file()', 'provisioner "remote-exec" {\n    inline = [file("seal.sh")]\n  }'],
+  ];
+  it.each(cases)('%s is read', async (_, body) => {
+    const repo = new GitDir();
+    repo.commit({ 'main.tf': '', 'seal.sh': 'set -e\nvault operator seal\n', 'ok.sh': 'echo ok\n' });
+    repo.commit({ 'run.tf': provisioned(body) });
+    expect(await ops(repo)).toEqual(['null_resource.r backup-first sys/seal']);
+  });
+
+  it('templatefile fills the variables it is given; a file that runs nothing gives nothing', async () => {
+    const repo = new GitDir();
+    repo.commit({
+      'main.tf': '',
+      'tune.sh.tpl': 'vault secrets tune -max-lease-ttl=1h ${mount}\n',
+      'ok.sh': 'echo ok\n',
+    });
+    repo.commit({
+      'run.tf': provisioned(
+        'provisioner "local-exec" {\n    command = templatefile("tune.sh.tpl", { mount = "pki" })\n  }',
+      ),
+    });
+    expect(await ops(repo)).toEqual(['null_resource.r backup-first sys/mounts/pki/tune']);
+    repo.commit({ 'run.tf': provisioned('provisioner "local-exec" {\n    command = file("ok.sh")\n  }') });
+    expect(await ops(repo)).toEqual([]);
+  });
+});
