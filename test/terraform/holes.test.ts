@@ -45,3 +45,32 @@ describe('a command Terraform runs, kept in a file of the repository', () => {
     expect(await ops(repo)).toEqual([]);
   });
 });
+
+describe('a .tf.json object that repeats a key', () => {
+  it('is invalid: Terraform reads both "resource" keys where JSON.parse keeps the last', async () => {
+    const repo = new GitDir();
+    repo.commit({ 'main.tf': '' });
+    repo.commit({
+      'vault.tf.json':
+        '{\n  "resource": {"vault_mount": {"kv": {"path": "kv", "type": "kv"}}},\n' +
+        '  "resource": {"vault_kv_secret_v2": {"s": {"mount": "kv", "name": "x", "data_json": "{}"}}}\n}\n',
+    });
+    const out = await classifyGitRange(repo.dir, 'HEAD~1', 'HEAD');
+    expect(out.map((c) => `${c.verdict} ${c.file}:${c.line}`)).toEqual(['invalid vault.tf.json:3']);
+    expect(out[0]?.reason).toMatch(/repeats the key "resource"/);
+  });
+
+  it('"//" comments may repeat, and the same key in two objects is no repeat', async () => {
+    const repo = new GitDir();
+    repo.commit({ 'main.tf': '' });
+    repo.commit({
+      'vault.tf.json':
+        '{"//": "one", "//": "two", "resource": {"vault_mount": {"a": {"path": "a", "type": "kv"}, ' +
+        '"b": {"description": "a \\"path\\": \\\\", "path": "b", "type": "kv"}}}}\n',
+    });
+    expect(await ops(repo)).toEqual([
+      'vault_mount.a backup-first sys/mounts/a',
+      'vault_mount.b backup-first sys/mounts/b',
+    ]);
+  });
+});
