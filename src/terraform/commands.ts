@@ -48,7 +48,7 @@ function environmentOf(block: HclBlock, mod: TfModule): Record<string, string> {
 }
 
 /** A path a configuration names, as a path of the repository (relative ones start at the module's folder). */
-const repoPath = (name: string, mod: TfModule): string =>
+export const repoPath = (name: string, mod: TfModule): string =>
   path.posix.normalize(name.startsWith(`${mod.dir}/`) || mod.dir === '.' ? name : path.posix.join(mod.dir, name));
 
 /**

@@ -3,7 +3,7 @@ import { invalidRequest } from '../classify/request.js';
 import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import { matchesPattern } from '../shared/glob.js';
-import { externalProgram, provisionerCommands } from './commands.js';
+import { externalProgram, provisionerCommands, repoPath } from './commands.js';
 import {
   buildModule,
   isConfigFile,
@@ -79,6 +79,50 @@ export async function classifyTerraformChanges(
 
 type Memo = Map<string, string>;
 
+/** Functions that read a file of the repository: a change to the file changes the value (`triggers = { h = filemd5(…) }`). */
+const FILE_FUNCTIONS = new Set([
+  'file',
+  'filebase64',
+  'filemd5',
+  'filesha1',
+  'filesha256',
+  'filesha512',
+  'filebase64sha256',
+  'filebase64sha512',
+  'templatefile',
+]);
+
+/** The repository paths the expressions read through file functions, where the path is known. */
+function filesRead(exprs: readonly Expr[], mod: TfModule, out = new Set<string>()): Set<string> {
+  const visit = (e: Expr): void => {
+    if (e.t === 'call') {
+      const name = FILE_FUNCTIONS.has(e.name) && e.args[0] ? evaluate(e.args[0], mod) : null;
+      if (name?.known && typeof name.value === 'string') out.add(repoPath(name.value, mod));
+      e.args.forEach(visit);
+    } else if (e.t === 'tpl') e.parts.forEach(visit);
+    else if (e.t === 'tuple') e.items.forEach(visit);
+    else if (e.t === 'obj') for (const [k, v] of e.items) [k, v].forEach(visit);
+  };
+  exprs.forEach(visit);
+  return out;
+}
+
+const FILE_KEY = '\0file ';
+const filesText = (exprs: readonly Expr[], mod: TfModule, memo: Memo): string =>
+  [...filesRead(exprs, mod)]
+    .sort()
+    .map((f) => `|${f}=${memo.get(FILE_KEY + f) ?? ''}`)
+    .join('');
+
+/** Reads every file the module's blocks and locals read through file functions, into the memo of its side. */
+async function readFilesOf(mod: TfModule, memo: Memo, read: (file: string) => Promise<string | null>): Promise<void> {
+  const exprs: Expr[] = [];
+  for (const list of [mod.resources, mod.data, mod.modules])
+    for (const loc of list.values()) blockExprs(loc.block, exprs);
+  for (const l of mod.locals.values()) exprs.push(l.attr.expr);
+  for (const f of filesRead(exprs, mod)) memo.set(FILE_KEY + f, (await read(f)) ?? '\0absent');
+}
+
 /** What a reference stands for, as text: equal on both sides means the value did not change. */
 function dependencyText(ref: string, mod: TfModule, memo: Memo, depth = 0): string {
   const cached = memo.get(ref);
@@ -94,7 +138,7 @@ function dependencyText(ref: string, mod: TfModule, memo: Memo, depth = 0): stri
   let text = '';
   if (root === 'local') {
     const e = mod.locals.get(name)?.attr.expr;
-    text = e ? `${JSON.stringify(e)}{${nested([e])}}` : 'undeclared';
+    text = e ? `${JSON.stringify(e)}{${nested([e])}}${filesText([e], mod, memo)}` : 'undeclared';
   } else if (root === 'var') {
     const def = mod.variables.get(name)?.block.attributes.get('default')?.expr;
     const sets = (mod.tfvars.get(name) ?? []).map((t) => t.expr);
@@ -116,8 +160,9 @@ function blockExprs(block: HclBlock, out: Expr[] = []): Expr[] {
 
 /** A block's text plus what every value it references stands for: equal means Terraform sees no change. */
 function fingerprint(block: HclBlock, mod: TfModule, memo: Memo): string {
-  const refs = [...new Set(blockExprs(block).flatMap((e) => referencesOf(e)))].sort();
-  return `${block.canonical.replace(/^(resource|data|module) ("[^"]*" ?)+|^(resource|data|module) \S+( \S+)? /, '')}\n${refs.map((r) => `${r}=${dependencyText(r, mod, memo)}`).join('\n')}`;
+  const exprs = blockExprs(block);
+  const refs = [...new Set(exprs.flatMap((e) => referencesOf(e)))].sort();
+  return `${filesText(exprs, mod, memo)}${block.canonical.replace(/^(resource|data|module) ("[^"]*" ?)+|^(resource|data|module) \S+( \S+)? /, '')}\n${refs.map((r) => `${r}=${dependencyText(r, mod, memo)}`).join('\n')}`;
 }
 
 const scalar = (v: Val): AttributeValue =>
@@ -241,6 +286,10 @@ async function classifyFolder(
   seen: Set<string>,
 ): Promise<void> {
   const { before, after, memo } = pair;
+  if (options.readFile) {
+    await readFilesOf(before, memo.before, async (f) => (await options.readFile?.('before', f)) ?? null);
+    await readFilesOf(after, memo.after, async (f) => (await options.readFile?.('after', f)) ?? null);
+  }
   const ns = providerNamespace(after) ?? providerNamespace(before) ?? '';
   const nsBefore = providerNamespace(before) ?? ns;
   const changed = (a: Located, b: Located) =>

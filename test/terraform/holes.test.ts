@@ -74,3 +74,38 @@ describe('a .tf.json object that repeats a key', () => {
     ]);
   });
 });
+
+describe('a change to a file the configuration reads, with no .tf change', () => {
+  it('a vault_generic_endpoint whose data_json is file(…) writes its path again', async () => {
+    const repo = new GitDir();
+    const tf =
+      'resource "vault_generic_endpoint" "a" {\n  path = "sys/audit/file"\n  data_json = file("${path.module}/audit.json")\n}\n';
+    repo.commit({ 'infra/main.tf': tf, 'infra/audit.json': '{"type": "file"}\n' });
+    repo.commit({ 'infra/audit.json': '{"type": "file", "options": {"file_path": "/var/log/v.log"}}\n' });
+    expect(await ops(repo)).toEqual(['vault_generic_endpoint.a backup-first sys/audit/file']);
+  });
+
+  it('a trigger on a script’s hash (directly or through a local) replaces the resource: its provisioner runs', async () => {
+    const repo = new GitDir();
+    repo.commit({
+      'main.tf':
+        'locals {\n  h = filesha256("boot.sh")\n}\nresource "terraform_data" "boot" {\n  triggers_replace = [local.h]\n' +
+        '  provisioner "local-exec" {\n    command = "./boot.sh"\n  }\n}\n' +
+        'resource "null_resource" "tune" {\n  triggers = { s = filemd5("${path.module}/scripts/tune.sh") }\n' +
+        '  provisioner "local-exec" {\n    command = "bash ${path.module}/scripts/tune.sh"\n  }\n}\n',
+      'boot.sh': 'echo hi\n',
+      'scripts/tune.sh': 'echo hi\n',
+    });
+    repo.commit({ 'boot.sh': 'vault operator seal\n' });
+    expect(await ops(repo)).toEqual(['terraform_data.boot backup-first sys/seal']);
+    repo.commit({ 'scripts/tune.sh': 'vault secrets tune -max-lease-ttl=1h pki\n' });
+    expect(await ops(repo)).toEqual(['null_resource.tune backup-first sys/mounts/pki/tune']);
+  });
+
+  it('a file no configuration reads changes nothing', async () => {
+    const repo = new GitDir();
+    repo.commit({ 'main.tf': 'resource "vault_mount" "m" {\n  path = "kv"\n  type = "kv"\n}\n', 'README.md': 'a\n' });
+    repo.commit({ 'README.md': 'b\n', 'docs/x.md': 'c\n' });
+    expect(await ops(repo)).toEqual([]);
+  });
+});
