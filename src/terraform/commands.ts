@@ -51,6 +51,13 @@ function environmentOf(block: HclBlock, mod: TfModule): Record<string, string> {
 export const repoPath = (name: string, mod: TfModule): string =>
   path.posix.normalize(name.startsWith(`${mod.dir}/`) || mod.dir === '.' ? name : path.posix.join(mod.dir, name));
 
+/** Whether a repository path (from repoPath) stays inside the repository: `../x` and `/x` cannot be read there. */
+export const insideRepo = (p: string): boolean => !p.startsWith('/') && p !== '..' && !p.startsWith('../');
+
+/** Reads a file of the repository; one outside it is not there to read (null), never a git error. */
+const readInside = (read: ReadFile, p: string): Promise<string | null> =>
+  insideRepo(p) ? read(p) : Promise.resolve(null);
+
 /**
  * The expression with each `file(…)` and `templatefile(…)` whose file is in the repository replaced by the file's
  * text (a template's known variables filled in): a command kept in a file is read like one written inline.
@@ -62,7 +69,7 @@ async function inlineFiles(expr: Expr, mod: TfModule, read: ReadFile): Promise<E
       for (const a of expr.args) args.push(await inlineFiles(a, mod, read));
       const name = args[0] && (expr.name === 'file' || expr.name === 'templatefile') ? evaluate(args[0], mod) : null;
       if (name?.known && typeof name.value === 'string') {
-        const text = await read(repoPath(name.value, mod));
+        const text = await readInside(read, repoPath(name.value, mod));
         const vars = expr.name === 'templatefile' && args[1] ? evaluate(args[1], mod) : null;
         if (text !== null) return { t: 'lit', v: vars?.known ? fillTemplateText(text, vars.value) : text };
       }
@@ -175,7 +182,7 @@ async function remoteExec(
       continue;
     }
     for (const x of paths as string[]) {
-      const text = await read(repoPath(x, mod));
+      const text = await readInside(read, repoPath(x, mod));
       if (text !== null) for (const c of classifyCommandText(text, address, file, attr.line, {})) out.push(c);
       else if (MENTIONS_VAULT.test(x)) out.push(unreadable(address, file, attr.line, `the remote-exec script ${x}`));
     }
@@ -214,7 +221,10 @@ async function scriptFiles(
       if (MENTIONS_VAULT.test(w)) out.push(unreadable(address, file, line, `the script ${w}`));
       continue;
     }
-    const text = await read(path.posix.normalize(w.startsWith(`${mod.dir}/`) ? w : path.posix.join(mod.dir, w)));
+    const text = await readInside(
+      read,
+      path.posix.normalize(w.startsWith(`${mod.dir}/`) ? w : path.posix.join(mod.dir, w)),
+    );
     if (text === null) {
       if (MENTIONS_VAULT.test(w)) out.push(unreadable(address, file, line, `the script ${w}`));
     } else for (const c of classifyCommandText(text, address, file, line, {})) out.push(c);

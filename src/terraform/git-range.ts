@@ -176,6 +176,13 @@ export async function classifyCommits(
       ...(options.upgradeWatch ? { upgradeWatch: options.upgradeWatch } : {}),
       readFile: async (side, file) =>
         (await readBlobs(root, [`${revOf(side)}:${file}`])).get(`${revOf(side)}:${file}`) ?? null,
+      readFiles: async (side, list) => {
+        const got = await readBlobs(
+          root,
+          list.map((f) => `${revOf(side)}:${f}`),
+        );
+        return new Map(list.map((f) => [f, got.get(`${revOf(side)}:${f}`) ?? null]));
+      },
       listDir: async (side, dir) => filesUnder(side, dir),
     },
   );

@@ -3,7 +3,7 @@ import { invalidRequest } from '../classify/request.js';
 import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import { matchesPattern } from '../shared/glob.js';
-import { externalProgram, provisionerCommands, repoPath } from './commands.js';
+import { externalProgram, insideRepo, provisionerCommands, repoPath } from './commands.js';
 import {
   buildModule,
   isConfigFile,
@@ -44,6 +44,8 @@ export interface TfDiffOptions {
   readonly readFile?: (side: Side, file: string) => Promise<string | null>;
   /** Lists the files of a folder on a side (for local modules). */
   readonly listDir?: (side: Side, dir: string) => Promise<string[]>;
+  /** Reads several files of a side at once (the files a configuration reads); readFile one by one otherwise. */
+  readonly readFiles?: (side: Side, files: readonly string[]) => Promise<ReadonlyMap<string, string | null>>;
 }
 
 /** Both sides of the module folders a change touches: every configuration and tfvars file in them, by path. */
@@ -97,7 +99,9 @@ function filesRead(exprs: readonly Expr[], mod: TfModule, out = new Set<string>(
   const visit = (e: Expr): void => {
     if (e.t === 'call') {
       const name = FILE_FUNCTIONS.has(e.name) && e.args[0] ? evaluate(e.args[0], mod) : null;
-      if (name?.known && typeof name.value === 'string') out.add(repoPath(name.value, mod));
+      const file = name?.known && typeof name.value === 'string' ? repoPath(name.value, mod) : null;
+      // A file outside the repository is the same on both sides as far as the range can tell.
+      if (file !== null && insideRepo(file)) out.add(file);
       e.args.forEach(visit);
     } else if (e.t === 'tpl') e.parts.forEach(visit);
     else if (e.t === 'tuple') e.items.forEach(visit);
@@ -115,12 +119,18 @@ const filesText = (exprs: readonly Expr[], mod: TfModule, memo: Memo): string =>
     .join('');
 
 /** Reads every file the module's blocks and locals read through file functions, into the memo of its side. */
-async function readFilesOf(mod: TfModule, memo: Memo, read: (file: string) => Promise<string | null>): Promise<void> {
+async function readFilesOf(mod: TfModule, memo: Memo, side: Side, options: TfDiffOptions): Promise<void> {
   const exprs: Expr[] = [];
   for (const list of [mod.resources, mod.data, mod.modules])
     for (const loc of list.values()) blockExprs(loc.block, exprs);
   for (const l of mod.locals.values()) exprs.push(l.attr.expr);
-  for (const f of filesRead(exprs, mod)) memo.set(FILE_KEY + f, (await read(f)) ?? '\0absent');
+  const files = [...filesRead(exprs, mod)];
+  if (files.length === 0) return;
+  // One read for all of them where the caller can (one git process), else one by one.
+  const texts = options.readFiles
+    ? await options.readFiles(side, files)
+    : new Map(await Promise.all(files.map(async (f) => [f, (await options.readFile?.(side, f)) ?? null] as const)));
+  for (const f of files) memo.set(FILE_KEY + f, texts.get(f) ?? '\0absent');
 }
 
 /** What a reference stands for, as text: equal on both sides means the value did not change. */
@@ -286,9 +296,9 @@ async function classifyFolder(
   seen: Set<string>,
 ): Promise<void> {
   const { before, after, memo } = pair;
-  if (options.readFile) {
-    await readFilesOf(before, memo.before, async (f) => (await options.readFile?.('before', f)) ?? null);
-    await readFilesOf(after, memo.after, async (f) => (await options.readFile?.('after', f)) ?? null);
+  if (options.readFile || options.readFiles) {
+    await readFilesOf(before, memo.before, 'before', options);
+    await readFilesOf(after, memo.after, 'after', options);
   }
   const ns = providerNamespace(after) ?? providerNamespace(before) ?? '';
   const nsBefore = providerNamespace(before) ?? ns;

@@ -109,3 +109,22 @@ describe('a change to a file the configuration reads, with no .tf change', () =>
     expect(await ops(repo)).toEqual([]);
   });
 });
+
+describe('a path outside the repository', () => {
+  it('is never asked of git: a file() or a script named with ../ is not there to read', async () => {
+    const repo = new GitDir();
+    repo.commit({
+      'main.tf':
+        'resource "vault_generic_endpoint" "a" {\n  path = "sys/audit/file"\n  data_json = file("../audit.json")\n}\n',
+      'README.md': 'a\n',
+    });
+    repo.commit({ 'README.md': 'b\n' });
+    expect(await ops(repo)).toEqual([]);
+    repo.commit({
+      'run.tf': provisioned(
+        'provisioner "local-exec" {\n    command = file("../x.sh")\n  }\n  provisioner "local-exec" {\n    command = "bash ../vault-seal.sh"\n  }',
+      ),
+    });
+    expect(await ops(repo)).toEqual(['null_resource.r invalid']);
+  });
+});
