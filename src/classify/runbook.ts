@@ -104,6 +104,13 @@ const DATA_ONLY = new Set([
   'msg',
   'tput',
   'sleep',
+  // They match processes or message users by text, and never run it: `pkill -f "vault agent"`.
+  'pgrep',
+  'pkill',
+  'pidof',
+  'killall',
+  'wall',
+  'notify-send',
 ]);
 const CONTAINER_TOOLS = new Set([
   'docker',
@@ -191,6 +198,9 @@ const VALUE_FLAG_TOOLS = new Set([
   'loginctl',
 ]);
 const VAULT_IN_TEXT = /(?:^|[\s;&|(`'"])(?:\S*\/)?vault\s+([a-z][a-z-]*)/g;
+/** Options whose value is a message, a title or a description (`git commit -m "…"`): prose, never a command. */
+const MESSAGE_FLAG = /^(?:-m|--(?:message|title|body|subject|description|comment|summary|notes?))$/;
+const MESSAGE_INLINE = /^(?:-m.|--(?:message|title|body|subject|description|comment|summary|notes?)=)/s;
 
 /** Whether the words hold a Vault command (`vault` then a vault subcommand) or a Vault API URL, and which. */
 function holdsVault(words: readonly string[]): 'command' | 'url' | null {
@@ -205,7 +215,8 @@ function holdsVault(words: readonly string[]): 'command' | 'url' | null {
     // `kubectl -n vault delete pod …`: a value of an option (namespace, user, container) is not a command.
     const optionValue = tool && VALUE_FLAG.test(words[j - 1] as string);
     if (isVaultWord(w) && isVaultSubcommand(words[j + 1]) && !optionValue) return 'command';
-    if (w.includes('vault') && /\s/.test(w))
+    const message = MESSAGE_FLAG.test(words[j - 1] as string) || MESSAGE_INLINE.test(w);
+    if (w.includes('vault') && /\s/.test(w) && !message)
       for (const m of w.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
     if (w.includes('v1') && isVaultApiUrl(w)) return 'url';
     if (w.includes('/v1/') && /https?:\/\/\S*\/v1\/|\$\{?VAULT_ADDR\}?\/v1\//.test(w)) return 'url';

@@ -137,3 +137,23 @@ describe('a Vault address written without a scheme', () => {
     expect(classifyScript('go test ./pkg/v1/...\nmytool gen api/v1/sys\nmake -C docs/v1 all')).toEqual([]);
   });
 });
+
+describe('prose about vault is not a command', () => {
+  it.each([
+    'git commit -m "docs: explain vault status output"',
+    'git tag -a v1 --message="vault write support"',
+    'gh pr create --title "vault secrets enable for team" --body "runs vault operator seal later"',
+    'pkill -f "vault agent"',
+    'pgrep -f "vault server -config=/etc/vault.d"',
+    'wall "vault status: sealed, run vault operator unseal"',
+    'notify-send "vault status is sealed"',
+  ])('%s', (script) => {
+    expect(classifyScript(script)).toEqual([]);
+  });
+
+  it('a command given as text to a tool that may run it is still invalid', () => {
+    expect(verdicts('ansible all -m shell -a "vault operator seal"')).toEqual(['invalid - -']);
+    expect(verdicts('awk \'BEGIN { system("vault operator seal") }\'')).toEqual(['invalid - -']);
+    expect(verdicts('unshare -m vault operator seal')).toEqual(['invalid - -']);
+  });
+});
