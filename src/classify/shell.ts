@@ -30,7 +30,7 @@ const OPERATOR_CHARS = new Set([';', '&', '|', '(', ')', '\n']);
 const PLAIN_RUN = /[^\s\\'"$`#<>;&|()]+/y;
 
 type Failure = { line: number; message: string };
-type PendingHeredoc = { delimiter: string; strip: boolean; owner?: ShellCommand };
+type PendingHeredoc = { delimiter: string; strip: boolean; quoted: boolean; owner?: ShellCommand };
 
 /**
  * Reads one text from left to right. Each step below handles what starts at the current character (a quote, a
@@ -182,11 +182,24 @@ class ShellReader {
       }
       if (d === '$' && text[j + 1] === '(') {
         const arithmetic = text[j + 2] === '(';
+        const at = this.line;
         const end = this.skipSubstitution(j + 2);
         if (end === -1) return { line: openedAt, message: `a "${arithmetic ? '$((' : '$('}" is never closed` };
-        if (!arithmetic) this.subs.push({ text: text.slice(j + 2, end - 1), line: this.line });
+        // `$(( $(vault …) + 1 ))`: a command substitution inside arithmetic runs too.
+        if (arithmetic) this.substitutionsIn(text.slice(j + 3, end - 2), at);
+        else this.subs.push({ text: text.slice(j + 2, end - 1), line: at });
         this.word += text.slice(j, end);
         j = end;
+        continue;
+      }
+      if (d === '`') {
+        // "`vault …`": backticks run inside double quotes as outside them.
+        const end = closingBacktick(text, j + 1);
+        if (end === -1) return { line: openedAt, message: 'a backtick is never closed' };
+        this.subs.push({ text: text.slice(j + 1, end), line: this.line });
+        this.line += countNewlines(text.slice(j, end));
+        this.word += text.slice(j, end + 1);
+        j = end + 1;
         continue;
       }
       if (d === '\n') this.line++;
@@ -226,11 +239,42 @@ class ShellReader {
     return -1;
   }
 
-  /** `$((…))` is arithmetic, not a command: `$((1<<2))` holds no here-document. */
+  /**
+   * The command substitutions in a text the shell expands without splitting it into commands (an unquoted
+   * here-document's body, an arithmetic expression): `$(…)` and backticks, each read as commands afterwards.
+   */
+  private substitutionsIn(text: string, firstLine: number): void {
+    let line = firstLine;
+    for (let j = 0; j < text.length; j++) {
+      const c = text[j];
+      if (c === '\n') line++;
+      else if (c === '\\') {
+        if (text[j + 1] === '\n') line++;
+        j++;
+      } else if (c === '$' && text[j + 1] === '(') {
+        const end = closingParen(text, j + 2);
+        if (end === -1) return;
+        if (text[j + 2] === '(') this.substitutionsIn(text.slice(j + 3, end - 1), line);
+        else this.subs.push({ text: text.slice(j + 2, end - 1), line });
+        line += countNewlines(text.slice(j, end));
+        j = end - 1;
+      } else if (c === '`') {
+        const end = closingBacktick(text, j + 1);
+        if (end === -1) return;
+        this.subs.push({ text: text.slice(j + 1, end), line });
+        line += countNewlines(text.slice(j, end));
+        j = end;
+      }
+    }
+  }
+
+  /** `$((…))` is arithmetic, not a command: `$((1<<2))` holds no here-document (a `$(…)` inside it still runs). */
   private arithmetic(): Failure | undefined {
     this.startWord();
+    const at = this.line;
     const end = this.skipSubstitution(this.i + 2);
     if (end === -1) return { line: this.line, message: 'a "$((" is never closed' };
+    this.substitutionsIn(this.text.slice(this.i + 3, end - 2), at);
     this.word += this.text.slice(this.i, end);
     this.i = end;
     return undefined;
@@ -302,7 +346,7 @@ class ShellReader {
     while (this.text[j] === ' ' || this.text[j] === '\t') j++;
     const m = /^(['"]?)([A-Za-z0-9_.-]+)\1/.exec(this.text.slice(j));
     if (!m) return { line: this.line, message: 'a here-document has no delimiter' };
-    this.heredocs.push({ delimiter: m[2] as string, strip });
+    this.heredocs.push({ delimiter: m[2] as string, strip, quoted: m[1] !== '' });
     this.i = j + m[0].length;
     return undefined;
   }
@@ -311,7 +355,7 @@ class ShellReader {
   private heredocBodies(): Failure | undefined {
     const text = this.text;
     while (this.heredocs.length) {
-      const { delimiter, strip, owner } = this.heredocs.shift() as PendingHeredoc;
+      const { delimiter, strip, quoted, owner } = this.heredocs.shift() as PendingHeredoc;
       const bodyStart = this.i;
       const bodyLine = this.line;
       for (;;) {
@@ -323,6 +367,8 @@ class ShellReader {
         this.line++;
         if ((strip ? raw.replace(/^\t+/, '') : raw).replace(/\r$/, '') === delimiter) {
           if (owner && !owner.heredoc) owner.heredoc = { text: text.slice(bodyStart, lineStart), line: bodyLine };
+          // An unquoted delimiter: the shell runs the body's `$(…)` and backticks before feeding it (`cat <<EOF`).
+          if (!quoted) this.substitutionsIn(text.slice(bodyStart, lineStart), bodyLine);
           break;
         }
       }
@@ -407,6 +453,32 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
     for (const c of inner.commands) commands.push(c);
   }
   return sortByLine(commands);
+}
+
+/** The index after the `)` closing a substitution opened before `from` (quotes and escapes respected), or -1. */
+function closingParen(text: string, from: number): number {
+  let depth = 1;
+  let quote: string | null = null;
+  for (let j = from; j < text.length; j++) {
+    const c = text[j];
+    if (quote) {
+      if (c === '\\' && quote === '"') j++;
+      else if (c === quote) quote = null;
+    } else if (c === '\\') j++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return j + 1;
+  }
+  return -1;
+}
+
+/** The index of the backtick closing one opened before `from` (a backslash escapes the next character), or -1. */
+function closingBacktick(text: string, from: number): number {
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === '\\') j++;
+    else if (text[j] === '`') return j;
+  }
+  return -1;
 }
 
 const countNewlines = (s: string): number => {

@@ -157,3 +157,26 @@ describe('prose about vault is not a command', () => {
     expect(verdicts('unshare -m vault operator seal')).toEqual(['invalid - -']);
   });
 });
+
+describe('command substitutions the shell runs where the reader saw data', () => {
+  it.each([
+    'cat <<EOF > /tmp/x\n$(vault operator seal)\nEOF',
+    'cat <<EOF\nsealed at `vault operator seal`\nEOF',
+    'cat <<-EOF >> /tmp/log\n\tresult: $(vault operator seal)\n\tEOF',
+    'echo "`vault operator seal`"',
+    'x=$(( $(vault operator seal) + 1 ))',
+    'echo "$(( `vault operator seal` ))"',
+  ])('%s', (script) => {
+    expect(verdicts(script)).toEqual(['backup-first PUT sys/seal']);
+  });
+
+  it('a quoted delimiter keeps the body as it is written', () => {
+    expect(classifyScript("cat <<'EOF'\n$(vault operator seal)\nEOF")).toEqual([]);
+    expect(classifyScript('cat <<"EOF"\n`vault operator seal`\nEOF')).toEqual([]);
+    expect(classifyScript('echo "\\`vault operator seal\\`"\necho \'a `vault operator seal`\'')).toEqual([]);
+  });
+
+  it('keeps the line of a substitution deep in a here-document', () => {
+    expect(classifyScript('cat <<EOF\none\ntwo\n$(vault operator seal)\nEOF\n').map((c) => c.line)).toEqual([4]);
+  });
+});
