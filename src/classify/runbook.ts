@@ -4,7 +4,7 @@ import { redactArgs, redactLoose } from './redact.js';
 import { invalidRequest } from './request.js';
 import { runbookUpgrade } from './runbook-upgrade.js';
 import type { Classification } from './schema.js';
-import { parseShell, shellWords, type ShellCommand } from './shell.js';
+import { parseShell, shellWords, withoutSubstitutions, type ShellCommand } from './shell.js';
 import { isCommandWord, isVaultSubcommand } from './vault-cli.js';
 import { isWrapper, unwrapCommand } from './wrappers.js';
 
@@ -216,8 +216,10 @@ function holdsVault(words: readonly string[]): 'command' | 'url' | null {
     const optionValue = tool && VALUE_FLAG.test(words[j - 1] as string);
     if (isVaultWord(w) && isVaultSubcommand(words[j + 1]) && !optionValue) return 'command';
     const message = MESSAGE_FLAG.test(words[j - 1] as string) || MESSAGE_INLINE.test(w);
-    if (w.includes('vault') && /\s/.test(w) && !message)
-      for (const m of w.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
+    // A substitution's commands are read on their own: the command here gets only their output.
+    const text = w.includes('vault') && /\s/.test(w) && !message ? withoutSubstitutions(w) : '';
+    if (text.includes('vault'))
+      for (const m of text.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
     if (w.includes('v1') && isVaultApiUrl(w)) return 'url';
     if (w.includes('/v1/') && /https?:\/\/\S*\/v1\/|\$\{?VAULT_ADDR\}?\/v1\//.test(w)) return 'url';
   }

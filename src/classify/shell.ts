@@ -481,6 +481,25 @@ function closingBacktick(text: string, from: number): number {
   return -1;
 }
 
+/**
+ * A word with its `$(…)` and backtick substitutions taken out: what the command receives is their output, and their
+ * own commands are read where they stand (`kubectl create secret … --from-literal=pw="$(vault kv get …)"`).
+ */
+export function withoutSubstitutions(word: string): string {
+  let out = '';
+  for (let j = 0; j < word.length; j++) {
+    const c = word[j] as string;
+    const end =
+      c === '$' && word[j + 1] === '(' ? closingParen(word, j + 2) : c === '`' ? closingBacktick(word, j + 1) + 1 : -1;
+    if (end <= 0) out += c;
+    else {
+      out += ' ';
+      j = end - 1;
+    }
+  }
+  return out;
+}
+
 const countNewlines = (s: string): number => {
   let n = 0;
   for (let k = s.indexOf('\n'); k !== -1; k = s.indexOf('\n', k + 1)) n++;

@@ -180,3 +180,19 @@ describe('command substitutions the shell runs where the reader saw data', () =>
     expect(classifyScript('cat <<EOF\none\ntwo\n$(vault operator seal)\nEOF\n').map((c) => c.line)).toEqual([4]);
   });
 });
+
+describe('a vault command inside $(…) given to another command', () => {
+  it.each([
+    ['kubectl create secret generic x --from-literal=pw="$(vault kv get -field=pw secret/x)"', 'not-sys GET secret/x'],
+    ['docker login -u ci -p "$(vault kv get -field=pw secret/reg)" registry.example.com', 'not-sys GET secret/reg'],
+    ["for m in $(vault secrets list -format=json | jq -r 'keys[]'); do echo $m; done", 'read-only GET sys/mounts'],
+    ['aws configure set key `vault read -field=access_key aws/creds/ci`', 'not-sys GET aws/creds/ci'],
+    ['mytool "$(vault operator seal)"', 'backup-first PUT sys/seal'],
+  ])('%s is read where it stands, and the outer command only gets its output', (script, expected) => {
+    expect(verdicts(script)).toEqual([expected]);
+  });
+
+  it('text that runs vault outside a substitution is still invalid', () => {
+    expect(verdicts('ansible all -a "vault operator seal $(date)"')).toEqual(['invalid - -']);
+  });
+});
