@@ -240,6 +240,8 @@ class ScriptReader {
   private readonly aliases = new Set<string>();
   private lastFunction: string | undefined;
   private readonly shellAliases = new Map<string, string>();
+  /** Files the script writes (`cat > /tmp/x.sh <<EOF`), by the word that names them: running one runs its text. */
+  private readonly written = new Map<string, Stdin>();
 
   constructor(options: ScriptOptions) {
     this.options = options;
@@ -268,7 +270,11 @@ class ScriptReader {
     const parsed = parseShell(text, firstLine);
     let previous: ShellCommand | undefined;
     for (const cmd of parsed.commands) {
-      const stdin = cmd.heredoc ?? (cmd.pipeIn ? previous && piped(previous) : outer);
+      const from = cmd.redirects?.find((r) => r.op === '<');
+      const stdin =
+        cmd.heredoc ??
+        (cmd.pipeIn ? previous && piped(previous) : from ? this.written.get(fileKey(from.target)) : outer);
+      this.remember(cmd, stdin);
       this.command(cmd.words, cmd.line, stdin, depth);
       previous = cmd;
     }
@@ -277,6 +283,34 @@ class ScriptReader {
       const input = this.options.file ? `${this.options.file}:${line}` : `line ${line}`;
       this.invalidAt(line, input, `the script cannot be read at line ${line}: ${message}`);
     }
+  }
+
+  /**
+   * Files the script writes: `cat > F <<EOF`, `echo "…" > F`, `… | tee F`, `tee -a F <<EOF` (`>>` appends). A later
+   * `bash F`, `source F`, `./F` or `sh < F` runs what they hold.
+   */
+  private remember(cmd: ShellCommand, stdin: Stdin | undefined): void {
+    const words = cmd.words;
+    const tee = words.findIndex((w) => base(w) === 'tee');
+    if (tee !== -1 && stdin) {
+      const append = words.slice(tee + 1).some((w) => /^-[a-z]*a/.test(w) || w === '--append');
+      for (const f of words.slice(tee + 1)) if (!f.startsWith('-')) this.write(f, stdin, append);
+    }
+    const name = base(words[0] ?? '');
+    const text =
+      name === 'cat' && words.slice(1).every((w) => w === '-')
+        ? stdin
+        : name === 'echo' || name === 'printf'
+          ? piped(cmd)
+          : undefined;
+    if (!text) return;
+    for (const r of cmd.redirects ?? [])
+      if (/^(?:&?>>?|>\|)$/.test(r.op)) this.write(r.target, text, r.op.endsWith('>>'));
+  }
+
+  private write(file: string, text: Stdin, append: boolean): void {
+    const had = append ? this.written.get(fileKey(file)) : undefined;
+    this.written.set(fileKey(file), had ? { text: `${had.text}\n${text.text}`, line: had.line } : text);
   }
 
   /** `$X` and `${X}` the script set, replaced by their values; others stay (an unknown value). */
@@ -375,6 +409,10 @@ class ScriptReader {
       this.aliases.add(this.lastFunction);
       return;
     }
+    // `./seal.sh`, `source /tmp/seal.sh`, `. x.sh`: a file the script wrote runs its text.
+    const sourced = (name === 'source' || name === '.') && words[1] !== undefined ? words[1] : head;
+    const file = this.written.get(fileKey(sourced));
+    if (file) return this.script(file.text, file.line, depth + 1);
     const aliased = this.shellAliases.get(head);
     if (aliased !== undefined) {
       // Bash does not expand an alias inside its own expansion (`alias vault='sudo -E vault'`).
@@ -476,6 +514,8 @@ class ScriptReader {
       }
       if (script) return this.script(w, line, depth + 1, stdin);
       if (fromStdin) break;
+      const file = this.written.get(fileKey(w));
+      if (file) return this.script(file.text, file.line, depth + 1);
       // `bash <(echo "vault …")`: the script is what the substitution prints.
       const fed = /^<\((.*)\)$/s.exec(w);
       const printed = fed ? piped({ words: shellWordsOrEmpty(fed[1] as string), line }) : undefined;
@@ -540,6 +580,9 @@ class ScriptReader {
     return false;
   }
 }
+
+/** A file named by a script, the same however it is spelled relative to the current folder (`./x.sh`, `x.sh`). */
+const fileKey = (word: string): string => word.replace(/^(?:\.\/)+/, '');
 
 const shellWordsOrEmpty = (text: string): string[] => {
   const split = shellWords(text);

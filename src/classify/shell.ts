@@ -14,6 +14,8 @@ export interface ShellCommand {
   heredoc?: { text: string; line: number };
   /** The command reads the output of the one before it through a pipe (`echo "…" | sh`). */
   pipeIn?: boolean;
+  /** Its redirections to and from files, as written (`> /tmp/x.sh`, `< plan.sh`): the operator and the target word. */
+  redirects?: { op: string; target: string }[];
 }
 
 /** Substitutions nested deeper than this are refused (invalid), never followed until the stack runs out. */
@@ -56,6 +58,8 @@ class ShellReader {
   /** The next word is a here-string (`<<< WORD`): the command's standard input, like a here-document. */
   private hereStringNext = false;
   private hereString: { text: string; line: number } | undefined;
+  private redirectOp = '';
+  private redirects: { op: string; target: string }[] = [];
   private pipeNext = false;
   private readonly text: string;
 
@@ -107,8 +111,10 @@ class ShellReader {
     if (this.hereStringNext) {
       this.hereStringNext = false;
       this.hereString = { text: this.word, line: this.wordLine };
-    } else if (this.skipNextWord) this.skipNextWord = false;
-    else {
+    } else if (this.skipNextWord) {
+      this.skipNextWord = false;
+      this.redirects.push({ op: this.redirectOp, target: this.word });
+    } else {
       if (this.words.length === 0) this.commandLine = this.wordLine;
       this.words.push(this.word);
     }
@@ -123,9 +129,11 @@ class ShellReader {
       const line = this.commandLine;
       const cmd: ShellCommand = this.pipeNext ? { words, line, pipeIn: true } : { words, line };
       if (this.hereString) cmd.heredoc = this.hereString;
+      if (this.redirects.length) cmd.redirects = this.redirects;
       this.commands.push(cmd);
       for (const h of this.heredocs) h.owner ??= cmd;
     }
+    this.redirects = [];
     this.hereString = undefined;
     this.hereStringNext = false;
     this.pipeNext = false;
@@ -333,7 +341,10 @@ class ShellReader {
     // `>&2` names a descriptor, not a file; anything else is followed by its target word.
     if (/^\d/.test(text[i] ?? '') && text[i - 1] === '&') {
       while (/\d/.test(text[i] ?? '')) i++;
-    } else this.skipNextWord = true;
+    } else {
+      this.skipNextWord = true;
+      this.redirectOp = text.slice(this.i, i);
+    }
     this.i = i;
     return undefined;
   }

@@ -196,3 +196,25 @@ describe('a vault command inside $(…) given to another command', () => {
     expect(verdicts('ansible all -a "vault operator seal $(date)"')).toEqual(['invalid - -']);
   });
 });
+
+describe('a script file the runbook writes, then runs', () => {
+  it.each([
+    'cat <<EOF >/tmp/seal.sh\nvault operator seal\nEOF\nbash /tmp/seal.sh',
+    'tee /tmp/seal.sh <<EOF\nvault operator seal\nEOF\nsh /tmp/seal.sh',
+    'echo "vault operator seal" > /tmp/s.sh && chmod +x /tmp/s.sh && /tmp/s.sh',
+    "cat > step.sh <<'EOF'\nvault operator seal\nEOF\nsource ./step.sh",
+    "cat > step.sh <<'EOF'\nvault operator seal\nEOF\n. step.sh",
+    "cat > step.sh <<'EOF'\nvault operator seal\nEOF\nssh host bash -s < step.sh",
+    "echo 'vault operator seal' | sudo tee /usr/local/bin/seal >/dev/null\nsudo bash /usr/local/bin/seal",
+  ])('%s', (script) => {
+    expect(verdicts(script)).toEqual(['backup-first PUT sys/seal']);
+  });
+
+  it('appends with >>, never loops on a file that runs itself, and a file only read is data', () => {
+    expect(
+      classifyScript('echo "vault status" > a.sh\necho "vault operator seal" >> a.sh\nbash a.sh').map((c) => c.path),
+    ).toEqual(['sys/seal-status', 'sys/seal']);
+    expect(verdicts('cat > x.sh <<EOF\nbash x.sh\nEOF\nbash x.sh')).toEqual(['invalid - -']);
+    expect(classifyScript('cat > notes.txt <<EOF\nvault operator seal\nEOF\ncat notes.txt')).toEqual([]);
+  });
+});
