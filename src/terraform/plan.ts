@@ -78,7 +78,11 @@ export class PlanError extends UserError {
   override readonly name = 'PlanError';
 }
 
-const VAULT_PROVIDER = /(^|\/)hashicorp\/vault$/;
+/**
+ * The Vault provider from any registry or mirror, and from another namespace too (a fork, `acme/vault`, or a private
+ * registry's copy): its `vault_*` resources write to Vault all the same.
+ */
+const VAULT_PROVIDER = /(^|\/)[^/]+\/vault$/;
 
 /** Provider namespace per (module address, type, name), from `configuration` (the alias is only there). */
 function providerNamespaces(plan: Plan): {

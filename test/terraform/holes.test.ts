@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyGitRange } from '../../src/index.js';
+import { classifyGitRange, classifyPlan } from '../../src/index.js';
 import { GitDir } from '../helpers/gitdir.js';
+import { plan } from '../helpers/plan.js';
 
 /** Shapes of a .tf change that once wrote /sys (or ran vault) unseen: `address verdict path` of the last commit. */
 async function ops(repo: GitDir): Promise<string[]> {
@@ -126,5 +127,23 @@ describe('a path outside the repository', () => {
       ),
     });
     expect(await ops(repo)).toEqual(['null_resource.r invalid']);
+  });
+});
+
+describe('plan JSON: the Vault provider from another namespace', () => {
+  it.each([
+    'registry.terraform.io/acme/vault',
+    'tf.example.com/platform/vault',
+    'registry.opentofu.org/hashicorp/vault',
+  ])('%s writes sys/mounts like hashicorp/vault', (provider) => {
+    const [c] = classifyPlan(
+      plan([{ type: 'vault_mount', provider, actions: ['create'], after: { path: 'kv', type: 'kv' } }]),
+    );
+    expect(`${c?.verdict} ${c?.path}`).toBe('backup-first sys/mounts/kv');
+  });
+
+  it('another provider whose name only contains vault is not it', () => {
+    const rc = { type: 'vaultx_thing', provider: 'registry.terraform.io/acme/vaultx', actions: ['create'], after: {} };
+    expect(classifyPlan(plan([rc]))).toEqual([]);
   });
 });
