@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { invalidRequest } from '../classify/request.js';
+import { classifyScript } from '../classify/runbook.js';
 import type { Classification } from '../classify/schema.js';
 import { classifyResourceChange, type ResourceChangeInput, type TfAction } from './operations.js';
 import { UNKNOWN, type AttributeValue } from './resources.js';
@@ -115,6 +117,56 @@ function providerNamespaces(plan: Plan): {
   return { byResource, fallback };
 }
 
+/** The provisioners of each resource in `configuration` (by module-local address), as the plan gives them. */
+function provisionersOf(plan: Plan): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const walk = (mod: ConfigModule | undefined, prefix: string) => {
+    for (const r of mod?.resources ?? []) {
+      const list = (r as { provisioners?: unknown }).provisioners;
+      if (Array.isArray(list) && list.length) out.set(`${prefix}${r.address}`, list);
+    }
+    for (const [name, call] of Object.entries(mod?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
+  };
+  walk(plan.configuration?.root_module, '');
+  return out;
+}
+
+const MENTIONS_VAULT = /vault|openbao|\bbao\b|\bhvac\b|\/v1\//i;
+
+/**
+ * `local-exec` and `remote-exec` provisioners of a resource the plan creates or destroys: the commands Terraform
+ * runs, through the runbook classifier. The plan does not say which run at destroy time, so both count. A command
+ * built from references cannot be read here; one whose references mention Vault is invalid.
+ */
+function provisionerCommands(address: string, list: readonly unknown[], file: string): Classification[] {
+  const out: Classification[] = [];
+  for (const p of list) {
+    if (!p || typeof p !== 'object') continue;
+    const { type, expressions } = p as { type?: unknown; expressions?: Record<string, unknown> };
+    if (type !== 'local-exec' && type !== 'remote-exec') continue;
+    for (const name of type === 'local-exec' ? ['command'] : ['inline', 'script', 'scripts']) {
+      const expr = expressions?.[name] as { constant_value?: unknown; references?: unknown } | undefined;
+      if (!expr) continue;
+      const value = expr.constant_value;
+      const text =
+        name === 'command' && typeof value === 'string'
+          ? value
+          : name === 'inline' && Array.isArray(value) && value.every((x) => typeof x === 'string')
+            ? value.join('\n')
+            : null;
+      if (text !== null) {
+        // The command's own line numbers say nothing about the plan file: left out, as for the plan's resources.
+        for (const { line: _line, ...c } of classifyScript(text, { file }))
+          out.push({ ...c, input: `${address}: ${c.input}`, file, address });
+      } else if (MENTIONS_VAULT.test(JSON.stringify(expr))) {
+        const problem = `${address} runs a ${type} ${name} that mentions Vault but cannot be read from plan JSON`;
+        out.push({ input: `${address}: ${type}`, ...invalidRequest(null, null, '', problem), file, address });
+      }
+    }
+  }
+  return out;
+}
+
 const attrReader =
   (values: unknown, unknowns: unknown) =>
   (name: string): AttributeValue => {
@@ -155,7 +207,11 @@ export function classifyPlan(json: unknown, file = 'plan.json'): Classification[
     ...(plan.resource_changes ?? []).map((rc) => ({ rc, deferred: null as string | null })),
     ...(plan.deferred_changes ?? []).map((d) => ({ rc: d.resource_change, deferred: d.reason ?? 'deferred' })),
   ];
+  const provisioners = provisionersOf(plan);
   for (const { rc, deferred } of changes) {
+    const commands = rc.mode === 'managed' ? provisioners.get(configAddress(rc)) : undefined;
+    if (commands && (rc.change.actions.includes('create') || rc.change.actions.includes('delete')))
+      for (const c of provisionerCommands(rc.address, commands, file)) out.push(c);
     if (rc.mode !== 'managed' || !VAULT_PROVIDER.test(rc.provider_name)) continue;
     const actions = rc.change.actions;
     const providerNamespace: string | typeof UNKNOWN = byResource.get(configAddress(rc)) ?? fallback;

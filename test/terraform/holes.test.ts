@@ -147,3 +147,36 @@ describe('plan JSON: the Vault provider from another namespace', () => {
     expect(classifyPlan(plan([rc]))).toEqual([]);
   });
 });
+
+describe('plan JSON: provisioners of a resource the plan creates or destroys', () => {
+  const withProvisioners = (provisioners: unknown[], actions = ['create']) => {
+    const p = plan([
+      { type: 'null_resource', name: 'boot', provider: 'registry.terraform.io/hashicorp/null', actions },
+    ]);
+    const config = p.configuration as { root_module: { resources?: unknown[] } };
+    config.root_module.resources = [
+      { address: 'null_resource.boot', mode: 'managed', type: 'null_resource', name: 'boot', provisioners },
+    ];
+    return classifyPlan(p).map((c) => `${c.address} ${c.verdict}${c.path ? ` ${c.path}` : ''}`);
+  };
+
+  it('a local-exec command or remote-exec inline lines are read', () => {
+    const local = { type: 'local-exec', expressions: { command: { constant_value: 'vault operator seal' } } };
+    expect(withProvisioners([local])).toEqual(['null_resource.boot backup-first sys/seal']);
+    expect(withProvisioners([local], ['delete'])).toEqual(['null_resource.boot backup-first sys/seal']);
+    const remote = {
+      type: 'remote-exec',
+      expressions: { inline: { constant_value: ['sudo systemctl stop x', 'vault secrets disable kv'] } },
+    };
+    expect(withProvisioners([remote])).toEqual(['null_resource.boot backup-first sys/mounts/kv']);
+  });
+
+  it('a command built from references that mention Vault is invalid; other ones and no-ops give nothing', () => {
+    const ref = { type: 'local-exec', expressions: { command: { references: ['var.vault_cmd'] } } };
+    expect(withProvisioners([ref])).toEqual(['null_resource.boot invalid']);
+    const other = { type: 'local-exec', expressions: { command: { references: ['self.id'] } } };
+    expect(withProvisioners([other])).toEqual([]);
+    const local = { type: 'local-exec', expressions: { command: { constant_value: 'vault operator seal' } } };
+    expect(withProvisioners([local], ['no-op'])).toEqual([]);
+  });
+});
