@@ -4,6 +4,7 @@ import { classifyScript } from '../classify/runbook.js';
 import type { Classification } from '../classify/schema.js';
 import { classifyResourceChange, type ResourceChangeInput, type TfAction } from './operations.js';
 import { UNKNOWN, type AttributeValue } from './resources.js';
+import { planUpgrades } from './upgrades.js';
 import { UserError } from '../errors.js';
 
 /**
@@ -212,6 +213,12 @@ export function classifyPlan(json: unknown, file = 'plan.json'): Classification[
     const commands = rc.mode === 'managed' ? provisioners.get(configAddress(rc)) : undefined;
     if (commands && (rc.change.actions.includes('create') || rc.change.actions.includes('delete')))
       for (const c of provisionerCommands(rc.address, commands, file)) out.push(c);
+    // A Vault upgrade made by any resource: a Helm release of the chart, an image tag in a container or manifest;
+    // changed in place or replaced (a docker_container's new image).
+    const acts = rc.change.actions;
+    if (rc.mode === 'managed' && (acts.includes('update') || (acts.includes('create') && acts.includes('delete'))))
+      for (const c of planUpgrades(rc.address, rc.type, rc.change.before, rc.change.after))
+        out.push({ ...c, file, address: rc.address });
     if (rc.mode !== 'managed' || !VAULT_PROVIDER.test(rc.provider_name)) continue;
     const actions = rc.change.actions;
     const providerNamespace: string | typeof UNKNOWN = byResource.get(configAddress(rc)) ?? fallback;

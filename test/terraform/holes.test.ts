@@ -180,3 +180,84 @@ describe('plan JSON: provisioners of a resource the plan creates or destroys', (
     expect(withProvisioners([local], ['no-op'])).toEqual([]);
   });
 });
+
+describe('plan JSON: Vault upgrades made by any resource', () => {
+  const helm = (tag: string, version = '0.28.0') => ({
+    chart: 'vault',
+    version,
+    set: [{ name: 'server.image.tag', value: tag }],
+  });
+  const rows = (rc: Parameters<typeof plan>[0][number]) =>
+    classifyPlan(plan([rc])).map((c) => `${c.address} ${c.verdict} ${c.from ?? '-'} -> ${c.to ?? '-'}`);
+
+  it('a helm_release of the Vault chart whose image tag or chart version changes', () => {
+    const provider = 'registry.terraform.io/hashicorp/helm';
+    expect(
+      rows({
+        type: 'helm_release',
+        name: 'v',
+        provider,
+        actions: ['update'],
+        before: helm('1.16.1'),
+        after: helm('1.17.2'),
+      }),
+    ).toEqual(['helm_release.v backup-first 1.16.1 -> 1.17.2']);
+    const values = (tag: string) => ({ chart: 'hashicorp/vault', values: [`server:\n  image:\n    tag: "${tag}"\n`] });
+    expect(
+      rows({
+        type: 'helm_release',
+        name: 'v',
+        provider,
+        actions: ['update'],
+        before: values('1.16.1'),
+        after: values('1.15.0'),
+      }),
+    ).toEqual(['helm_release.v backup-first 1.16.1 -> 1.15.0']);
+    expect(
+      rows({
+        type: 'helm_release',
+        name: 'v',
+        provider,
+        actions: ['update'],
+        before: helm('1.16.1'),
+        after: helm('1.16.1', '0.29.0'),
+      }),
+    ).toHaveLength(1);
+  });
+
+  it('a Vault image in a container, changed in place or by replacement; other images and charts are nothing', () => {
+    const provider = 'registry.terraform.io/kreuzwerker/docker';
+    const c = (image: string) => ({ name: 'vault', image });
+    expect(
+      rows({
+        type: 'docker_container',
+        name: 'v',
+        provider,
+        actions: ['delete', 'create'],
+        before: c('hashicorp/vault:1.16.1'),
+        after: c('hashicorp/vault:1.17.0'),
+      }),
+    ).toEqual(['docker_container.v backup-first 1.16.1 -> 1.17.0']);
+    expect(
+      rows({
+        type: 'docker_container',
+        name: 'v',
+        provider,
+        actions: ['update'],
+        before: c('nginx:1.25'),
+        after: c('nginx:1.27'),
+      }),
+    ).toEqual([]);
+    const other = { chart: 'ingress-nginx', set: [{ name: 'server.image.tag', value: '2' }] };
+    expect(
+      rows({
+        type: 'helm_release',
+        name: 'i',
+        provider,
+        actions: ['update'],
+        before: other,
+        after: { ...other, set: [{ name: 'server.image.tag', value: '3' }] },
+      }),
+    ).toEqual([]);
+  });
+});
