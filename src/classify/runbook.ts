@@ -269,14 +269,20 @@ class ScriptReader {
     }
     const parsed = parseShell(text, firstLine);
     let previous: ShellCommand | undefined;
+    let previousStdin: Stdin | undefined;
     for (const cmd of parsed.commands) {
       const from = cmd.redirects?.find((r) => r.op === '<');
       const stdin =
         cmd.heredoc ??
-        (cmd.pipeIn ? previous && piped(previous) : from ? this.written.get(fileKey(from.target)) : outer);
+        (cmd.pipeIn
+          ? previous && (piped(previous) ?? passedOn(previous, previousStdin))
+          : from
+            ? this.written.get(fileKey(from.target))
+            : outer);
       this.remember(cmd, stdin);
       this.command(cmd.words, cmd.line, stdin, depth);
       previous = cmd;
+      previousStdin = stdin;
     }
     if (parsed.error) {
       const { line, message } = parsed.error;
@@ -604,6 +610,14 @@ function piped(previous: ShellCommand): Stdin | undefined {
   }
   if (name === 'cat' && previous.heredoc) return previous.heredoc;
   return undefined;
+}
+
+/** What `tee` (or `cat` with no file) passes on from its own input: `echo "…" | tee log | sh` feeds sh the echo. */
+function passedOn(cmd: ShellCommand, input: Stdin | undefined): Stdin | undefined {
+  const at = cmd.words.findIndex((w) => base(w) === 'tee' || base(w) === 'cat');
+  if (at === -1 || !input) return undefined;
+  const rest = cmd.words.slice(at + 1);
+  return base(cmd.words[at] as string) === 'tee' || rest.every((w) => w.startsWith('-')) ? input : undefined;
 }
 
 /** Words kept when a line is echoed with its values masked: vault's command words (operator, raft, seal, …). */

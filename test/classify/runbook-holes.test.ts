@@ -218,3 +218,18 @@ describe('a script file the runbook writes, then runs', () => {
     expect(classifyScript('cat > notes.txt <<EOF\nvault operator seal\nEOF\ncat notes.txt')).toEqual([]);
   });
 });
+
+describe('a pipe through tee or cat still feeds the shell', () => {
+  it.each([
+    "echo 'vault operator seal' | tee /dev/stderr | bash",
+    "echo 'vault operator seal' | tee -a run.log | sudo -i",
+    "echo 'vault operator seal' | cat | sh",
+    "cat <<'EOF' | tee plan.txt | ssh host bash\nvault operator seal\nEOF",
+  ])('%s', (script) => {
+    expect(verdicts(script)).toEqual(['backup-first PUT sys/seal']);
+  });
+
+  it('cat of a file passes the file on, not the pipe', () => {
+    expect(classifyScript("echo 'vault operator seal' | cat notes.txt | sh")).toEqual([]);
+  });
+});
