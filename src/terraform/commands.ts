@@ -263,3 +263,67 @@ export async function externalProgram(
   }
   return found;
 }
+
+/** A Vault container image, any registry and tag (its entrypoint runs `vault` with the container's arguments). */
+const VAULT_IMAGE =
+  /^(?:[\w.-]+(?::\d+)?\/)*?(?:hashicorp\/)?(?:vault(?:-enterprise)?|openbao\/openbao|openbao)(?::[\w][\w.+-]*)?(?:@sha256:[0-9a-f]+)?$/;
+const strings = (v: Val | undefined): string[] | null =>
+  v === undefined || v === null
+    ? []
+    : Array.isArray(v) && v.every((x) => typeof x === 'string')
+      ? (v as string[])
+      : null;
+
+/**
+ * What a container runs, from its image, `command`/`entrypoint` and `args`: a Kubernetes container (`command`
+ * replaces the entrypoint, `args` are its arguments) or a Docker one (`entrypoint`, then `command` as arguments). A
+ * Vault image with no entrypoint of its own runs `vault` with the arguments. Null when it cannot be told.
+ */
+function containerArgv(c: { [key: string]: Val }, docker: boolean): string[] | null {
+  const image = typeof c.image === 'string' ? c.image.trim() : '';
+  const entry = strings(docker ? c.entrypoint : c.command);
+  const args = strings(docker ? c.command : c.args);
+  if (entry === null || args === null) return null;
+  if (entry.length) return [...entry, ...args];
+  return VAULT_IMAGE.test(image) && args.length ? ['vault', ...args] : null;
+}
+
+/**
+ * Containers a resource starts (a Kubernetes Job, Pod or Deployment, a `kubernetes_manifest`, a `docker_container`)
+ * whose command runs vault: read by the runbook classifier, like a provisioner. `vault server` and `vault agent`
+ * are local; a Job running `vault operator init` or `vault secrets enable` is not.
+ */
+export function containerCommands(
+  address: string,
+  type: string,
+  values: Val,
+  file: string,
+  line: number,
+): Classification[] {
+  const out: Classification[] = [];
+  const docker = type === 'docker_container' || type === 'docker_service';
+  const visit = (v: Val): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const argv = typeof v.image === 'string' ? containerArgv(v, docker) : null;
+      if (argv) for (const c of classifyCommandText(argv.map(quote).join(' '), address, file, line, {})) out.push(c);
+      Object.values(v).forEach(visit);
+    }
+  };
+  visit(values);
+  return out;
+}
+
+/** A resource's attributes and nested blocks as one value (blocks as lists of objects, as in a plan). */
+export function blockValue(block: HclBlock, mod: TfModule): { [key: string]: Val } {
+  const out: { [key: string]: Val } = {};
+  for (const [name, a] of block.attributes) {
+    const v = evaluate(a.expr, mod);
+    if (v.known) out[name] = v.value;
+  }
+  for (const b of block.blocks) {
+    const list = (out[b.type] ??= []);
+    if (Array.isArray(list)) list.push(blockValue(b, mod));
+  }
+  return out;
+}

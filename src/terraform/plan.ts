@@ -5,6 +5,8 @@ import type { Classification } from '../classify/schema.js';
 import { classifyResourceChange, type ResourceChangeInput, type TfAction } from './operations.js';
 import { UNKNOWN, type AttributeValue } from './resources.js';
 import { planUpgrades } from './upgrades.js';
+import { containerCommands } from './commands.js';
+import type { Val } from './values.js';
 import { UserError } from '../errors.js';
 
 /**
@@ -213,6 +215,10 @@ export function classifyPlan(json: unknown, file = 'plan.json'): Classification[
     const commands = rc.mode === 'managed' ? provisioners.get(configAddress(rc)) : undefined;
     if (commands && (rc.change.actions.includes('create') || rc.change.actions.includes('delete')))
       for (const c of provisionerCommands(rc.address, commands, file)) out.push(c);
+    // Containers the resource starts whose command runs vault (a Job running `vault operator init`).
+    if (rc.mode === 'managed' && (rc.change.actions.includes('create') || rc.change.actions.includes('update')))
+      for (const { line: _line, ...c } of containerCommands(rc.address, rc.type, rc.change.after as Val, file, 1))
+        out.push(c);
     // A Vault upgrade made by any resource: a Helm release of the chart, an image tag in a container or manifest;
     // changed in place or replaced (a docker_container's new image).
     const acts = rc.change.actions;

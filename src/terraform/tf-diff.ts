@@ -3,7 +3,14 @@ import { invalidRequest } from '../classify/request.js';
 import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import { matchesPattern } from '../shared/glob.js';
-import { externalProgram, insideRepo, provisionerCommands, repoPath } from './commands.js';
+import {
+  blockValue,
+  containerCommands,
+  externalProgram,
+  insideRepo,
+  provisionerCommands,
+  repoPath,
+} from './commands.js';
 import {
   buildModule,
   isConfigFile,
@@ -322,6 +329,8 @@ async function classifyFolder(
       else emitResource(out, key, 'create', loc, after, ns);
     }
     for (const c of await provisionerCommands(key, loc, after, old ? 'update' : 'create', read.after)) out.push(c);
+    const type = loc.block.labels[0] ?? '';
+    for (const c of containerCommands(key, type, blockValue(loc.block, after), loc.file, loc.block.line)) out.push(c);
     if (old) for (const c of await resourceUpgrades(key, old, loc, pair, read)) out.push(c);
   }
   for (const [key, loc] of before.resources) {

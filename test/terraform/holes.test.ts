@@ -261,3 +261,69 @@ describe('plan JSON: Vault upgrades made by any resource', () => {
     ).toEqual([]);
   });
 });
+
+describe('a container the configuration starts, running vault', () => {
+  const job = (container: string) =>
+    `resource "kubernetes_job_v1" "init" {\n  metadata {\n    name = "vault-init"\n  }\n  spec {\n    template {\n      metadata {}\n      spec {\n        container {\n${container}\n        }\n      }\n    }\n  }\n}\n`;
+
+  it.each([
+    [
+      'a Job with command',
+      '          name = "i"\n          image = "hashicorp/vault:1.17.2"\n          command = ["vault", "operator", "init"]',
+      'sys/init',
+    ],
+    [
+      'a Job with args to the Vault image',
+      '          name = "i"\n          image = "hashicorp/vault:1.17.2"\n          args = ["secrets", "enable", "-path=kv2", "kv"]',
+      'sys/mounts/kv2',
+    ],
+    [
+      'a Job with sh -c',
+      '          name = "i"\n          image = "alpine"\n          command = ["/bin/sh", "-c", "vault operator step-down"]',
+      'sys/step-down',
+    ],
+  ])('%s', async (_, container, path) => {
+    const repo = new GitDir();
+    repo.commit({ 'main.tf': '' });
+    repo.commit({ 'job.tf': job(container) });
+    expect(await ops(repo)).toEqual([`kubernetes_job_v1.init backup-first ${path}`]);
+  });
+
+  it('a docker_container of the Vault image given a vault subcommand; a server is local', async () => {
+    const repo = new GitDir();
+    repo.commit({ 'main.tf': '' });
+    repo.commit({
+      'c.tf':
+        'resource "docker_container" "seal" {\n  name = "seal"\n  image = "hashicorp/vault:1.17.2"\n  command = ["operator", "seal"]\n}\n' +
+        'resource "docker_container" "server" {\n  name = "vault"\n  image = "hashicorp/vault:1.17.2"\n  command = ["server", "-dev"]\n}\n' +
+        'resource "docker_container" "web" {\n  name = "web"\n  image = "nginx:1.27"\n  command = ["nginx", "-g", "daemon off;"]\n}\n',
+    });
+    expect(await ops(repo)).toEqual(['docker_container.seal backup-first sys/seal', 'docker_container.server not-sys']);
+  });
+
+  it('plan JSON: the same container in a planned resource', () => {
+    const after = {
+      metadata: [{ name: 'x' }],
+      spec: [
+        {
+          template: [
+            { spec: [{ container: [{ image: 'hashicorp/vault:1.17.2', command: ['vault', 'operator', 'init'] }] }] },
+          ],
+        },
+      ],
+    };
+    const out = classifyPlan(
+      plan([
+        {
+          type: 'kubernetes_job_v1',
+          provider: 'registry.terraform.io/hashicorp/kubernetes',
+          actions: ['create'],
+          after,
+        },
+      ]),
+    );
+    expect(out.map((c) => `${c.address} ${c.verdict} ${c.path}`)).toEqual([
+      'kubernetes_job_v1.this backup-first sys/init',
+    ]);
+  });
+});
