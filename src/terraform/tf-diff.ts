@@ -393,50 +393,86 @@ async function classifyModuleCalls(
   for (const name of new Set([...before.modules.keys(), ...after.modules.keys()])) {
     const [b, a] = [before.modules.get(name), after.modules.get(name)];
     if (b && a && fingerprint(a.block, after, memo.after) === fingerprint(b.block, before, memo.before)) continue;
-    const loc = (a ?? b) as Located;
-    const caller = a ? after : before;
     const action: TfAction = !b ? 'create' : !a ? 'delete' : 'update';
-    const source = moduleSource(loc.block, caller);
-    if (!isLocalSource(source)) {
-      const c = remoteModuleChange(name, action, loc, caller);
-      if (c) out.push(c);
-      continue;
-    }
-    const side = a ? 'after' : 'before';
-    const moduleDir = path.posix.normalize(path.posix.join(caller.dir, source));
-    const files = ((await options.listDir?.(side, moduleDir)) ?? []).filter(
-      (f) => path.posix.dirname(f) === moduleDir && isTfInput(f),
-    );
-    const texts = new Map<string, string>();
-    for (const f of files) {
-      const text = await options.readFile?.(side, f);
-      if (text != null) texts.set(f, text);
-    }
-    await loadParserFor(texts);
-    const mod = buildModule(moduleDir, texts);
-    callArguments(loc.block, caller, mod);
-    for (const p of mod.problems) {
-      out.push({
-        input: `${p.file}:${p.line}`,
-        ...invalidRequest(null, null, '', `${p.file} ${p.message}, so what module.${name} changes cannot be known`),
-        file: p.file,
-        line: p.line,
-      });
-    }
-    for (const [key, res] of mod.resources) {
-      if (!res.block.labels[0]?.startsWith('vault_') || seen.has(`${moduleDir}\0${key}`)) continue;
-      seen.add(`${moduleDir}\0${key}`);
+    await classifyModuleCall(`module.${name}`, (a ?? b) as Located, a ? after : before, action, options, out, seen, 0);
+  }
+}
+
+/**
+ * A changed call of a module: every Vault resource of the module, the commands its resources run, and the modules it
+ * calls in turn (the changed values may reach them through their arguments), to a bounded depth.
+ */
+async function classifyModuleCall(
+  address: string,
+  loc: Located,
+  caller: TfModule,
+  action: TfAction,
+  options: TfDiffOptions,
+  out: Classification[],
+  seen: Set<string>,
+  depth: number,
+): Promise<void> {
+  const source = moduleSource(loc.block, caller);
+  const name = address.slice(address.lastIndexOf('module.') + 'module.'.length);
+  if (!isLocalSource(source)) {
+    const c = remoteModuleChange(name, action, loc, caller);
+    if (c) out.push({ ...c, ...(depth > 0 ? { address } : {}) });
+    return;
+  }
+  const side: Side = action === 'delete' ? 'before' : 'after';
+  const moduleDir = path.posix.normalize(path.posix.join(caller.dir, source));
+  if (depth > 16) {
+    const problem = `${address} calls modules more than 16 deep, so what it changes cannot be known`;
+    out.push({ input: address, ...invalidRequest(null, null, '', problem), file: loc.file, line: loc.block.line });
+    return;
+  }
+  const files = ((await options.listDir?.(side, moduleDir)) ?? []).filter(
+    (f) => path.posix.dirname(f) === moduleDir && isTfInput(f),
+  );
+  const texts = new Map<string, string>();
+  for (const f of files) {
+    const text = await options.readFile?.(side, f);
+    if (text != null) texts.set(f, text);
+  }
+  await loadParserFor(texts);
+  const mod = buildModule(moduleDir, texts);
+  callArguments(loc.block, caller, mod);
+  for (const p of mod.problems) {
+    out.push({
+      input: `${p.file}:${p.line}`,
+      ...invalidRequest(null, null, '', `${p.file} ${p.message}, so what ${address} changes cannot be known`),
+      file: p.file,
+      line: p.line,
+    });
+  }
+  const read = async (f: string) => (await options.readFile?.(side, f)) ?? null;
+  for (const [key, res] of mod.resources) {
+    if (seen.has(`${moduleDir}\0${key}`)) continue;
+    seen.add(`${moduleDir}\0${key}`);
+    if (res.block.labels[0]?.startsWith('vault_'))
       emitResource(
         out,
-        `module.${name}.${key}`,
+        `${address}.${key}`,
         action,
         res,
         mod,
         providerNamespace(caller) ?? '',
-        `the call of module.${name} changed`,
+        `the call of ${address} changed`,
       );
-    }
+    for (const c of await provisionerCommands(`${address}.${key}`, res, mod, action, read)) out.push(c);
+    const type = res.block.labels[0] ?? '';
+    if (action !== 'delete')
+      for (const c of containerCommands(
+        `${address}.${key}`,
+        type,
+        blockValue(res.block, mod),
+        res.file,
+        res.block.line,
+      ))
+        out.push(c);
   }
+  for (const [inner, call] of mod.modules)
+    await classifyModuleCall(`${address}.module.${inner}`, call, mod, action, options, out, seen, depth + 1);
 }
 
 /**

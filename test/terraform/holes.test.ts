@@ -327,3 +327,32 @@ describe('a container the configuration starts, running vault', () => {
     ]);
   });
 });
+
+describe('a changed module call reaches the modules it calls', () => {
+  it('a value passed through two local modules changes the inner vault_mount; commands in a module run too', async () => {
+    const repo = new GitDir();
+    const files = (p: string) => ({
+      'main.tf': `module "outer" {\n  source = "./outer"\n  p = "${p}"\n}\n`,
+      'outer/main.tf': 'variable "p" {}\nmodule "inner" {\n  source = "../inner"\n  p = var.p\n}\n',
+      'inner/main.tf':
+        'variable "p" {}\nresource "vault_mount" "m" {\n  path = var.p\n  type = "kv"\n}\n' +
+        'resource "terraform_data" "t" {\n  provisioner "local-exec" {\n    command = "vault secrets tune -max-lease-ttl=1h ${var.p}"\n  }\n}\n',
+    });
+    repo.commit(files('a'));
+    repo.commit(files('b'));
+    expect(await ops(repo)).toEqual([
+      'module.outer.module.inner.vault_mount.m backup-first sys/remount',
+      'module.outer.module.inner.terraform_data.t backup-first sys/mounts/b/tune',
+    ]);
+  });
+
+  it('a module that calls itself stops with a reason', async () => {
+    const repo = new GitDir();
+    repo.commit({
+      'main.tf': 'module "a" {\n  source = "./a"\n  x = 1\n}\n',
+      'a/main.tf': 'module "again" {\n  source = "../a"\n}\n',
+    });
+    repo.commit({ 'main.tf': 'module "a" {\n  source = "./a"\n  x = 2\n}\n' });
+    expect((await ops(repo)).at(-1)).toMatch(/ invalid$/);
+  });
+});
