@@ -235,6 +235,19 @@ function providerNamespace(mod: TfModule): string | typeof UNKNOWN | undefined {
   return v.known && typeof v.value === 'string' ? v.value.replace(/^\/+|\/+$/g, '') : UNKNOWN;
 }
 
+/** `address` or `namespace` when the default vault provider's value of it differs between the sides. */
+function providerTarget(before: TfModule, after: TfModule): string | null {
+  const of = (mod: TfModule, name: string): string => {
+    const p = mod.providers.find((x) => x.block.labels[0] === 'vault' && !x.block.attributes.has('alias'));
+    const expr = p?.block.attributes.get(name)?.expr;
+    if (!expr) return '';
+    const v = evaluate(expr, mod);
+    return v.known ? JSON.stringify(v.value).replace(/^"\/+|\/+"$/g, '"') : `?${JSON.stringify(expr)}`;
+  };
+  for (const name of ['address', 'namespace']) if (of(before, name) !== of(after, name)) return name;
+  return null;
+}
+
 interface Pair {
   readonly before: TfModule;
   readonly after: TfModule;
@@ -308,6 +321,7 @@ async function classifyFolder(
     await readFilesOf(after, memo.after, 'after', options);
   }
   const ns = providerNamespace(after) ?? providerNamespace(before) ?? '';
+  const retargeted = providerTarget(before, after);
   const nsBefore = providerNamespace(before) ?? ns;
   const changed = (a: Located, b: Located) =>
     fingerprint(a.block, after, memo.after) !== fingerprint(b.block, before, memo.before);
@@ -320,9 +334,16 @@ async function classifyFolder(
   for (const [key, loc] of after.resources) {
     seen.add(`${after.dir}\0${key}`);
     const old = before.resources.get(key) ?? before.resources.get(movedTo.get(key) ?? '');
+    const isVault = loc.block.labels[0]?.startsWith('vault_') === true;
+    // The default vault provider pointed at another server or namespace: Terraform finds none of its resources
+    // there and creates each one anew.
+    if (old && isVault && retargeted && !changed(loc, old)) {
+      emitResource(out, key, 'create', loc, after, ns, `the vault provider's ${retargeted} changed`);
+      continue;
+    }
     const differs = !old || changed(loc, old);
     if (!differs) continue;
-    if (loc.block.labels[0]?.startsWith('vault_')) {
+    if (isVault) {
       if (old) emitResource(out, key, 'update', loc, after, ns);
       else if (after.imports.has(key))
         emitResource(out, key, 'update', loc, after, ns, 'imported, then brought in line with its configuration');

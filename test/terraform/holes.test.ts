@@ -356,3 +356,27 @@ describe('a changed module call reaches the modules it calls', () => {
     expect((await ops(repo)).at(-1)).toMatch(/ invalid$/);
   });
 });
+
+describe('the vault provider pointed elsewhere', () => {
+  const tf = (provider: string) =>
+    `provider "vault" {\n${provider}\n}\nresource "vault_mount" "m" {\n  path = "kv"\n  type = "kv"\n}\n`;
+
+  it.each([
+    ['namespace', '  namespace = "team-a"', '  namespace = "team-b"'],
+    ['address', '  address = "https://vault-a:8200"', '  address = "https://vault-b:8200"'],
+    ['address through a variable', '  address = var.addr', '  address = var.addr'],
+  ])('a changed %s creates every resource anew there', async (_, was, now) => {
+    const repo = new GitDir();
+    const vars = (v: string) => `variable "addr" {\n  default = "https://${v}:8200"\n}\n`;
+    repo.commit({ 'main.tf': tf(was), 'vars.tf': vars('a') });
+    repo.commit({ 'main.tf': tf(now), 'vars.tf': vars(was === now ? 'b' : 'a') });
+    expect(await ops(repo)).toEqual(['vault_mount.m backup-first sys/mounts/kv']);
+  });
+
+  it('another provider setting (a token TTL) changes nothing', async () => {
+    const repo = new GitDir();
+    repo.commit({ 'main.tf': tf('  max_lease_ttl_seconds = 600') });
+    repo.commit({ 'main.tf': tf('  max_lease_ttl_seconds = 1200') });
+    expect(await ops(repo)).toEqual([]);
+  });
+});
