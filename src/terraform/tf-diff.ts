@@ -235,10 +235,17 @@ function providerNamespace(mod: TfModule): string | typeof UNKNOWN | undefined {
   return v.known && typeof v.value === 'string' ? v.value.replace(/^\/+|\/+$/g, '') : UNKNOWN;
 }
 
-/** `address` or `namespace` when the default vault provider's value of it differs between the sides. */
-function providerTarget(before: TfModule, after: TfModule): string | null {
+/**
+ * `address` or `namespace` when the value of it of the vault provider a resource uses (the default one, or the alias
+ * its `provider = vault.NAME` names) differs between the sides.
+ */
+function providerTarget(before: TfModule, after: TfModule, alias = ''): string | null {
+  const aliasOf = (b: HclBlock): string => {
+    const e = b.attributes.get('alias')?.expr;
+    return e?.t === 'lit' ? String(e.v) : e ? '?' : '';
+  };
   const of = (mod: TfModule, name: string): string => {
-    const p = mod.providers.find((x) => x.block.labels[0] === 'vault' && !x.block.attributes.has('alias'));
+    const p = mod.providers.find((x) => x.block.labels[0] === 'vault' && aliasOf(x.block) === alias);
     const expr = p?.block.attributes.get(name)?.expr;
     if (!expr) return '';
     const v = evaluate(expr, mod);
@@ -321,7 +328,13 @@ async function classifyFolder(
     await readFilesOf(after, memo.after, 'after', options);
   }
   const ns = providerNamespace(after) ?? providerNamespace(before) ?? '';
-  const retargeted = providerTarget(before, after);
+  const retargetedBy = new Map<string, string | null>();
+  const retargetedFor = (block: HclBlock): string | null => {
+    const ref = block.attributes.get('provider')?.expr;
+    const alias = ref?.t === 'ref' && ref.path[0] === 'vault' && typeof ref.path[1] === 'string' ? ref.path[1] : '';
+    if (!retargetedBy.has(alias)) retargetedBy.set(alias, providerTarget(before, after, alias));
+    return retargetedBy.get(alias) ?? null;
+  };
   const nsBefore = providerNamespace(before) ?? ns;
   const changed = (a: Located, b: Located) =>
     fingerprint(a.block, after, memo.after) !== fingerprint(b.block, before, memo.before);
@@ -337,7 +350,8 @@ async function classifyFolder(
     const isVault = loc.block.labels[0]?.startsWith('vault_') === true;
     // The default vault provider pointed at another server or namespace: Terraform finds none of its resources
     // there and creates each one anew.
-    if (old && isVault && retargeted && !changed(loc, old)) {
+    const retargeted = isVault && old ? retargetedFor(loc.block) : null;
+    if (old && retargeted && !changed(loc, old)) {
       emitResource(out, key, 'create', loc, after, ns, `the vault provider's ${retargeted} changed`);
       continue;
     }

@@ -380,3 +380,16 @@ describe('the vault provider pointed elsewhere', () => {
     expect(await ops(repo)).toEqual([]);
   });
 });
+
+describe('an aliased vault provider pointed elsewhere', () => {
+  it('changes the resources that use it, not the others', async () => {
+    const repo = new GitDir();
+    const tf = (ns: string) =>
+      `provider "vault" {\n  alias = "team"\n  namespace = "${ns}"\n}\n` +
+      'resource "vault_mount" "team" {\n  provider = vault.team\n  path = "kv"\n  type = "kv"\n}\n' +
+      'resource "vault_mount" "root" {\n  path = "root-kv"\n  type = "kv"\n}\n';
+    repo.commit({ 'main.tf': tf('team-a') });
+    repo.commit({ 'main.tf': tf('team-b') });
+    expect(await ops(repo)).toEqual(['vault_mount.team backup-first sys/mounts/kv']);
+  });
+});
