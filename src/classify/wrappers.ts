@@ -66,6 +66,8 @@ const SPECS: Readonly<Record<string, WrapperSpec>> = {
       '-a -d -E -e -I -i -L -l -n -P -s --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs ' +
       '--max-chars --process-slot-var',
   },
+  // An image's entrypoint script runs its arguments (Vault's: `docker-entrypoint.sh vault server -config=…`).
+  'docker-entrypoint.sh': {},
   eval: { evalArgs: true },
   pe: { evalArgs: true },
   pei: { evalArgs: true },

@@ -233,3 +233,12 @@ describe('a pipe through tee or cat still feeds the shell', () => {
     expect(classifyScript("echo 'vault operator seal' | cat notes.txt | sh")).toEqual([]);
   });
 });
+
+describe("an image's docker-entrypoint.sh runs its arguments", () => {
+  it("the Vault chart's server command is a local server start, not an invalid line", () => {
+    const chart =
+      "sh -ec 'cp /vault/config/x.hcl /tmp/s.hcl; /usr/local/bin/docker-entrypoint.sh vault server -config=/tmp/s.hcl'";
+    expect(classifyScript(chart).map((c) => `${c.verdict} ${c.category}`)).toEqual(['not-sys local']);
+    expect(verdicts('docker-entrypoint.sh vault operator seal')).toEqual(['backup-first PUT sys/seal']);
+  });
+});
