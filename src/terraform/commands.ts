@@ -4,6 +4,7 @@ import { classifyScript } from '../classify/runbook.js';
 import type { Classification } from '../classify/schema.js';
 import type { Located, TfModule } from './configuration.js';
 import type { Expr, HclBlock } from './hcl.js';
+import { VAULT_IMAGE } from './upgrades.js';
 import { evaluate, fillTemplateText, render, type Val } from './values.js';
 
 /**
@@ -12,7 +13,7 @@ import { evaluate, fillTemplateText, render, type Val } from './values.js';
  */
 
 const SHELLS = /^(ba|z|da|k|a)?sh$/;
-const MENTIONS_VAULT = /vault|openbao|\bbao\b|\bhvac\b|\/v1\//i;
+export const MENTIONS_VAULT = /vault|openbao|\bbao\b|\bhvac\b|\/v1\//i;
 
 const where = (file: string, line: number, address: string) => ({ file, line, address });
 
@@ -264,9 +265,6 @@ export async function externalProgram(
   return found;
 }
 
-/** A Vault container image, any registry and tag (its entrypoint runs `vault` with the container's arguments). */
-const VAULT_IMAGE =
-  /^(?:[\w.-]+(?::\d+)?\/)*?(?:hashicorp\/)?(?:vault(?:-enterprise)?|openbao\/openbao|openbao)(?::[\w][\w.+-]*)?(?:@sha256:[0-9a-f]+)?$/;
 const strings = (v: Val | undefined): string[] | null =>
   v === undefined || v === null
     ? []

@@ -5,7 +5,7 @@ import type { Classification } from '../classify/schema.js';
 import { classifyResourceChange, type ResourceChangeInput, type TfAction } from './operations.js';
 import { UNKNOWN, type AttributeValue } from './resources.js';
 import { planUpgrades } from './upgrades.js';
-import { containerCommands } from './commands.js';
+import { containerCommands, MENTIONS_VAULT } from './commands.js';
 import type { Val } from './values.js';
 import { UserError } from '../errors.js';
 
@@ -133,8 +133,6 @@ function provisionersOf(plan: Plan): Map<string, unknown[]> {
   walk(plan.configuration?.root_module, '');
   return out;
 }
-
-const MENTIONS_VAULT = /vault|openbao|\bbao\b|\bhvac\b|\/v1\//i;
 
 /**
  * `local-exec` and `remote-exec` provisioners of a resource the plan creates or destroys: the commands Terraform

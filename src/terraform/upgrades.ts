@@ -33,7 +33,7 @@ export function yamlLookup(text: string, dotted: string): { value: string; line:
 const VAULT_CHART = /(^|\/)(vault|openbao)$/;
 
 /** A container image of Vault (any registry): hashicorp/vault, hashicorp/vault-enterprise, openbao/openbao, vault. */
-const VAULT_IMAGE =
+export const VAULT_IMAGE =
   /^(?:[\w.-]+(?::\d+)?\/)*?((?:hashicorp\/)?vault(?:-enterprise)?|openbao\/openbao|openbao)(?::([\w][\w.+-]*))?(?:@sha256:[0-9a-f]+)?$/;
 
 const deepGet = (v: Val | undefined, keys: readonly string[]): Val | undefined => {
