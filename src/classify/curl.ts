@@ -141,7 +141,14 @@ export function readCurlArgs(args: readonly string[]): CurlOption[] {
 
 /** Where the Vault API path starts in a URL: `…/v1/…`, also `${VAULT_ADDR}v1/…` (an address ending in a slash). */
 const API_AT = /(?:\/|\}|^)v1(?:\/|$|\?)/;
-export const isVaultApiUrl = (word: string): boolean => API_AT.test(word) && /:\/\/|^\$|^\/v1|\}v1/.test(word);
+/**
+ * An address without a scheme, as wget, HTTPie (`http PUT :8200/v1/…`) and curl accept it: a host with a port or a
+ * dot, or localhost, right before `/v1`.
+ */
+const BARE_ADDRESS =
+  /^(?:(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|localhost|\[[0-9A-Fa-f:.]+\])(?::\d+)?|[A-Za-z0-9-]*:\d+)\/v1(?:\/|$|\?)/;
+export const isVaultApiUrl = (word: string): boolean =>
+  API_AT.test(word) && (/:\/\/|^\$|^\/v1|\}v1/.test(word) || BARE_ADDRESS.test(word));
 
 /** A `curl …` call (argv after `curl`) with tokens, credentials, bodies and secret URL parts masked. */
 export function redactCurlArgs(args: readonly string[]): string {
@@ -172,6 +179,23 @@ export function redactCurlArgs(args: readonly string[]): string {
  */
 export function classifyCurl(args: readonly string[]): Classification[] {
   const input = redactCurlArgs(args);
+  // `--next` (`-:`) starts another request with its own method, body and headers (`curl -X GET …/sys/health --next
+  // -d '{}' …/sys/seal` POSTs the second): each part is read alone.
+  const options = readCurlArgs(args);
+  // A config file (-K) may hold options for any part: the call is read whole, and is invalid when it reaches /v1/.
+  if (options.some((o) => o.name === 'K' || o.name === 'config')) return classifyCurlPart(input, args);
+  const out: Classification[] = [];
+  let from = 0;
+  for (const o of [...options, null]) {
+    if (o !== null && o.name !== 'next' && o.name !== ':') continue;
+    const to = o === null ? args.length : o.at;
+    for (const c of classifyCurlPart(input, args.slice(from, to))) out.push(c);
+    from = to + 1;
+  }
+  return out;
+}
+
+function classifyCurlPart(input: string, args: readonly string[]): Classification[] {
   let method: string | null = null;
   let implied = 'GET';
   let namespace: string | undefined;

@@ -4,7 +4,7 @@ import { redactArgs, redactLoose } from './redact.js';
 import { invalidRequest } from './request.js';
 import { runbookUpgrade } from './runbook-upgrade.js';
 import type { Classification } from './schema.js';
-import { parseShell, shellWords, type ShellCommand } from './shell.js';
+import { parseShell, shellWords, withoutSubstitutions, type ShellCommand } from './shell.js';
 import { isCommandWord, isVaultSubcommand } from './vault-cli.js';
 import { isWrapper, unwrapCommand } from './wrappers.js';
 
@@ -104,6 +104,13 @@ const DATA_ONLY = new Set([
   'msg',
   'tput',
   'sleep',
+  // They match processes or message users by text, and never run it: `pkill -f "vault agent"`.
+  'pgrep',
+  'pkill',
+  'pidof',
+  'killall',
+  'wall',
+  'notify-send',
 ]);
 const CONTAINER_TOOLS = new Set([
   'docker',
@@ -165,16 +172,54 @@ const isVaultImage = (word: string): boolean =>
   /(?:^|\/)vault(?:-enterprise)?(?::[\w.+-]+)?(?:@sha256:[0-9a-f]+)?$/.test(word);
 const VALUE_FLAG =
   /^(-[nugcslmpNCU]|--(namespace|user|group|container|name|label|selector|owner|home|shell|project|context|cluster|service))$/;
+/**
+ * Tools whose VALUE_FLAG options take a value (`kubectl -n vault delete pod …`, `pkill -u vault`). Elsewhere the same
+ * letter may be a switch (`unshare -n vault operator seal` runs vault), so a tool not named here gets no such excuse.
+ */
+const VALUE_FLAG_TOOLS = new Set([
+  ...CONTAINER_TOOLS,
+  'helm',
+  'k9s',
+  'stern',
+  'kubens',
+  'kubectx',
+  'kustomize',
+  'istioctl',
+  'linkerd',
+  'velero',
+  'argocd',
+  'flux',
+  'pkill',
+  'pgrep',
+  'ps',
+  'killall',
+  'crontab',
+  'top',
+  'loginctl',
+]);
 const VAULT_IN_TEXT = /(?:^|[\s;&|(`'"])(?:\S*\/)?vault\s+([a-z][a-z-]*)/g;
+/** Options whose value is a message, a title or a description (`git commit -m "…"`): prose, never a command. */
+const MESSAGE_FLAG = /^(?:-m|--(?:message|title|body|subject|description|comment|summary|notes?))$/;
+const MESSAGE_INLINE = /^(?:-m.|--(?:message|title|body|subject|description|comment|summary|notes?)=)/s;
 
 /** Whether the words hold a Vault command (`vault` then a vault subcommand) or a Vault API URL, and which. */
 function holdsVault(words: readonly string[]): 'command' | 'url' | null {
+  // `$KUBECTL -n vault …` is kubectl under another name.
+  const tool = VALUE_FLAG_TOOLS.has(
+    base(words[0] ?? '')
+      .replace(/^\$\{?|\}$/g, '')
+      .toLowerCase(),
+  );
   for (let j = 1; j < words.length; j++) {
     const w = words[j] as string;
     // `kubectl -n vault delete pod …`: a value of an option (namespace, user, container) is not a command.
-    if (isVaultWord(w) && isVaultSubcommand(words[j + 1]) && !VALUE_FLAG.test(words[j - 1] as string)) return 'command';
-    if (w.includes('vault') && /\s/.test(w))
-      for (const m of w.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
+    const optionValue = tool && VALUE_FLAG.test(words[j - 1] as string);
+    if (isVaultWord(w) && isVaultSubcommand(words[j + 1]) && !optionValue) return 'command';
+    const message = MESSAGE_FLAG.test(words[j - 1] as string) || MESSAGE_INLINE.test(w);
+    // A substitution's commands are read on their own: the command here gets only their output.
+    const text = w.includes('vault') && /\s/.test(w) && !message ? withoutSubstitutions(w) : '';
+    if (text.includes('vault'))
+      for (const m of text.matchAll(VAULT_IN_TEXT)) if (isVaultSubcommand(m[1])) return 'command';
     if (w.includes('v1') && isVaultApiUrl(w)) return 'url';
     if (w.includes('/v1/') && /https?:\/\/\S*\/v1\/|\$\{?VAULT_ADDR\}?\/v1\//.test(w)) return 'url';
   }
@@ -195,6 +240,8 @@ class ScriptReader {
   private readonly aliases = new Set<string>();
   private lastFunction: string | undefined;
   private readonly shellAliases = new Map<string, string>();
+  /** Files the script writes (`cat > /tmp/x.sh <<EOF`), by the word that names them: running one runs its text. */
+  private readonly written = new Map<string, Stdin>();
 
   constructor(options: ScriptOptions) {
     this.options = options;
@@ -211,24 +258,65 @@ class ScriptReader {
     this.out.push({ input, ...invalidRequest(null, null, '', problem), ...this.where(line) });
   }
 
-  /** Reads a script (the runbook, an `sh -c` string, a here-document fed to a shell) from `firstLine`. */
-  script(text: string, firstLine: number, depth: number): void {
+  /**
+   * Reads a script (the runbook, an `sh -c` string, a here-document fed to a shell) from `firstLine`. `outer` is what
+   * the script itself reads (`ssh host 'bash -s' <<EOF`): its commands that have no input of their own read it.
+   */
+  script(text: string, firstLine: number, depth: number, outer?: Stdin): void {
     if (depth > MAX_DEPTH) {
       this.invalidAt(firstLine, `line ${firstLine}`, `commands are wrapped in each other more than ${MAX_DEPTH} deep`);
       return;
     }
     const parsed = parseShell(text, firstLine);
     let previous: ShellCommand | undefined;
+    let previousStdin: Stdin | undefined;
     for (const cmd of parsed.commands) {
-      const stdin = cmd.heredoc ?? (cmd.pipeIn && previous ? piped(previous) : undefined);
+      const from = cmd.redirects?.find((r) => r.op === '<');
+      const stdin =
+        cmd.heredoc ??
+        (cmd.pipeIn
+          ? previous && (piped(previous) ?? passedOn(previous, previousStdin))
+          : from
+            ? this.written.get(fileKey(from.target))
+            : outer);
+      this.remember(cmd, stdin);
       this.command(cmd.words, cmd.line, stdin, depth);
       previous = cmd;
+      previousStdin = stdin;
     }
     if (parsed.error) {
       const { line, message } = parsed.error;
       const input = this.options.file ? `${this.options.file}:${line}` : `line ${line}`;
       this.invalidAt(line, input, `the script cannot be read at line ${line}: ${message}`);
     }
+  }
+
+  /**
+   * Files the script writes: `cat > F <<EOF`, `echo "…" > F`, `… | tee F`, `tee -a F <<EOF` (`>>` appends). A later
+   * `bash F`, `source F`, `./F` or `sh < F` runs what they hold.
+   */
+  private remember(cmd: ShellCommand, stdin: Stdin | undefined): void {
+    const words = cmd.words;
+    const tee = words.findIndex((w) => base(w) === 'tee');
+    if (tee !== -1 && stdin) {
+      const append = words.slice(tee + 1).some((w) => /^-[a-z]*a/.test(w) || w === '--append');
+      for (const f of words.slice(tee + 1)) if (!f.startsWith('-')) this.write(f, stdin, append);
+    }
+    const name = base(words[0] ?? '');
+    const text =
+      name === 'cat' && words.slice(1).every((w) => w === '-')
+        ? stdin
+        : name === 'echo' || name === 'printf'
+          ? piped(cmd)
+          : undefined;
+    if (!text) return;
+    for (const r of cmd.redirects ?? [])
+      if (/^(?:&?>>?|>\|)$/.test(r.op)) this.write(r.target, text, r.op.endsWith('>>'));
+  }
+
+  private write(file: string, text: Stdin, append: boolean): void {
+    const had = append ? this.written.get(fileKey(file)) : undefined;
+    this.written.set(fileKey(file), had ? { text: `${had.text}\n${text.text}`, line: had.line } : text);
   }
 
   /** `$X` and `${X}` the script set, replaced by their values; others stay (an unknown value). */
@@ -327,6 +415,10 @@ class ScriptReader {
       this.aliases.add(this.lastFunction);
       return;
     }
+    // `./seal.sh`, `source /tmp/seal.sh`, `. x.sh`: a file the script wrote runs its text.
+    const sourced = (name === 'source' || name === '.') && words[1] !== undefined ? words[1] : head;
+    const file = this.written.get(fileKey(sourced));
+    if (file) return this.script(file.text, file.line, depth + 1);
     const aliased = this.shellAliases.get(head);
     if (aliased !== undefined) {
       // Bash does not expand an alias inside its own expansion (`alias vault='sudo -E vault'`).
@@ -371,7 +463,9 @@ class ScriptReader {
     if (isWrapper(name)) {
       const inner = unwrapCommand(name, words);
       if (inner.kind === 'command') this.visit([...lead, ...inner.assignments, ...inner.words], line, stdin, depth + 1);
-      else if (inner.kind === 'script') this.script(inner.text, line, depth + 1);
+      else if (inner.kind === 'script') this.script(inner.text, line, depth + 1, stdin);
+      // `su - vault <<EOF`, `sudo -i <<EOF`, `echo … | sudo -s`: the shell they start reads its standard input.
+      else if (inner.shell && stdin) this.script(stdin.text, stdin.line, depth + 1);
       return;
     }
     if (SHELLS.has(name)) return this.shell(words, line, stdin, depth);
@@ -399,21 +493,35 @@ class ScriptReader {
     }
   }
 
-  /** `bash -lc '…'`, `sh -ec '…'`, `bash <<EOF`, `echo "…" | sh`; `bash ./file.sh` runs a file the gate cannot see. */
+  /**
+   * `bash -lc '…'`, `sh -ec '…'`, `bash <<EOF`, `echo "…" | sh`, `bash -s ARG… <<EOF`; `bash ./file.sh` runs a file
+   * the gate cannot see.
+   */
   private shell(words: readonly string[], line: number, stdin: Stdin | undefined, depth: number): void {
     let script = false;
+    // `-s`: the script is standard input, and the words after the options are its arguments.
+    let fromStdin = false;
     for (let j = 1; j < words.length; j++) {
       const w = words[j] as string;
-      if (w === '--' || w === '-s') continue;
-      if (/^[-+]o$/.test(w) || w === '--rcfile' || w === '--init-file') {
+      if (w === '--' || w === '-') continue;
+      if (w === '--rcfile' || w === '--init-file') {
         j++;
         continue;
       }
+      if (w.startsWith('--')) continue;
       if (w.startsWith('-') || w.startsWith('+')) {
-        if (!w.startsWith('--') && w.slice(1).includes('c')) script = true;
+        // A cluster as getopt reads it: `-euo pipefail` gives -o the next word, `-ec` takes a script, `-es` stdin.
+        for (const letter of w.slice(1)) {
+          if (letter === 'c') script = true;
+          else if (letter === 's') fromStdin = true;
+          else if (letter === 'o' || letter === 'O') j++;
+        }
         continue;
       }
-      if (script) return this.script(w, line, depth + 1);
+      if (script) return this.script(w, line, depth + 1, stdin);
+      if (fromStdin) break;
+      const file = this.written.get(fileKey(w));
+      if (file) return this.script(file.text, file.line, depth + 1);
       // `bash <(echo "vault …")`: the script is what the substitution prints.
       const fed = /^<\((.*)\)$/s.exec(w);
       const printed = fed ? piped({ words: shellWordsOrEmpty(fed[1] as string), line }) : undefined;
@@ -441,9 +549,9 @@ class ScriptReader {
       if (SSH_VALUES.has(w)) j++;
     }
     const rest = words.slice(words[j + 1] === '--' ? j + 2 : j + 1);
-    // `… | ssh host bash`: the remote shell reads what the pipe or here-document feeds.
-    if (rest.length === 1 && SHELLS.has(base(rest[0] as string))) return this.shell(rest, line, stdin, depth + 1);
-    if (rest.length) this.script(rest.join(' '), line, depth + 1);
+    // `… | ssh host bash`, `ssh host 'cd /x && sudo -i' <<EOF`: the remote command reads what the pipe or
+    // here-document feeds.
+    if (rest.length) this.script(rest.join(' '), line, depth + 1, stdin);
     else if (stdin) this.script(stdin.text, stdin.line, depth + 1);
   }
 
@@ -479,6 +587,9 @@ class ScriptReader {
   }
 }
 
+/** A file named by a script, the same however it is spelled relative to the current folder (`./x.sh`, `x.sh`). */
+const fileKey = (word: string): string => word.replace(/^(?:\.\/)+/, '');
+
 const shellWordsOrEmpty = (text: string): string[] => {
   const split = shellWords(text);
   return 'words' in split ? split.words : [];
@@ -499,6 +610,14 @@ function piped(previous: ShellCommand): Stdin | undefined {
   }
   if (name === 'cat' && previous.heredoc) return previous.heredoc;
   return undefined;
+}
+
+/** What `tee` (or `cat` with no file) passes on from its own input: `echo "…" | tee log | sh` feeds sh the echo. */
+function passedOn(cmd: ShellCommand, input: Stdin | undefined): Stdin | undefined {
+  const at = cmd.words.findIndex((w) => base(w) === 'tee' || base(w) === 'cat');
+  if (at === -1 || !input) return undefined;
+  const rest = cmd.words.slice(at + 1);
+  return base(cmd.words[at] as string) === 'tee' || rest.every((w) => w.startsWith('-')) ? input : undefined;
 }
 
 /** Words kept when a line is echoed with its values masked: vault's command words (operator, raft, seal, …). */

@@ -7,10 +7,15 @@
 export interface ShellCommand {
   readonly words: string[];
   readonly line: number;
-  /** A here-document fed to the command (`bash <<EOF`, `ssh host <<'EOF'`): its text and the line it starts on. */
+  /**
+   * A here-document or here-string fed to the command (`bash <<EOF`, `ssh host <<'EOF'`, `sh <<< "…"`): its text and
+   * the line it starts on.
+   */
   heredoc?: { text: string; line: number };
   /** The command reads the output of the one before it through a pipe (`echo "…" | sh`). */
   pipeIn?: boolean;
+  /** Its redirections to and from files, as written (`> /tmp/x.sh`, `< plan.sh`): the operator and the target word. */
+  redirects?: { op: string; target: string }[];
 }
 
 /** Substitutions nested deeper than this are refused (invalid), never followed until the stack runs out. */
@@ -27,7 +32,7 @@ const OPERATOR_CHARS = new Set([';', '&', '|', '(', ')', '\n']);
 const PLAIN_RUN = /[^\s\\'"$`#<>;&|()]+/y;
 
 type Failure = { line: number; message: string };
-type PendingHeredoc = { delimiter: string; strip: boolean; owner?: ShellCommand };
+type PendingHeredoc = { delimiter: string; strip: boolean; quoted: boolean; owner?: ShellCommand };
 
 /**
  * Reads one text from left to right. Each step below handles what starts at the current character (a quote, a
@@ -50,6 +55,11 @@ class ShellReader {
   private commandLine: number;
   /** The next word is a redirection's target, not an argument. */
   private skipNextWord = false;
+  /** The next word is a here-string (`<<< WORD`): the command's standard input, like a here-document. */
+  private hereStringNext = false;
+  private hereString: { text: string; line: number } | undefined;
+  private redirectOp = '';
+  private redirects: { op: string; target: string }[] = [];
   private pipeNext = false;
   private readonly text: string;
 
@@ -98,8 +108,13 @@ class ShellReader {
 
   private endWord(): void {
     if (!this.inWord) return;
-    if (this.skipNextWord) this.skipNextWord = false;
-    else {
+    if (this.hereStringNext) {
+      this.hereStringNext = false;
+      this.hereString = { text: this.word, line: this.wordLine };
+    } else if (this.skipNextWord) {
+      this.skipNextWord = false;
+      this.redirects.push({ op: this.redirectOp, target: this.word });
+    } else {
       if (this.words.length === 0) this.commandLine = this.wordLine;
       this.words.push(this.word);
     }
@@ -113,9 +128,14 @@ class ShellReader {
     if (words.length) {
       const line = this.commandLine;
       const cmd: ShellCommand = this.pipeNext ? { words, line, pipeIn: true } : { words, line };
+      if (this.hereString) cmd.heredoc = this.hereString;
+      if (this.redirects.length) cmd.redirects = this.redirects;
       this.commands.push(cmd);
       for (const h of this.heredocs) h.owner ??= cmd;
     }
+    this.redirects = [];
+    this.hereString = undefined;
+    this.hereStringNext = false;
     this.pipeNext = false;
     this.words = [];
   }
@@ -170,11 +190,24 @@ class ShellReader {
       }
       if (d === '$' && text[j + 1] === '(') {
         const arithmetic = text[j + 2] === '(';
+        const at = this.line;
         const end = this.skipSubstitution(j + 2);
         if (end === -1) return { line: openedAt, message: `a "${arithmetic ? '$((' : '$('}" is never closed` };
-        if (!arithmetic) this.subs.push({ text: text.slice(j + 2, end - 1), line: this.line });
+        // `$(( $(vault …) + 1 ))`: a command substitution inside arithmetic runs too.
+        if (arithmetic) this.substitutionsIn(text.slice(j + 3, end - 2), at);
+        else this.subs.push({ text: text.slice(j + 2, end - 1), line: at });
         this.word += text.slice(j, end);
         j = end;
+        continue;
+      }
+      if (d === '`') {
+        // "`vault …`": backticks run inside double quotes as outside them.
+        const end = closingBacktick(text, j + 1);
+        if (end === -1) return { line: openedAt, message: 'a backtick is never closed' };
+        this.subs.push({ text: text.slice(j + 1, end), line: this.line });
+        this.line += countNewlines(text.slice(j, end));
+        this.word += text.slice(j, end + 1);
+        j = end + 1;
         continue;
       }
       if (d === '\n') this.line++;
@@ -214,11 +247,42 @@ class ShellReader {
     return -1;
   }
 
-  /** `$((…))` is arithmetic, not a command: `$((1<<2))` holds no here-document. */
+  /**
+   * The command substitutions in a text the shell expands without splitting it into commands (an unquoted
+   * here-document's body, an arithmetic expression): `$(…)` and backticks, each read as commands afterwards.
+   */
+  private substitutionsIn(text: string, firstLine: number): void {
+    let line = firstLine;
+    for (let j = 0; j < text.length; j++) {
+      const c = text[j];
+      if (c === '\n') line++;
+      else if (c === '\\') {
+        if (text[j + 1] === '\n') line++;
+        j++;
+      } else if (c === '$' && text[j + 1] === '(') {
+        const end = closingParen(text, j + 2);
+        if (end === -1) return;
+        if (text[j + 2] === '(') this.substitutionsIn(text.slice(j + 3, end - 1), line);
+        else this.subs.push({ text: text.slice(j + 2, end - 1), line });
+        line += countNewlines(text.slice(j, end));
+        j = end - 1;
+      } else if (c === '`') {
+        const end = closingBacktick(text, j + 1);
+        if (end === -1) return;
+        this.subs.push({ text: text.slice(j + 1, end), line });
+        line += countNewlines(text.slice(j, end));
+        j = end;
+      }
+    }
+  }
+
+  /** `$((…))` is arithmetic, not a command: `$((1<<2))` holds no here-document (a `$(…)` inside it still runs). */
   private arithmetic(): Failure | undefined {
     this.startWord();
+    const at = this.line;
     const end = this.skipSubstitution(this.i + 2);
     if (end === -1) return { line: this.line, message: 'a "$((" is never closed' };
+    this.substitutionsIn(this.text.slice(this.i + 3, end - 2), at);
     this.word += this.text.slice(this.i, end);
     this.i = end;
     return undefined;
@@ -266,12 +330,21 @@ class ShellReader {
       this.inWord = false;
     } else this.endWord();
     if (c === '<' && text[this.i + 1] === '<' && text[this.i + 2] !== '<') return this.heredocStart();
+    if (c === '<' && text[this.i + 1] === '<' && text[this.i + 2] === '<') {
+      // `bash <<< "vault operator seal"`: the word is fed to the command as a here-document would be.
+      this.hereStringNext = true;
+      this.i += 3;
+      return undefined;
+    }
     let i = this.i + 1;
     while (text[i] === '>' || text[i] === '<' || text[i] === '&' || text[i] === '|') i++;
     // `>&2` names a descriptor, not a file; anything else is followed by its target word.
     if (/^\d/.test(text[i] ?? '') && text[i - 1] === '&') {
       while (/\d/.test(text[i] ?? '')) i++;
-    } else this.skipNextWord = true;
+    } else {
+      this.skipNextWord = true;
+      this.redirectOp = text.slice(this.i, i);
+    }
     this.i = i;
     return undefined;
   }
@@ -284,7 +357,7 @@ class ShellReader {
     while (this.text[j] === ' ' || this.text[j] === '\t') j++;
     const m = /^(['"]?)([A-Za-z0-9_.-]+)\1/.exec(this.text.slice(j));
     if (!m) return { line: this.line, message: 'a here-document has no delimiter' };
-    this.heredocs.push({ delimiter: m[2] as string, strip });
+    this.heredocs.push({ delimiter: m[2] as string, strip, quoted: m[1] !== '' });
     this.i = j + m[0].length;
     return undefined;
   }
@@ -293,7 +366,7 @@ class ShellReader {
   private heredocBodies(): Failure | undefined {
     const text = this.text;
     while (this.heredocs.length) {
-      const { delimiter, strip, owner } = this.heredocs.shift() as PendingHeredoc;
+      const { delimiter, strip, quoted, owner } = this.heredocs.shift() as PendingHeredoc;
       const bodyStart = this.i;
       const bodyLine = this.line;
       for (;;) {
@@ -305,6 +378,8 @@ class ShellReader {
         this.line++;
         if ((strip ? raw.replace(/^\t+/, '') : raw).replace(/\r$/, '') === delimiter) {
           if (owner && !owner.heredoc) owner.heredoc = { text: text.slice(bodyStart, lineStart), line: bodyLine };
+          // An unquoted delimiter: the shell runs the body's `$(…)` and backticks before feeding it (`cat <<EOF`).
+          if (!quoted) this.substitutionsIn(text.slice(bodyStart, lineStart), bodyLine);
           break;
         }
       }
@@ -389,6 +464,51 @@ export function parseShell(text: string, firstLine = 1, readSubstitutions = true
     for (const c of inner.commands) commands.push(c);
   }
   return sortByLine(commands);
+}
+
+/** The index after the `)` closing a substitution opened before `from` (quotes and escapes respected), or -1. */
+function closingParen(text: string, from: number): number {
+  let depth = 1;
+  let quote: string | null = null;
+  for (let j = from; j < text.length; j++) {
+    const c = text[j];
+    if (quote) {
+      if (c === '\\' && quote === '"') j++;
+      else if (c === quote) quote = null;
+    } else if (c === '\\') j++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return j + 1;
+  }
+  return -1;
+}
+
+/** The index of the backtick closing one opened before `from` (a backslash escapes the next character), or -1. */
+function closingBacktick(text: string, from: number): number {
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === '\\') j++;
+    else if (text[j] === '`') return j;
+  }
+  return -1;
+}
+
+/**
+ * A word with its `$(…)` and backtick substitutions taken out: what the command receives is their output, and their
+ * own commands are read where they stand (`kubectl create secret … --from-literal=pw="$(vault kv get …)"`).
+ */
+export function withoutSubstitutions(word: string): string {
+  let out = '';
+  for (let j = 0; j < word.length; j++) {
+    const c = word[j] as string;
+    const end =
+      c === '$' && word[j + 1] === '(' ? closingParen(word, j + 2) : c === '`' ? closingBacktick(word, j + 1) + 1 : -1;
+    if (end <= 0) out += c;
+    else {
+      out += ' ';
+      j = end - 1;
+    }
+  }
+  return out;
 }
 
 const countNewlines = (s: string): number => {

@@ -449,8 +449,11 @@ function parseFlags(words: readonly string[], bools: ReadonlySet<string>): Parse
       break;
     }
     if (!w.startsWith('-') || w === '-') {
-      args.push(w);
-      continue;
+      // Go's flag package (every vault command parses its flags with it) stops at the first argument: a flag after
+      // it is an argument, so `vault write sys/mounts/x type=kv -output-curl-string=true` sends the write (with a
+      // field named "-output-curl-string") and `vault kv put sys/x a=b -mount=kv` writes sys/x.
+      for (let k = i; k < words.length; k++) args.push(words[k] as string);
+      break;
     }
     const body = w.replace(/^--?/, '');
     const eq = body.indexOf('=');

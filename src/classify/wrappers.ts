@@ -19,14 +19,20 @@ interface WrapperSpec {
   readonly evalArgs?: boolean;
   /** Options that make the command not run anything (`command -v vault`). */
   readonly query?: string;
+  /**
+   * Options that start a shell when no command follows (`sudo -i`, `sudo -s`), or `*` when any bare call does
+   * (`su - vault`): that shell reads the wrapper's standard input as a script.
+   */
+  readonly shell?: string;
 }
 
 const SPECS: Readonly<Record<string, WrapperSpec>> = {
   sudo: {
     values: '-u -g -h -p -C -D -r -t -U -T --user --group --host --prompt --chdir --role --type --other-user',
     assignments: true,
+    shell: '-i -s --login --shell',
   },
-  doas: { values: '-u -C' },
+  doas: { values: '-u -C', shell: '-s' },
   env: { values: '-u -C --unset --chdir', script: '-S --split-string', assignments: true },
   nice: { values: '-n --adjustment' },
   ionice: { values: '-c -n -p -P -u --class --classdata' },
@@ -45,11 +51,13 @@ const SPECS: Readonly<Record<string, WrapperSpec>> = {
     values: '-g -G -s -w --group --supp-group --shell --whitelist-environment',
     script: '-c --command --session-command',
     skip: 1,
+    shell: '*',
   },
   runuser: {
     values: '-u -g -G -s -w --user --group --supp-group --shell',
     script: '-c --command --session-command',
     skip: 1,
+    shell: '*',
   },
   retry: { values: '-t -d -m --times --delay --max', numbers: true },
   watch: { values: '-n -d --interval --differences -q --equexit' },
@@ -58,6 +66,8 @@ const SPECS: Readonly<Record<string, WrapperSpec>> = {
       '-a -d -E -e -I -i -L -l -n -P -s --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs ' +
       '--max-chars --process-slot-var',
   },
+  // An image's entrypoint script runs its arguments (Vault's: `docker-entrypoint.sh vault server -config=…`).
+  'docker-entrypoint.sh': {},
   eval: { evalArgs: true },
   pe: { evalArgs: true },
   pei: { evalArgs: true },
@@ -65,12 +75,14 @@ const SPECS: Readonly<Record<string, WrapperSpec>> = {
   trap: { evalArgs: true },
 };
 
-const sets = new Map<string, { values: Set<string>; script: Set<string>; query: Set<string> }>();
-const setsOf = (name: string, spec: WrapperSpec) => {
+type OptionSets = { values: Set<string>; script: Set<string>; query: Set<string>; shell: Set<string> };
+const sets = new Map<string, OptionSets>();
+const setsOf = (name: string, spec: WrapperSpec): OptionSets => {
   let s = sets.get(name);
   if (!s) {
     const split = (t?: string) => new Set((t ?? '').split(' ').filter(Boolean));
-    sets.set(name, (s = { values: split(spec.values), script: split(spec.script), query: split(spec.query) }));
+    s = { values: split(spec.values), script: split(spec.script), query: split(spec.query), shell: split(spec.shell) };
+    sets.set(name, s);
   }
   return s;
 };
@@ -82,8 +94,11 @@ export type Unwrapped =
   | { readonly kind: 'command'; readonly words: string[]; readonly assignments: string[] }
   /** A script string to read as shell (su -c, eval, flock -c). */
   | { readonly kind: 'script'; readonly text: string }
-  /** The wrapper runs nothing here (`command -v vault`, `su -` alone). */
-  | { readonly kind: 'none' };
+  /**
+   * The wrapper runs no command given on its line (`command -v vault`); `shell` when it starts a shell that reads
+   * its standard input instead (`su - vault`, `sudo -i`, `sudo -s`).
+   */
+  | { readonly kind: 'none'; readonly shell?: boolean };
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const NUMBER = /^\d+(\.\d+)?[smhd]?$/;
@@ -91,7 +106,7 @@ const NUMBER = /^\d+(\.\d+)?[smhd]?$/;
 /** Finds what the wrapper `words[0]` (by its base name `name`) runs. */
 export function unwrapCommand(name: string, words: readonly string[]): Unwrapped {
   const spec = SPECS[name] as WrapperSpec;
-  const { values, script, query } = setsOf(name, spec);
+  const { values, script, query, shell } = setsOf(name, spec);
   if (spec.evalArgs) {
     // `trap 'cmd' EXIT`: only the first argument is the command.
     const args = name === 'trap' ? words.slice(1, 2).filter((w) => w !== '-' && !w.startsWith('-')) : words.slice(1);
@@ -99,6 +114,7 @@ export function unwrapCommand(name: string, words: readonly string[]): Unwrapped
   }
   const assignments: string[] = [];
   let skip = spec.skip ?? 0;
+  let startsShell = shell.has('*');
   let i = 1;
   for (; i < words.length; i++) {
     const w = words[i] as string;
@@ -114,12 +130,22 @@ export function unwrapCommand(name: string, words: readonly string[]): Unwrapped
         const text = eq === -1 ? words[i + 1] : w.slice(eq + 1);
         return text === undefined ? { kind: 'none' } : { kind: 'script', text };
       }
-      // A short option with its value attached (`-n10`, `-I{}`) or a combined one ending in a script flag (`-lc`).
+      if (shell.has(opt)) startsShell = true;
+      // A cluster of short options as getopt reads it: `-iu vault` gives -u the next word, `-n10` and `-I{}` carry
+      // their value, `-lc '…'` ends in a script flag.
       if (eq === -1 && !w.startsWith('--') && w.length > 2) {
-        const last = `-${w.at(-1)}`;
-        if (script.has(last)) {
-          const text = words[i + 1];
-          return text === undefined ? { kind: 'none' } : { kind: 'script', text };
+        for (let k = 1; k < w.length; k++) {
+          const letter = `-${w[k]}`;
+          if (query.has(letter)) return { kind: 'none' };
+          if (script.has(letter)) {
+            const text = k + 1 < w.length ? w.slice(k + 1) : words[i + 1];
+            return text === undefined ? { kind: 'none' } : { kind: 'script', text };
+          }
+          if (shell.has(letter)) startsShell = true;
+          if (values.has(letter)) {
+            if (k + 1 === w.length) i++;
+            break;
+          }
         }
         continue;
       }
@@ -140,7 +166,7 @@ export function unwrapCommand(name: string, words: readonly string[]): Unwrapped
     break;
   }
   const rest = words.slice(i);
-  if (rest.length === 0) return { kind: 'none' };
+  if (rest.length === 0) return startsShell ? { kind: 'none', shell: true } : { kind: 'none' };
   // `watch 'vault status'`: one string runs through sh -c.
   if (
     rest.length === 1 &&

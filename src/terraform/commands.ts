@@ -3,8 +3,9 @@ import { invalidRequest } from '../classify/request.js';
 import { classifyScript } from '../classify/runbook.js';
 import type { Classification } from '../classify/schema.js';
 import type { Located, TfModule } from './configuration.js';
-import type { HclBlock } from './hcl.js';
-import { evaluate, render, type Val } from './values.js';
+import type { Expr, HclBlock } from './hcl.js';
+import { VAULT_IMAGE } from './upgrades.js';
+import { evaluate, fillTemplateText, render, type Val } from './values.js';
 
 /**
  * Commands Terraform runs on the machine that applies: `local-exec` provisioners (on any resource) and the
@@ -12,7 +13,7 @@ import { evaluate, render, type Val } from './values.js';
  */
 
 const SHELLS = /^(ba|z|da|k|a)?sh$/;
-const MENTIONS_VAULT = /vault|openbao|\bbao\b|\bhvac\b|\/v1\//i;
+export const MENTIONS_VAULT = /vault|openbao|\bbao\b|\bhvac\b|\/v1\//i;
 
 const where = (file: string, line: number, address: string) => ({ file, line, address });
 
@@ -47,6 +48,65 @@ function environmentOf(block: HclBlock, mod: TfModule): Record<string, string> {
   return out;
 }
 
+/** A path a configuration names, as a path of the repository (relative ones start at the module's folder). */
+export const repoPath = (name: string, mod: TfModule): string =>
+  path.posix.normalize(name.startsWith(`${mod.dir}/`) || mod.dir === '.' ? name : path.posix.join(mod.dir, name));
+
+/** Whether a repository path (from repoPath) stays inside the repository: `../x` and `/x` cannot be read there. */
+export const insideRepo = (p: string): boolean => !p.startsWith('/') && p !== '..' && !p.startsWith('../');
+
+/** Reads a file of the repository; one outside it is not there to read (null), never a git error. */
+const readInside = (read: ReadFile, p: string): Promise<string | null> =>
+  insideRepo(p) ? read(p) : Promise.resolve(null);
+
+/**
+ * The expression with each `file(…)` and `templatefile(…)` whose file is in the repository replaced by the file's
+ * text (a template's known variables filled in): a command kept in a file is read like one written inline.
+ */
+async function inlineFiles(expr: Expr, mod: TfModule, read: ReadFile): Promise<Expr> {
+  switch (expr.t) {
+    case 'call': {
+      const args: Expr[] = [];
+      for (const a of expr.args) args.push(await inlineFiles(a, mod, read));
+      const name = args[0] && (expr.name === 'file' || expr.name === 'templatefile') ? evaluate(args[0], mod) : null;
+      if (name?.known && typeof name.value === 'string') {
+        const text = await readInside(read, repoPath(name.value, mod));
+        const vars = expr.name === 'templatefile' && args[1] ? evaluate(args[1], mod) : null;
+        if (text !== null) return { t: 'lit', v: vars?.known ? fillTemplateText(text, vars.value) : text };
+      }
+      return { ...expr, args };
+    }
+    case 'tpl': {
+      const parts: Expr[] = [];
+      for (const p of expr.parts) parts.push(await inlineFiles(p, mod, read));
+      return { ...expr, parts };
+    }
+    case 'tuple': {
+      const items: Expr[] = [];
+      for (const i of expr.items) items.push(await inlineFiles(i, mod, read));
+      return { ...expr, items };
+    }
+    default:
+      return expr;
+  }
+}
+
+/** The literal text an expression holds (a file's text inlined above included), to tell whether it mentions Vault. */
+const literalText = (expr: Expr): string => {
+  switch (expr.t) {
+    case 'lit':
+      return typeof expr.v === 'string' ? expr.v : '';
+    case 'call':
+      return expr.args.map(literalText).join(' ');
+    case 'tpl':
+      return expr.parts.map(literalText).join(' ');
+    case 'tuple':
+      return expr.items.map(literalText).join(' ');
+    default:
+      return '';
+  }
+};
+
 /** The local-exec provisioners of a resource that run for this action (creation-time, or `when = destroy`). */
 export async function provisionerCommands(
   address: string,
@@ -63,13 +123,15 @@ export async function provisionerCommands(
       when !== undefined && (when.t === 'ref' ? when.text === 'destroy' : when.t === 'lit' && when.v === 'destroy');
     if (atDestroy !== (action === 'delete')) continue;
     if (p.labels[0] === 'remote-exec') {
-      for (const c of remoteInline(address, loc.file, p, mod)) out.push(c);
+      for (const c of await remoteExec(address, loc.file, p, mod, read)) out.push(c);
       continue;
     }
     const command = p.attributes.get('command');
     if (!command) continue;
-    const rendered = render(command.expr, mod);
-    const text = rendered?.text ?? (command.value.kind === 'expression' ? command.value.text : '');
+    const expr = await inlineFiles(command.expr, mod, read);
+    const rendered = render(expr, mod);
+    const text =
+      rendered?.text ?? `${command.value.kind === 'expression' ? command.value.text : ''} ${literalText(expr)}`;
     const interpreter = p.attributes.get('interpreter')?.expr;
     const interp = interpreter ? evaluate(interpreter, mod) : null;
     const argv =
@@ -98,17 +160,49 @@ export async function provisionerCommands(
   return out;
 }
 
-/** `remote-exec` runs its `inline` lines as a shell script on the machine it connects to. */
-function remoteInline(address: string, file: string, p: HclBlock, mod: TfModule): Classification[] {
+/**
+ * `remote-exec` runs its `inline` lines as a shell script on the machine it connects to, or the local script files
+ * it copies there (`script`, `scripts`).
+ */
+async function remoteExec(
+  address: string,
+  file: string,
+  p: HclBlock,
+  mod: TfModule,
+  read: ReadFile,
+): Promise<Classification[]> {
+  const out: Classification[] = [];
+  for (const name of ['script', 'scripts']) {
+    const attr = p.attributes.get(name);
+    if (!attr) continue;
+    const v = evaluate(attr.expr, mod);
+    const paths = v.known ? (Array.isArray(v.value) ? v.value : [v.value]) : null;
+    if (!paths || !paths.every((x) => typeof x === 'string')) {
+      const text = attr.value.kind === 'expression' ? attr.value.text : '';
+      if (MENTIONS_VAULT.test(text)) out.push(unreadable(address, file, attr.line, `a remote-exec ${name}`));
+      continue;
+    }
+    for (const x of paths as string[]) {
+      const text = await readInside(read, repoPath(x, mod));
+      if (text !== null) for (const c of classifyCommandText(text, address, file, attr.line, {})) out.push(c);
+      else if (MENTIONS_VAULT.test(x)) out.push(unreadable(address, file, attr.line, `the remote-exec script ${x}`));
+    }
+  }
   const inline = p.attributes.get('inline');
-  if (!inline) return [];
-  const v = evaluate(inline.expr, mod);
-  if (v.known && Array.isArray(v.value))
-    return classifyCommandText(v.value.map((x) => String(x)).join('\n'), address, file, inline.line, {});
-  const text = inline.value.kind === 'expression' ? inline.value.text : '';
-  const parts = inline.expr.t === 'tuple' ? inline.expr.items.map((i) => render(i, mod)?.text ?? '') : [];
-  if (parts.length > 0) return classifyCommandText(parts.join('\n'), address, file, inline.line, {});
-  return MENTIONS_VAULT.test(text) ? [unreadable(address, file, inline.line, 'a remote-exec script')] : [];
+  if (!inline) return out;
+  const expr = await inlineFiles(inline.expr, mod, read);
+  const v = evaluate(expr, mod);
+  if (v.known && Array.isArray(v.value)) {
+    for (const c of classifyCommandText(v.value.map((x) => String(x)).join('\n'), address, file, inline.line, {}))
+      out.push(c);
+    return out;
+  }
+  const text = `${inline.value.kind === 'expression' ? inline.value.text : ''} ${literalText(expr)}`;
+  const parts = expr.t === 'tuple' ? expr.items.map((i) => render(i, mod)?.text ?? '') : [];
+  if (parts.length > 0)
+    for (const c of classifyCommandText(parts.join('\n'), address, file, inline.line, {})) out.push(c);
+  else if (MENTIONS_VAULT.test(text)) out.push(unreadable(address, file, inline.line, 'a remote-exec script'));
+  return out;
 }
 
 type ReadFile = (file: string) => Promise<string | null>;
@@ -128,7 +222,10 @@ async function scriptFiles(
       if (MENTIONS_VAULT.test(w)) out.push(unreadable(address, file, line, `the script ${w}`));
       continue;
     }
-    const text = await read(path.posix.normalize(w.startsWith(`${mod.dir}/`) ? w : path.posix.join(mod.dir, w)));
+    const text = await readInside(
+      read,
+      path.posix.normalize(w.startsWith(`${mod.dir}/`) ? w : path.posix.join(mod.dir, w)),
+    );
     if (text === null) {
       if (MENTIONS_VAULT.test(w)) out.push(unreadable(address, file, line, `the script ${w}`));
     } else for (const c of classifyCommandText(text, address, file, line, {})) out.push(c);
@@ -166,4 +263,65 @@ export async function externalProgram(
     return [unreadable(address, loc.file, program.line, `the external program ${first}`)];
   }
   return found;
+}
+
+const strings = (v: Val | undefined): string[] | null =>
+  v === undefined || v === null
+    ? []
+    : Array.isArray(v) && v.every((x) => typeof x === 'string')
+      ? (v as string[])
+      : null;
+
+/**
+ * What a container runs, from its image, `command`/`entrypoint` and `args`: a Kubernetes container (`command`
+ * replaces the entrypoint, `args` are its arguments) or a Docker one (`entrypoint`, then `command` as arguments). A
+ * Vault image with no entrypoint of its own runs `vault` with the arguments. Null when it cannot be told.
+ */
+function containerArgv(c: { [key: string]: Val }, docker: boolean): string[] | null {
+  const image = typeof c.image === 'string' ? c.image.trim() : '';
+  const entry = strings(docker ? c.entrypoint : c.command);
+  const args = strings(docker ? c.command : c.args);
+  if (entry === null || args === null) return null;
+  if (entry.length) return [...entry, ...args];
+  return VAULT_IMAGE.test(image) && args.length ? ['vault', ...args] : null;
+}
+
+/**
+ * Containers a resource starts (a Kubernetes Job, Pod or Deployment, a `kubernetes_manifest`, a `docker_container`)
+ * whose command runs vault: read by the runbook classifier, like a provisioner. `vault server` and `vault agent`
+ * are local; a Job running `vault operator init` or `vault secrets enable` is not.
+ */
+export function containerCommands(
+  address: string,
+  type: string,
+  values: Val,
+  file: string,
+  line: number,
+): Classification[] {
+  const out: Classification[] = [];
+  const docker = type === 'docker_container' || type === 'docker_service';
+  const visit = (v: Val): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const argv = typeof v.image === 'string' ? containerArgv(v, docker) : null;
+      if (argv) for (const c of classifyCommandText(argv.map(quote).join(' '), address, file, line, {})) out.push(c);
+      Object.values(v).forEach(visit);
+    }
+  };
+  visit(values);
+  return out;
+}
+
+/** A resource's attributes and nested blocks as one value (blocks as lists of objects, as in a plan). */
+export function blockValue(block: HclBlock, mod: TfModule): { [key: string]: Val } {
+  const out: { [key: string]: Val } = {};
+  for (const [name, a] of block.attributes) {
+    const v = evaluate(a.expr, mod);
+    if (v.known) out[name] = v.value;
+  }
+  for (const b of block.blocks) {
+    const list = (out[b.type] ??= []);
+    if (Array.isArray(list)) list.push(blockValue(b, mod));
+  }
+  return out;
 }

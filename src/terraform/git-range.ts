@@ -89,7 +89,21 @@ export async function classifyCommits(
     throw error;
   }
   const { changed, dirs, targetOf } = collectConfigurations(files);
-  startParserFor(changed);
+  // A folder whose configuration may read a changed file (`triggers = { h = filemd5("${path.module}/x.sh") }`, a
+  // provisioner's `file(…)`): every folder of configuration above the file is read too, and compared with the file's
+  // text on each side. Only folders whose own configuration changed report files they cannot read.
+  const configChanged = new Set(dirs);
+  const configDirs = new Set(
+    [...trees.before, ...trees.after].filter((e) => isConfigFile(e.path)).map((e) => path.posix.dirname(e.path)),
+  );
+  for (const p of changed) {
+    if (isConfigFile(p) || isTfvarsFile(p)) continue;
+    for (let d = path.posix.dirname(p); ; d = path.posix.dirname(d)) {
+      if (configDirs.has(d)) dirs.add(d);
+      if (d === '.' || d === '/') break;
+    }
+  }
+  startParserFor([...dirs].some((d) => !configChanged.has(d)) ? [...changed, 'x.tf'] : changed);
   // Links to configuration files: their targets (blob text) are read first, then followed within the revision.
   const links = (['before', 'after'] as const).flatMap((side) =>
     trees[side]
@@ -130,7 +144,7 @@ export async function classifyCommits(
         const target = resolved.get(`${side}\0${e.path}`);
         const entry = target ? byPath[side].get(target) : undefined;
         if (entry) wanted[side].push({ path: e.path, oid: entry.oid });
-        else if (side === 'after')
+        else if (side === 'after' && configChanged.has(path.posix.dirname(e.path)))
           unreadable.push({
             file: e.path,
             reason: 'is a symbolic link to a file outside the repository (or to nothing)',
@@ -162,6 +176,13 @@ export async function classifyCommits(
       ...(options.upgradeWatch ? { upgradeWatch: options.upgradeWatch } : {}),
       readFile: async (side, file) =>
         (await readBlobs(root, [`${revOf(side)}:${file}`])).get(`${revOf(side)}:${file}`) ?? null,
+      readFiles: async (side, list) => {
+        const got = await readBlobs(
+          root,
+          list.map((f) => `${revOf(side)}:${f}`),
+        );
+        return new Map(list.map((f) => [f, got.get(`${revOf(side)}:${f}`) ?? null]));
+      },
       listDir: async (side, dir) => filesUnder(side, dir),
     },
   );

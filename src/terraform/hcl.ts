@@ -554,6 +554,39 @@ const JSON_NESTED = new Set(['lifecycle', 'set', 'connection', 'dynamic']);
  * Terraform JSON syntax (.tf.json, .tofu.json), read into the same shape as HCL, in object and array forms.
  * Lines are found by searching forward from the previous block, so a large file is read in one pass.
  */
+/**
+ * The first key that appears twice in one object of a valid JSON text (`"//"` comments aside), with its line. HCL's
+ * JSON syntax keeps every repeated property (a block type given twice is two blocks), where JSON.parse keeps the
+ * last: a repeated key would hide blocks from the gate.
+ */
+function repeatedKey(text: string): { key: string; line: number } | null {
+  const frames: { keys: Set<string> | null; expectKey: boolean }[] = [];
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    else if (c === '{') frames.push({ keys: new Set(), expectKey: true });
+    else if (c === '[') frames.push({ keys: null, expectKey: false });
+    else if (c === '}' || c === ']') frames.pop();
+    else if (c === ',') {
+      const top = frames.at(-1);
+      if (top?.keys) top.expectKey = true;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = frames.at(-1);
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (key !== '//' && top.keys.has(key)) return { key, line };
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+      i = j;
+    }
+  }
+  return null;
+}
+
 export function parseTfJson(text: string): HclParse {
   let doc: unknown;
   try {
@@ -563,6 +596,13 @@ export function parseTfJson(text: string): HclParse {
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     return { ok: false, line: 1, message: 'does not have a JSON object at its top level' };
+  const repeated = repeatedKey(text);
+  if (repeated) {
+    const message =
+      `repeats the key ${JSON.stringify(repeated.key)} in one object at line ${repeated.line}: Terraform reads ` +
+      'every one of them (two "resource" keys are two sets of resources), JSON.parse keeps only the last';
+    return { ok: false, line: repeated.line, message };
+  }
   let cursor = 0;
   let cursorLine = 1;
   const lineOf = (needle: string): number => {

@@ -1,7 +1,12 @@
 import { z } from 'zod';
+import { invalidRequest } from '../classify/request.js';
+import { classifyScript } from '../classify/runbook.js';
 import type { Classification } from '../classify/schema.js';
 import { classifyResourceChange, type ResourceChangeInput, type TfAction } from './operations.js';
 import { UNKNOWN, type AttributeValue } from './resources.js';
+import { planUpgrades } from './upgrades.js';
+import { containerCommands, MENTIONS_VAULT } from './commands.js';
+import type { Val } from './values.js';
 import { UserError } from '../errors.js';
 
 /**
@@ -78,7 +83,11 @@ export class PlanError extends UserError {
   override readonly name = 'PlanError';
 }
 
-const VAULT_PROVIDER = /(^|\/)hashicorp\/vault$/;
+/**
+ * The Vault provider from any registry or mirror, and from another namespace too (a fork, `acme/vault`, or a private
+ * registry's copy): its `vault_*` resources write to Vault all the same.
+ */
+const VAULT_PROVIDER = /(^|\/)[^/]+\/vault$/;
 
 /** Provider namespace per (module address, type, name), from `configuration` (the alias is only there). */
 function providerNamespaces(plan: Plan): {
@@ -109,6 +118,54 @@ function providerNamespaces(plan: Plan): {
   const fallback: string | typeof UNKNOWN =
     vaultKeys.length === 1 ? (vaultKeys[0]?.[1] ?? '') : vaultKeys.length === 0 ? '' : UNKNOWN;
   return { byResource, fallback };
+}
+
+/** The provisioners of each resource in `configuration` (by module-local address), as the plan gives them. */
+function provisionersOf(plan: Plan): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const walk = (mod: ConfigModule | undefined, prefix: string) => {
+    for (const r of mod?.resources ?? []) {
+      const list = (r as { provisioners?: unknown }).provisioners;
+      if (Array.isArray(list) && list.length) out.set(`${prefix}${r.address}`, list);
+    }
+    for (const [name, call] of Object.entries(mod?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
+  };
+  walk(plan.configuration?.root_module, '');
+  return out;
+}
+
+/**
+ * `local-exec` and `remote-exec` provisioners of a resource the plan creates or destroys: the commands Terraform
+ * runs, through the runbook classifier. The plan does not say which run at destroy time, so both count. A command
+ * built from references cannot be read here; one whose references mention Vault is invalid.
+ */
+function provisionerCommands(address: string, list: readonly unknown[], file: string): Classification[] {
+  const out: Classification[] = [];
+  for (const p of list) {
+    if (!p || typeof p !== 'object') continue;
+    const { type, expressions } = p as { type?: unknown; expressions?: Record<string, unknown> };
+    if (type !== 'local-exec' && type !== 'remote-exec') continue;
+    for (const name of type === 'local-exec' ? ['command'] : ['inline', 'script', 'scripts']) {
+      const expr = expressions?.[name] as { constant_value?: unknown; references?: unknown } | undefined;
+      if (!expr) continue;
+      const value = expr.constant_value;
+      const text =
+        name === 'command' && typeof value === 'string'
+          ? value
+          : name === 'inline' && Array.isArray(value) && value.every((x) => typeof x === 'string')
+            ? value.join('\n')
+            : null;
+      if (text !== null) {
+        // The command's own line numbers say nothing about the plan file: left out, as for the plan's resources.
+        for (const { line: _line, ...c } of classifyScript(text, { file }))
+          out.push({ ...c, input: `${address}: ${c.input}`, file, address });
+      } else if (MENTIONS_VAULT.test(JSON.stringify(expr))) {
+        const problem = `${address} runs a ${type} ${name} that mentions Vault but cannot be read from plan JSON`;
+        out.push({ input: `${address}: ${type}`, ...invalidRequest(null, null, '', problem), file, address });
+      }
+    }
+  }
+  return out;
 }
 
 const attrReader =
@@ -151,7 +208,21 @@ export function classifyPlan(json: unknown, file = 'plan.json'): Classification[
     ...(plan.resource_changes ?? []).map((rc) => ({ rc, deferred: null as string | null })),
     ...(plan.deferred_changes ?? []).map((d) => ({ rc: d.resource_change, deferred: d.reason ?? 'deferred' })),
   ];
+  const provisioners = provisionersOf(plan);
   for (const { rc, deferred } of changes) {
+    const commands = rc.mode === 'managed' ? provisioners.get(configAddress(rc)) : undefined;
+    if (commands && (rc.change.actions.includes('create') || rc.change.actions.includes('delete')))
+      for (const c of provisionerCommands(rc.address, commands, file)) out.push(c);
+    // Containers the resource starts whose command runs vault (a Job running `vault operator init`).
+    if (rc.mode === 'managed' && (rc.change.actions.includes('create') || rc.change.actions.includes('update')))
+      for (const { line: _line, ...c } of containerCommands(rc.address, rc.type, rc.change.after as Val, file, 1))
+        out.push(c);
+    // A Vault upgrade made by any resource: a Helm release of the chart, an image tag in a container or manifest;
+    // changed in place or replaced (a docker_container's new image).
+    const acts = rc.change.actions;
+    if (rc.mode === 'managed' && (acts.includes('update') || (acts.includes('create') && acts.includes('delete'))))
+      for (const c of planUpgrades(rc.address, rc.type, rc.change.before, rc.change.after))
+        out.push({ ...c, file, address: rc.address });
     if (rc.mode !== 'managed' || !VAULT_PROVIDER.test(rc.provider_name)) continue;
     const actions = rc.change.actions;
     const providerNamespace: string | typeof UNKNOWN = byResource.get(configAddress(rc)) ?? fallback;

@@ -3,7 +3,14 @@ import { invalidRequest } from '../classify/request.js';
 import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import { matchesPattern } from '../shared/glob.js';
-import { externalProgram, provisionerCommands } from './commands.js';
+import {
+  blockValue,
+  containerCommands,
+  externalProgram,
+  insideRepo,
+  provisionerCommands,
+  repoPath,
+} from './commands.js';
 import {
   buildModule,
   isConfigFile,
@@ -44,6 +51,8 @@ export interface TfDiffOptions {
   readonly readFile?: (side: Side, file: string) => Promise<string | null>;
   /** Lists the files of a folder on a side (for local modules). */
   readonly listDir?: (side: Side, dir: string) => Promise<string[]>;
+  /** Reads several files of a side at once (the files a configuration reads); readFile one by one otherwise. */
+  readonly readFiles?: (side: Side, files: readonly string[]) => Promise<ReadonlyMap<string, string | null>>;
 }
 
 /** Both sides of the module folders a change touches: every configuration and tfvars file in them, by path. */
@@ -79,6 +88,58 @@ export async function classifyTerraformChanges(
 
 type Memo = Map<string, string>;
 
+/** Functions that read a file of the repository: a change to the file changes the value (`triggers = { h = filemd5(…) }`). */
+const FILE_FUNCTIONS = new Set([
+  'file',
+  'filebase64',
+  'filemd5',
+  'filesha1',
+  'filesha256',
+  'filesha512',
+  'filebase64sha256',
+  'filebase64sha512',
+  'templatefile',
+]);
+
+/** The repository paths the expressions read through file functions, where the path is known. */
+function filesRead(exprs: readonly Expr[], mod: TfModule, out = new Set<string>()): Set<string> {
+  const visit = (e: Expr): void => {
+    if (e.t === 'call') {
+      const name = FILE_FUNCTIONS.has(e.name) && e.args[0] ? evaluate(e.args[0], mod) : null;
+      const file = name?.known && typeof name.value === 'string' ? repoPath(name.value, mod) : null;
+      // A file outside the repository is the same on both sides as far as the range can tell.
+      if (file !== null && insideRepo(file)) out.add(file);
+      e.args.forEach(visit);
+    } else if (e.t === 'tpl') e.parts.forEach(visit);
+    else if (e.t === 'tuple') e.items.forEach(visit);
+    else if (e.t === 'obj') for (const [k, v] of e.items) [k, v].forEach(visit);
+  };
+  exprs.forEach(visit);
+  return out;
+}
+
+const FILE_KEY = '\0file ';
+const filesText = (exprs: readonly Expr[], mod: TfModule, memo: Memo): string =>
+  [...filesRead(exprs, mod)]
+    .sort()
+    .map((f) => `|${f}=${memo.get(FILE_KEY + f) ?? ''}`)
+    .join('');
+
+/** Reads every file the module's blocks and locals read through file functions, into the memo of its side. */
+async function readFilesOf(mod: TfModule, memo: Memo, side: Side, options: TfDiffOptions): Promise<void> {
+  const exprs: Expr[] = [];
+  for (const list of [mod.resources, mod.data, mod.modules])
+    for (const loc of list.values()) blockExprs(loc.block, exprs);
+  for (const l of mod.locals.values()) exprs.push(l.attr.expr);
+  const files = [...filesRead(exprs, mod)];
+  if (files.length === 0) return;
+  // One read for all of them where the caller can (one git process), else one by one.
+  const texts = options.readFiles
+    ? await options.readFiles(side, files)
+    : new Map(await Promise.all(files.map(async (f) => [f, (await options.readFile?.(side, f)) ?? null] as const)));
+  for (const f of files) memo.set(FILE_KEY + f, texts.get(f) ?? '\0absent');
+}
+
 /** What a reference stands for, as text: equal on both sides means the value did not change. */
 function dependencyText(ref: string, mod: TfModule, memo: Memo, depth = 0): string {
   const cached = memo.get(ref);
@@ -94,7 +155,7 @@ function dependencyText(ref: string, mod: TfModule, memo: Memo, depth = 0): stri
   let text = '';
   if (root === 'local') {
     const e = mod.locals.get(name)?.attr.expr;
-    text = e ? `${JSON.stringify(e)}{${nested([e])}}` : 'undeclared';
+    text = e ? `${JSON.stringify(e)}{${nested([e])}}${filesText([e], mod, memo)}` : 'undeclared';
   } else if (root === 'var') {
     const def = mod.variables.get(name)?.block.attributes.get('default')?.expr;
     const sets = (mod.tfvars.get(name) ?? []).map((t) => t.expr);
@@ -116,8 +177,9 @@ function blockExprs(block: HclBlock, out: Expr[] = []): Expr[] {
 
 /** A block's text plus what every value it references stands for: equal means Terraform sees no change. */
 function fingerprint(block: HclBlock, mod: TfModule, memo: Memo): string {
-  const refs = [...new Set(blockExprs(block).flatMap((e) => referencesOf(e)))].sort();
-  return `${block.canonical.replace(/^(resource|data|module) ("[^"]*" ?)+|^(resource|data|module) \S+( \S+)? /, '')}\n${refs.map((r) => `${r}=${dependencyText(r, mod, memo)}`).join('\n')}`;
+  const exprs = blockExprs(block);
+  const refs = [...new Set(exprs.flatMap((e) => referencesOf(e)))].sort();
+  return `${filesText(exprs, mod, memo)}${block.canonical.replace(/^(resource|data|module) ("[^"]*" ?)+|^(resource|data|module) \S+( \S+)? /, '')}\n${refs.map((r) => `${r}=${dependencyText(r, mod, memo)}`).join('\n')}`;
 }
 
 const scalar = (v: Val): AttributeValue =>
@@ -171,6 +233,26 @@ function providerNamespace(mod: TfModule): string | typeof UNKNOWN | undefined {
   if (!ns) return '';
   const v = evaluate(ns, mod);
   return v.known && typeof v.value === 'string' ? v.value.replace(/^\/+|\/+$/g, '') : UNKNOWN;
+}
+
+/**
+ * `address` or `namespace` when the value of it of the vault provider a resource uses (the default one, or the alias
+ * its `provider = vault.NAME` names) differs between the sides.
+ */
+function providerTarget(before: TfModule, after: TfModule, alias = ''): string | null {
+  const aliasOf = (b: HclBlock): string => {
+    const e = b.attributes.get('alias')?.expr;
+    return e?.t === 'lit' ? String(e.v) : e ? '?' : '';
+  };
+  const of = (mod: TfModule, name: string): string => {
+    const p = mod.providers.find((x) => x.block.labels[0] === 'vault' && aliasOf(x.block) === alias);
+    const expr = p?.block.attributes.get(name)?.expr;
+    if (!expr) return '';
+    const v = evaluate(expr, mod);
+    return v.known ? JSON.stringify(v.value).replace(/^"\/+|\/+"$/g, '"') : `?${JSON.stringify(expr)}`;
+  };
+  for (const name of ['address', 'namespace']) if (of(before, name) !== of(after, name)) return name;
+  return null;
 }
 
 interface Pair {
@@ -241,7 +323,18 @@ async function classifyFolder(
   seen: Set<string>,
 ): Promise<void> {
   const { before, after, memo } = pair;
+  if (options.readFile || options.readFiles) {
+    await readFilesOf(before, memo.before, 'before', options);
+    await readFilesOf(after, memo.after, 'after', options);
+  }
   const ns = providerNamespace(after) ?? providerNamespace(before) ?? '';
+  const retargetedBy = new Map<string, string | null>();
+  const retargetedFor = (block: HclBlock): string | null => {
+    const ref = block.attributes.get('provider')?.expr;
+    const alias = ref?.t === 'ref' && ref.path[0] === 'vault' && typeof ref.path[1] === 'string' ? ref.path[1] : '';
+    if (!retargetedBy.has(alias)) retargetedBy.set(alias, providerTarget(before, after, alias));
+    return retargetedBy.get(alias) ?? null;
+  };
   const nsBefore = providerNamespace(before) ?? ns;
   const changed = (a: Located, b: Located) =>
     fingerprint(a.block, after, memo.after) !== fingerprint(b.block, before, memo.before);
@@ -254,15 +347,25 @@ async function classifyFolder(
   for (const [key, loc] of after.resources) {
     seen.add(`${after.dir}\0${key}`);
     const old = before.resources.get(key) ?? before.resources.get(movedTo.get(key) ?? '');
+    const isVault = loc.block.labels[0]?.startsWith('vault_') === true;
+    // The default vault provider pointed at another server or namespace: Terraform finds none of its resources
+    // there and creates each one anew.
+    const retargeted = isVault && old ? retargetedFor(loc.block) : null;
+    if (old && retargeted && !changed(loc, old)) {
+      emitResource(out, key, 'create', loc, after, ns, `the vault provider's ${retargeted} changed`);
+      continue;
+    }
     const differs = !old || changed(loc, old);
     if (!differs) continue;
-    if (loc.block.labels[0]?.startsWith('vault_')) {
+    if (isVault) {
       if (old) emitResource(out, key, 'update', loc, after, ns);
       else if (after.imports.has(key))
         emitResource(out, key, 'update', loc, after, ns, 'imported, then brought in line with its configuration');
       else emitResource(out, key, 'create', loc, after, ns);
     }
     for (const c of await provisionerCommands(key, loc, after, old ? 'update' : 'create', read.after)) out.push(c);
+    const type = loc.block.labels[0] ?? '';
+    for (const c of containerCommands(key, type, blockValue(loc.block, after), loc.file, loc.block.line)) out.push(c);
     if (old) for (const c of await resourceUpgrades(key, old, loc, pair, read)) out.push(c);
   }
   for (const [key, loc] of before.resources) {
@@ -325,50 +428,86 @@ async function classifyModuleCalls(
   for (const name of new Set([...before.modules.keys(), ...after.modules.keys()])) {
     const [b, a] = [before.modules.get(name), after.modules.get(name)];
     if (b && a && fingerprint(a.block, after, memo.after) === fingerprint(b.block, before, memo.before)) continue;
-    const loc = (a ?? b) as Located;
-    const caller = a ? after : before;
     const action: TfAction = !b ? 'create' : !a ? 'delete' : 'update';
-    const source = moduleSource(loc.block, caller);
-    if (!isLocalSource(source)) {
-      const c = remoteModuleChange(name, action, loc, caller);
-      if (c) out.push(c);
-      continue;
-    }
-    const side = a ? 'after' : 'before';
-    const moduleDir = path.posix.normalize(path.posix.join(caller.dir, source));
-    const files = ((await options.listDir?.(side, moduleDir)) ?? []).filter(
-      (f) => path.posix.dirname(f) === moduleDir && isTfInput(f),
-    );
-    const texts = new Map<string, string>();
-    for (const f of files) {
-      const text = await options.readFile?.(side, f);
-      if (text != null) texts.set(f, text);
-    }
-    await loadParserFor(texts);
-    const mod = buildModule(moduleDir, texts);
-    callArguments(loc.block, caller, mod);
-    for (const p of mod.problems) {
-      out.push({
-        input: `${p.file}:${p.line}`,
-        ...invalidRequest(null, null, '', `${p.file} ${p.message}, so what module.${name} changes cannot be known`),
-        file: p.file,
-        line: p.line,
-      });
-    }
-    for (const [key, res] of mod.resources) {
-      if (!res.block.labels[0]?.startsWith('vault_') || seen.has(`${moduleDir}\0${key}`)) continue;
-      seen.add(`${moduleDir}\0${key}`);
+    await classifyModuleCall(`module.${name}`, (a ?? b) as Located, a ? after : before, action, options, out, seen, 0);
+  }
+}
+
+/**
+ * A changed call of a module: every Vault resource of the module, the commands its resources run, and the modules it
+ * calls in turn (the changed values may reach them through their arguments), to a bounded depth.
+ */
+async function classifyModuleCall(
+  address: string,
+  loc: Located,
+  caller: TfModule,
+  action: TfAction,
+  options: TfDiffOptions,
+  out: Classification[],
+  seen: Set<string>,
+  depth: number,
+): Promise<void> {
+  const source = moduleSource(loc.block, caller);
+  const name = address.slice(address.lastIndexOf('module.') + 'module.'.length);
+  if (!isLocalSource(source)) {
+    const c = remoteModuleChange(name, action, loc, caller);
+    if (c) out.push({ ...c, ...(depth > 0 ? { address } : {}) });
+    return;
+  }
+  const side: Side = action === 'delete' ? 'before' : 'after';
+  const moduleDir = path.posix.normalize(path.posix.join(caller.dir, source));
+  if (depth > 16) {
+    const problem = `${address} calls modules more than 16 deep, so what it changes cannot be known`;
+    out.push({ input: address, ...invalidRequest(null, null, '', problem), file: loc.file, line: loc.block.line });
+    return;
+  }
+  const files = ((await options.listDir?.(side, moduleDir)) ?? []).filter(
+    (f) => path.posix.dirname(f) === moduleDir && isTfInput(f),
+  );
+  const texts = new Map<string, string>();
+  for (const f of files) {
+    const text = await options.readFile?.(side, f);
+    if (text != null) texts.set(f, text);
+  }
+  await loadParserFor(texts);
+  const mod = buildModule(moduleDir, texts);
+  callArguments(loc.block, caller, mod);
+  for (const p of mod.problems) {
+    out.push({
+      input: `${p.file}:${p.line}`,
+      ...invalidRequest(null, null, '', `${p.file} ${p.message}, so what ${address} changes cannot be known`),
+      file: p.file,
+      line: p.line,
+    });
+  }
+  const read = async (f: string) => (await options.readFile?.(side, f)) ?? null;
+  for (const [key, res] of mod.resources) {
+    if (seen.has(`${moduleDir}\0${key}`)) continue;
+    seen.add(`${moduleDir}\0${key}`);
+    if (res.block.labels[0]?.startsWith('vault_'))
       emitResource(
         out,
-        `module.${name}.${key}`,
+        `${address}.${key}`,
         action,
         res,
         mod,
         providerNamespace(caller) ?? '',
-        `the call of module.${name} changed`,
+        `the call of ${address} changed`,
       );
-    }
+    for (const c of await provisionerCommands(`${address}.${key}`, res, mod, action, read)) out.push(c);
+    const type = res.block.labels[0] ?? '';
+    if (action !== 'delete')
+      for (const c of containerCommands(
+        `${address}.${key}`,
+        type,
+        blockValue(res.block, mod),
+        res.file,
+        res.block.line,
+      ))
+        out.push(c);
   }
+  for (const [inner, call] of mod.modules)
+    await classifyModuleCall(`${address}.module.${inner}`, call, mod, action, options, out, seen, depth + 1);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Classification } from '../classify/schema.js';
 import { classifyUpgrade } from '../classify/upgrade.js';
 import type { Located, TfModule } from './configuration.js';
 import type { Expr, HclBlock } from './hcl.js';
-import { evaluate, type Val } from './values.js';
+import { evaluate, fillTemplateText, type Val } from './values.js';
 
 /** Vault upgrades written in Terraform: Helm releases of the Vault chart, and Vault images in any resource. */
 
@@ -33,7 +33,7 @@ export function yamlLookup(text: string, dotted: string): { value: string; line:
 const VAULT_CHART = /(^|\/)(vault|openbao)$/;
 
 /** A container image of Vault (any registry): hashicorp/vault, hashicorp/vault-enterprise, openbao/openbao, vault. */
-const VAULT_IMAGE =
+export const VAULT_IMAGE =
   /^(?:[\w.-]+(?::\d+)?\/)*?((?:hashicorp\/)?vault(?:-enterprise)?|openbao\/openbao|openbao)(?::([\w][\w.+-]*))?(?:@sha256:[0-9a-f]+)?$/;
 
 const deepGet = (v: Val | undefined, keys: readonly string[]): Val | undefined => {
@@ -96,13 +96,7 @@ async function helmVersions(block: HclBlock, mod: TfModule, read: ReadSideFile):
         text = await read(path.posix.normalize(name.startsWith(mod.dir) ? name : path.posix.join(mod.dir, name)));
       const vars = item.args[1] ? evaluate(item.args[1], mod) : null;
       // templatefile: simple `${name}` interpolations of the variables it is given.
-      if (text && vars?.known && vars.value && typeof vars.value === 'object' && !Array.isArray(vars.value)) {
-        const given = vars.value;
-        text = text.replace(/\$\{\s*([A-Za-z_][\w-]*)\s*\}/g, (whole, n: string) => {
-          const v = given[n];
-          return typeof v === 'string' || typeof v === 'number' ? String(v) : whole;
-        });
-      }
+      if (text && vars?.known) text = fillTemplateText(text, vars.value);
     }
     const tag = text ? tagFromValues(text) : undefined;
     if (tag) out.image = tag;
@@ -113,6 +107,19 @@ async function helmVersions(block: HclBlock, mod: TfModule, read: ReadSideFile):
 /** Every Vault image (repository → tag) named anywhere in a resource: containers, manifests, task definitions. */
 function vaultImages(block: HclBlock, mod: TfModule): Map<string, string> {
   const out = new Map<string, string>();
+  const walk = (b: HclBlock): void => {
+    for (const a of b.attributes.values()) {
+      const v = evaluate(a.expr, mod);
+      if (v.known) imagesIn(v.value, out);
+    }
+    b.blocks.forEach(walk);
+  };
+  walk(block);
+  return out;
+}
+
+/** The Vault images (repository → tag) named anywhere in a value; jsonencode()d text is looked into. */
+function imagesIn(value: Val, out: Map<string, string>): Map<string, string> {
   const visit = (v: Val): void => {
     if (typeof v === 'string') {
       const m = VAULT_IMAGE.exec(v.trim());
@@ -127,14 +134,7 @@ function vaultImages(block: HclBlock, mod: TfModule): Map<string, string> {
     } else if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') Object.values(v).forEach(visit);
   };
-  const walk = (b: HclBlock): void => {
-    for (const a of b.attributes.values()) {
-      const v = evaluate(a.expr, mod);
-      if (v.known) visit(v.value);
-    }
-    b.blocks.forEach(walk);
-  };
-  walk(block);
+  visit(value);
   return out;
 }
 
@@ -174,6 +174,53 @@ export async function resourceUpgrades(
     const old = was.get(repo);
     if (old !== undefined && old !== tag)
       out.push({ ...classifyUpgrade(`${address}: ${repo} ${old} -> ${tag}`, old, tag), ...where });
+  }
+  return out;
+}
+
+/** `server.image.tag` and the chart version of a Helm release of the Vault chart, from its values in a plan. */
+function helmPlanVersions(v: Val | undefined): HelmVersions | null {
+  const chart = deepGet(v, ['chart']);
+  if (typeof chart !== 'string' || !VAULT_CHART.test(chart)) return null;
+  const out: HelmVersions = {};
+  const version = deepGet(v, ['version']);
+  if (typeof version === 'string' && version) out.chart = version;
+  const values = deepGet(v, ['values']);
+  for (const text of Array.isArray(values) ? values : []) {
+    const tag = typeof text === 'string' ? tagFromValues(text) : undefined;
+    if (tag) out.image = tag;
+  }
+  const sets = [deepGet(v, ['set']), deepGet(v, ['set_string'])].flatMap((x) => (Array.isArray(x) ? x : []));
+  for (const s of sets) {
+    const value = deepGet(s, ['value']);
+    if (deepGet(s, ['name']) === 'server.image.tag' && (typeof value === 'string' || typeof value === 'number'))
+      out.image = String(value);
+  }
+  return out;
+}
+
+/**
+ * The upgrade (or downgrade) a resource change of a plan makes to Vault: a Helm release of the Vault chart whose
+ * image tag or chart version changes, or a Vault image anywhere in the resource's values.
+ */
+export function planUpgrades(address: string, type: string, before: unknown, after: unknown): Classification[] {
+  const [b, a] = [before as Val | undefined, after as Val | undefined];
+  if (b === undefined || a === undefined || b === null || a === null) return [];
+  if (type === 'helm_release') {
+    const [was, now] = [helmPlanVersions(b), helmPlanVersions(a)];
+    if (was?.image && now?.image && was.image !== now.image)
+      return [classifyUpgrade(`${address}: server.image.tag ${was.image} -> ${now.image}`, was.image, now.image)];
+    if (was?.chart && now?.chart && was.chart !== now.chart) {
+      const c = classifyUpgrade(`${address}: vault chart ${was.chart} -> ${now.chart}`, was.chart, now.chart);
+      return [{ ...c, reason: `The Vault Helm chart changes version, which changes the Vault it runs: ${c.reason}` }];
+    }
+  }
+  const out: Classification[] = [];
+  const [old, current] = [imagesIn(b, new Map()), imagesIn(a, new Map())];
+  for (const [repo, tag] of current) {
+    const from = old.get(repo);
+    if (from !== undefined && from !== tag)
+      out.push(classifyUpgrade(`${address}: ${repo} ${from} -> ${tag}`, from, tag));
   }
   return out;
 }

@@ -251,3 +251,15 @@ export function referencesOf(expr: Expr, out: string[] = []): string[] {
   }
   return out;
 }
+
+/**
+ * A `templatefile` text with the simple `${name}` interpolations of the variables it is given filled in (others,
+ * and directives, stay as written).
+ */
+export function fillTemplateText(text: string, vars: Val | undefined): string {
+  if (!vars || typeof vars !== 'object' || Array.isArray(vars)) return text;
+  return text.replace(/\$\{\s*([A-Za-z_][\w-]*)\s*\}/g, (whole, n: string) => {
+    const v = vars[n];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : whole;
+  });
+}

@@ -134,6 +134,12 @@ const table: Row[] = [
   ['vault write -some-unknown-flag sys/mounts/kv', 'invalid', null, null],
   ['vault secrets enable -output-curl-string kv', 'not-sys', null, null],
   ['vault server -dev', 'not-sys', null, null],
+  // Go's flag package stops at the first argument: a flag after it is an argument (data of a write), not a flag
+  ['vault write sys/mounts/x type=kv -output-curl-string=true', 'backup-first', 'PUT', 'sys/mounts/x'],
+  ['vault write -f sys/rotate -output-policy=true', 'backup-first', 'PUT', 'sys/rotate'],
+  ['vault kv put sys/mounts/x type=kv -mount=secret', 'backup-first', 'PUT', 'sys/mounts/x'],
+  ['vault write sys/mounts/x type=kv -namespace=team-a', 'backup-first', 'PUT', 'sys/mounts/x'],
+  ['vault write -output-curl-string=true sys/mounts/x type=kv', 'not-sys', null, null],
 ];
 
 describe('vault command lines', () => {

@@ -324,8 +324,9 @@ describe('Vault upgrades in other shapes', () => {
     repo.commit({ 'k8s/terraform.tfvars': 'vault_version = "1.17.3"\n' });
     expect(await upgrades(repo)).toEqual(['upgrade 1.16.1 -> 1.17.3']);
     repo.commit({ 'k8s/values.yaml.tpl': 'server:\n  image:\n    repository: hashicorp/vault\n    tag: "1.15.0"\n' });
-    // The template alone cannot say what its placeholder was: not understood, so a no-go (fail closed).
-    expect(await upgrades(repo)).toEqual(['invalid ${tag} -> 1.15.0']);
+    // The template alone cannot say what its placeholder was: not understood, so a no-go (fail closed). The release
+    // that reads it is compared too, with the template's text on each side: 1.17.3 before, 1.15.0 after.
+    expect(await upgrades(repo)).toEqual(['downgrade 1.17.3 -> 1.15.0', 'invalid ${tag} -> 1.15.0']);
   });
 
   const shapes: [string, (tag: string) => string][] = [
