@@ -304,6 +304,15 @@ describe('upgrades in runbooks', () => {
       ),
     ).toEqual([]);
   });
+
+  it("Vault's own helpers are not Vault: the agent injector and the CSI provider have versions of their own", () => {
+    const script = [
+      'kubectl -n vault set image deploy/vault-agent-injector sidecar-injector=hashicorp/vault-k8s:1.4.2',
+      'kubectl set image ds/vault-csi-provider vault-csi-provider=registry.example/hashicorp/vault-csi-provider:1.4.0',
+      'docker pull hashicorp/vault-k8s:1.4.2',
+    ].join('\n');
+    expect(classifyScript(script)).toEqual([]);
+  });
 });
 
 describe('line numbers, control characters and nesting', () => {
