@@ -1,6 +1,7 @@
 import { HOOK_NEXT_WORDS, runByPreCommit, runPrePush } from '../hook/pre-push.js';
 import { UsageError } from './errors.js';
 import type { Io } from './output.js';
+import { escapeControls } from './render-classifications.js';
 import { renderDecision } from './render-decision.js';
 import { decisionExitCode, ExitCode } from './exit-codes.js';
 
@@ -23,9 +24,10 @@ export async function hookCommand(args: string[], io: Io): Promise<number> {
     (o) => o.verdict !== 'not-sys' && o.verdict !== 'read-only' && o.verdict !== 'excluded',
   );
   if (d.allowed && !d.overridden) {
+    // The snapshot's name is whoever wrote the folder's: written out, as in the full decision below.
     if (needed.length)
       io.stderr(
-        `vault-change-gate: GO: ${needed.length} Vault change${needed.length > 1 ? 's' : ''} covered by ${d.snapshot?.file ?? 'policy'}${d.snapshot ? ` (taken ${d.snapshot.age} ago)` : ''}.\n`,
+        `vault-change-gate: GO: ${needed.length} Vault change${needed.length > 1 ? 's' : ''} covered by ${escapeControls(d.snapshot?.file ?? 'policy')}${d.snapshot ? ` (taken ${d.snapshot.age} ago)` : ''}.\n`,
       );
     return ExitCode.Go;
   }

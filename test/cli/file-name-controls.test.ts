@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { GitDir } from '../helpers/gitdir.js';
 import { buildSnapshot } from '../helpers/snapshot-writer.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -46,6 +47,22 @@ describe('file names with control characters are written out, never sent raw', (
     expect(none.code).toBe(1);
     expect(none.stdout + none.stderr).not.toMatch(RAW);
     expect(forged(none.stdout + none.stderr)).toEqual([]);
+  });
+
+  it('hook: the one line of a GO names the snapshot written out', async () => {
+    const dir = folder();
+    const name = 'fresh\n::notice::ok\r.snap';
+    writeFileSync(path.join(dir, name), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }), { mode: 0o600 });
+    const repo = new GitDir();
+    repo.write({ 'vault-change-gate.config.json': JSON.stringify({ snapshots: { dir } }) });
+    const from = repo.commit({ 'a.tf': '' });
+    const to = repo.commit({ 'b.tf': 'resource "vault_mount" "b" {\n  path = "b"\n  type = "kv"\n}\n' });
+    const env = { PRE_COMMIT: '1', PRE_COMMIT_FROM_REF: from, PRE_COMMIT_TO_REF: to };
+    const r = await runCli(['hook', 'pre-push', 'origin', 'url'], { cwd: repo.dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('fresh\\x0a::notice::ok\\x0d.snap');
+    expect(r.stdout + r.stderr).not.toMatch(RAW);
+    expect(forged(r.stdout + r.stderr)).toEqual([]);
   });
 
   it('status', async () => {
