@@ -110,14 +110,14 @@ export async function check(options: CheckOptions = {}): Promise<Decision> {
   const targets = clusterTargets({ loaded, dir, pattern, sources, env, live });
   // The other snapshot folders the check knows, which exec locks too: a backup being taken into one of them is a
   // backup in progress, even when the evidence is searched elsewhere.
-  const named = (options.snapshots ?? []).map((f) => path.dirname(path.resolve(cwd, f)));
-  const watched = [...new Set([...(dirFromConfig ? [dirFromConfig] : []), ...named])];
+  const watched = dirFromConfig ? [dirFromConfig] : [];
+  const besideFiles = [...new Set((options.snapshots ?? []).map((f) => path.dirname(path.resolve(cwd, f))))];
   const decisions: Decision[] = [];
   for (const target of targets) {
     decisions.push(
       await decideFor(target, {
         ...{ options, config, cwd, classified, now, policy, context },
-        ...{ notes: scriptNotes, bundleDir: bundles, watched },
+        ...{ notes: scriptNotes, bundleDir: bundles, watched, besideFiles },
       }),
     );
   }

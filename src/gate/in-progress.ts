@@ -22,6 +22,8 @@ export const showFolder = (dir: string, cwd: string): string => (dir === cwd ? '
 export interface WatchedFolder {
   readonly dir: string;
   readonly shown: string;
+  /** Only the folder's own files, not its subfolders: the folder of a snapshot named on the command line. */
+  readonly shallow?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function folderInProgress(
 ): Promise<InProgress[]> {
   const out: InProgress[] = [];
   const seen = new Set<string>();
-  for (const { dir, shown } of folders) {
+  for (const { dir, shown, shallow } of folders) {
     if (seen.has(dir) || !(await stat(dir).catch(() => null))?.isDirectory()) continue;
     seen.add(dir);
     const found = await readLock(dir, options.now);
@@ -48,7 +50,7 @@ export async function folderInProgress(
         code === 'SNAPSHOT_IN_PROGRESS' || unknown ? 'no-go' : code === 'STALE_LOCK' ? 'warning' : 'note';
       out.push({ code, severity, reason });
     }
-    for (const f of await findInFlight(dir, options.inFlight)) {
+    for (const f of await findInFlight(dir, shallow ? { ...options.inFlight, maxDepth: 0 } : options.inFlight)) {
       if (f.uncertain) {
         const reason = `Whether a snapshot is being written into ${shown} cannot be told: ${f.why}.`;
         out.push({ code: 'SNAPSHOT_IN_PROGRESS', severity: 'no-go', reason });
@@ -80,8 +82,12 @@ export async function inProgressFor(
     verified.filter((s) => s.valid).flatMap((s) => [path.resolve(cwd, s.file), `${path.resolve(cwd, s.file)}.json`]),
   );
   const nowMs = Date.parse(now);
-  const dirs = [target.dir, takeFolder, ...(shared.watched ?? [])].filter((d): d is string => d !== null);
-  const folders = [...new Set(dirs)].map((dir) => ({ dir, shown: showFolder(dir, cwd) }));
+  const deep = [target.dir, takeFolder, ...(shared.watched ?? [])].filter((d): d is string => d !== null);
+  const folders = [
+    ...[...new Set(deep)].map((dir) => ({ dir, shown: showFolder(dir, cwd) })),
+    // After the deep ones: a folder that is both is looked into whole (folderInProgress takes each folder once).
+    ...(shared.besideFiles ?? []).map((dir) => ({ dir, shown: showFolder(dir, cwd), shallow: true })),
+  ];
   const identity = cluster
     ? { id: cluster.clusterId, name: cluster.clusterName, address: cluster.address }
     : { address: target.env?.VAULT_ADDR ?? shared.options.env?.VAULT_ADDR ?? null };

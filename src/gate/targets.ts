@@ -34,10 +34,15 @@ export interface Shared {
   /** The configuration bundle folder (--config-bundle-dir, configBundles.dir), or null. */
   readonly bundleDir?: string | null;
   /**
-   * Snapshot folders besides each target's own (snapshots.dir, the folders of --snapshot files), absolute: looked
-   * into for backups in progress only, as exec locks them.
+   * Snapshot folders besides each target's own (snapshots.dir), absolute: looked into for backups in progress only,
+   * as exec locks them.
    */
   readonly watched?: readonly string[];
+  /**
+   * The folders of --snapshot files, absolute: their own files are looked at for backups in progress, not their
+   * subfolders (a snapshot named in a project folder makes no snapshot folder of the project's tree).
+   */
+  readonly besideFiles?: readonly string[];
 }
 
 /** Where each target's snapshots are and how Vault is reached, before any of them is read. */

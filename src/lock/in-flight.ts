@@ -47,6 +47,11 @@ export interface InFlightOptions {
    * so that a check right after a save does not wait. A file still streaming cannot be a valid archive.
    */
   readonly settled?: ReadonlySet<string>;
+  /**
+   * How many folders down to look (default: as deep as evidence is searched). 0 for a folder that only holds a
+   * snapshot named on the command line (a project folder, say), whose subfolders are no snapshot folder.
+   */
+  readonly maxDepth?: number;
 }
 
 // The bounds of the search for evidence: a snapshot being written is looked for as deep as one would count.
@@ -62,7 +67,7 @@ const defaultClock = {
   wait: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 };
 
-async function listFiles(dir: string): Promise<{ files: string[]; cut: boolean }> {
+async function listFiles(dir: string, maxDepth: number): Promise<{ files: string[]; cut: boolean }> {
   const out: string[] = [];
   let seen = 0;
   const walk = async (abs: string, rel: string, depth: number): Promise<void> => {
@@ -75,7 +80,7 @@ async function listFiles(dir: string): Promise<{ files: string[]; cut: boolean }
     for (const e of entries) {
       if (++seen > MAX_ENTRIES) return;
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory() && depth < MAX_DEPTH) await walk(path.join(abs, e.name), r, depth + 1);
+      if (e.isDirectory() && depth < maxDepth) await walk(path.join(abs, e.name), r, depth + 1);
       else if (e.isFile() && e.name !== LOCK_FILE_NAME) out.push(r);
     }
   };
@@ -92,7 +97,7 @@ export async function findInFlight(dir: string, options: InFlightOptions = {}): 
   const probe = options.probe ?? defaultProbe;
   const clock = options.clock ?? defaultClock;
   const recentMs = options.recentMs ?? 10_000;
-  const { files, cut } = await listFiles(dir);
+  const { files, cut } = await listFiles(dir, Math.min(options.maxDepth ?? MAX_DEPTH, MAX_DEPTH));
   const found: InFlight[] = [];
   // Past the bound, files are not looked at: a snapshot being written among them would pass unseen.
   if (cut) {

@@ -40,3 +40,23 @@ describe('check sees a snapshot in progress in every snapshot folder it knows of
     });
   }
 });
+
+describe('the folder of a --snapshot file is looked at on its own level only', () => {
+  it("a snapshot named in a project folder: the project's subfolders (node_modules, builds) are no snapshot folder", async () => {
+    const cwd = tempDir('beside-');
+    writeFileSync(path.join(cwd, 'fresh.snap'), buildSnapshot({ takenAt: new Date(Date.now() - 60_000) }));
+    // A subfolder past the entry bound, and a temp name deep inside it: neither is about the snapshot named.
+    const deps = path.join(cwd, 'node_modules', 'pkg');
+    mkdirSync(deps, { recursive: true });
+    for (let i = 0; i < 20_001; i++) writeFileSync(path.join(deps, `f${i}`), '');
+    writeFileSync(path.join(deps, 'cache.snap.tmp123'), 'x');
+    const go = await check({ cwd, operations: ['POST sys/mounts/kv'], snapshots: ['fresh.snap'], env: {} });
+    expect(go.verdict, go.reasons.join('\n')).toBe('go');
+    expect(go.inProgress).toEqual([]);
+    // Beside the file, a snapshot being written still counts.
+    writeFileSync(path.join(cwd, '.next.snap.0a1b2c3d.partial'), 'streaming');
+    const during = await check({ cwd, operations: ['POST sys/mounts/kv'], snapshots: ['fresh.snap'], env: {} });
+    expect(during.verdict).toBe('no-go');
+    expect(during.inProgress.map((f) => f.code)).toEqual(['SNAPSHOT_IN_PROGRESS']);
+  });
+});
