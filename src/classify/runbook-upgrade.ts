@@ -9,8 +9,9 @@ import { classifyUpgrade } from './upgrade.js';
 
 // Not vault-k8s (the agent injector) nor vault-csi-provider: their versions are their own, and a new one changes no
 // storage, so reading `vault-k8s:1.4.2` as Vault 1.4.2 would call an ordinary injector update a downgrade.
-const VAULT_IMAGE = /(?:^|\/)vault(?:-enterprise)?(?::([^@\s]+))?(?:@sha256:[0-9a-f]+)?$/;
-const VAULT_CHART = /(?:^|\/)vault(?:-\d[\w.+-]*)?(?:\.tgz)?$/;
+// OpenBao (the fork, openbao/openbao) is one too, as in Terraform's reading of images (terraform/upgrades.ts).
+const VAULT_IMAGE = /(?:^|\/)(?:vault(?:-enterprise)?|openbao)(?::([^@\s]+))?(?:@sha256:[0-9a-f]+)?$/;
+const VAULT_CHART = /(?:^|\/)(?:vault|openbao)(?:-\d[\w.+-]*)?(?:\.tgz)?$/;
 
 /** `hashicorp/vault:1.17.0` → `1.17.0`; null when the image is not Vault's; '' when it has no tag. */
 const imageTag = (image: string): string | null => {

@@ -269,6 +269,7 @@ describe('vault command lines as documented', () => {
 describe('upgrades in runbooks', () => {
   it.each([
     ['helm upgrade vault hashicorp/vault -n vault --set server.image.tag=1.17.2', '1.17.2'],
+    ['helm upgrade openbao openbao/openbao -n openbao --set server.image.tag=2.1.0', '2.1.0'],
     [
       'helm upgrade --install vault oci://registry.example/charts/vault --set "server.image.repository=x/vault,server.image.tag=1.18.0"',
       '1.18.0',
@@ -280,6 +281,8 @@ describe('upgrades in runbooks', () => {
     ['yum install -y vault-1.17.0', '1.17.0'],
     ['sudo dnf install -y vault-1.17.0-1.x86_64', '1.17.0'],
     ['docker pull hashicorp/vault:1.17.0', '1.17.0'],
+    ['kubectl set image sts/openbao openbao=quay.io/openbao/openbao:2.1.0', '2.1.0'],
+    ['docker pull openbao/openbao:2.1.0', '2.1.0'],
   ])('%s', (script, to) => {
     const c = one(script);
     expect(c.verdict).toBe('backup-first');
